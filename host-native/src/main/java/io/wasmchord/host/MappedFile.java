@@ -1,0 +1,78 @@
+package io.wasmchord.host;
+
+import io.wasmchord.io.ByteSource;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * A read-only memory map of a whole file through {@code java.lang.foreign}: one segment of any size
+ * (files past 2 GiB and 4 GiB included), paged in by the OS as it is touched.
+ */
+public final class MappedFile implements ByteSource {
+    private final String name;
+    private final Arena arena;
+    private final MemorySegment segment;
+
+    private MappedFile(String name, Arena arena, MemorySegment segment) {
+        this.name = name;
+        this.arena = arena;
+        this.segment = segment;
+    }
+
+    public static MappedFile open(Path path) throws IOException {
+        if (!Files.exists(path)) {
+            throw new NoSuchFileException(path.toString(), null, "no such file");
+        }
+        if (Files.isDirectory(path)) {
+            throw new IOException(path + ": is a directory, not a model file");
+        }
+        Arena arena = Arena.ofShared();
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+            MemorySegment segment = channel.size() == 0
+                    ? MemorySegment.NULL.reinterpret(0)
+                    : channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size(), arena);
+            return new MappedFile(path.toString(), arena, segment);
+        } catch (IOException | RuntimeException e) {
+            arena.close();
+            throw e;
+        }
+    }
+
+    /** The mapped bytes, for kernels that read weights in place. */
+    public MemorySegment segment() {
+        return segment;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public long size() {
+        return segment.byteSize();
+    }
+
+    @Override
+    public byte get(long offset) {
+        return segment.get(ValueLayout.JAVA_BYTE, offset);
+    }
+
+    @Override
+    public void read(long offset, byte[] dst, int dstOffset, int length) {
+        ByteSource.checkRange(segment.byteSize(), offset, length);
+        MemorySegment.copy(segment, ValueLayout.JAVA_BYTE, offset, dst, dstOffset, length);
+    }
+
+    @Override
+    public void close() {
+        arena.close();
+    }
+}
