@@ -19,11 +19,14 @@ public final class MappedFile implements ByteSource {
     private final String name;
     private final Arena arena;
     private final MemorySegment segment;
+    /** Slices share the parent's mapping and must not unmap it. */
+    private final boolean ownsMapping;
 
-    private MappedFile(String name, Arena arena, MemorySegment segment) {
+    private MappedFile(String name, Arena arena, MemorySegment segment, boolean ownsMapping) {
         this.name = name;
         this.arena = arena;
         this.segment = segment;
+        this.ownsMapping = ownsMapping;
     }
 
     public static MappedFile open(Path path) throws IOException {
@@ -38,7 +41,7 @@ public final class MappedFile implements ByteSource {
             MemorySegment segment = channel.size() == 0
                     ? MemorySegment.NULL.reinterpret(0)
                     : channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size(), arena);
-            return new MappedFile(path.toString(), arena, segment);
+            return new MappedFile(path.toString(), arena, segment, true);
         } catch (IOException | RuntimeException e) {
             arena.close();
             throw e;
@@ -71,8 +74,17 @@ public final class MappedFile implements ByteSource {
         MemorySegment.copy(segment, ValueLayout.JAVA_BYTE, offset, dst, dstOffset, length);
     }
 
+    /** A view that is itself segment-backed, so kernels can reach the memory of any tensor. */
+    @Override
+    public MappedFile slice(long offset, long length) {
+        ByteSource.checkRange(segment.byteSize(), offset, length);
+        return new MappedFile(name, arena, segment.asSlice(offset, length), false);
+    }
+
     @Override
     public void close() {
-        arena.close();
+        if (ownsMapping) {
+            arena.close();
+        }
     }
 }
