@@ -42,6 +42,29 @@ class GgmlTypeTest {
         assertEquals(GgmlType.F16, GgmlType.F16.vecDotType());
         assertEquals(GgmlType.BF16, GgmlType.BF16.vecDotType());
         assertEquals(GgmlType.Q8_0, GgmlType.Q8_0.vecDotType());
+        for (GgmlType t : new GgmlType[] {GgmlType.Q4_0, GgmlType.Q5_0, GgmlType.IQ4_NL}) {
+            assertEquals(GgmlType.Q8_0, t.vecDotType(), t.toString());
+        }
+        assertEquals(GgmlType.Q8_1, GgmlType.Q4_1.vecDotType());
+        assertEquals(GgmlType.Q8_1, GgmlType.Q5_1.vecDotType());
+        assertEquals(GgmlType.Q8_1, GgmlType.Q8_1.vecDotType());
+        for (GgmlType t : new GgmlType[] {GgmlType.Q2_K, GgmlType.Q3_K, GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K,
+                GgmlType.Q8_K, GgmlType.IQ4_XS}) {
+            assertEquals(GgmlType.Q8_K, t.vecDotType(), t.toString());
+        }
+    }
+
+    @Test
+    void theEngineReadsExactlyTheSeventeenFormatsOfTheIssue() {
+        Set<GgmlType> supported = EnumSet.noneOf(GgmlType.class);
+        for (GgmlType type : GgmlType.values()) {
+            if (type.isSupported()) {
+                supported.add(type);
+            }
+        }
+        assertEquals(EnumSet.of(GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q4_0, GgmlType.Q4_1, GgmlType.Q5_0,
+                GgmlType.Q5_1, GgmlType.Q8_0, GgmlType.Q8_1, GgmlType.Q2_K, GgmlType.Q3_K, GgmlType.Q4_K, GgmlType.Q5_K,
+                GgmlType.Q6_K, GgmlType.Q8_K, GgmlType.IQ4_NL, GgmlType.IQ4_XS), supported);
     }
 
     @Test
