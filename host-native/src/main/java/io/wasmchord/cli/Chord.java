@@ -12,7 +12,7 @@ public final class Chord {
     private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
 
     static {
-        for (Command c : List.<Command>of(new InfoCommand())) {
+        for (Command c : List.<Command>of(new InfoCommand(), new TokenizeCommand())) {
             COMMANDS.put(c.name(), c);
         }
     }
