@@ -14,6 +14,7 @@ public final class Chord {
     static {
         for (Command c : List.<Command>of(
                 new InfoCommand(),
+                new TokenizeCommand(),
                 new QuantizeCommand(),
                 new ConvertLlama2cCommand(),
                 new SynthCommand())) {
