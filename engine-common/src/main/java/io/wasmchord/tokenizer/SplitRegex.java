@@ -439,7 +439,7 @@ final class SplitRegex {
 
         void expect(int c) {
             if (!more() || peek() != c) {
-                throw error("expected '" + Character.toString(c) + "'");
+                throw error("expected '" + new String(Character.toChars(c)) + "'");
             }
             pos++;
         }
@@ -457,7 +457,7 @@ final class SplitRegex {
                             look = true;
                             negative = kind == '!';
                         } else if (kind != ':') {
-                            throw error("unsupported group (?" + (kind < 0 ? "" : Character.toString(kind)));
+                            throw error("unsupported group (?" + (kind < 0 ? "" : new String(Character.toChars(kind))));
                         }
                     }
                     Node body = alternation();
@@ -484,7 +484,7 @@ final class SplitRegex {
                 case '\\' -> {
                     return escape(false);
                 }
-                case ')', '*', '+', '?' -> throw error("unexpected '" + Character.toString(c) + "'");
+                case ')', '*', '+', '?' -> throw error("unexpected '" + new String(Character.toChars(c)) + "'");
                 default -> {
                     return CharSet.of(c, c);
                 }
@@ -525,7 +525,7 @@ final class SplitRegex {
                 case 'u' -> c = hex(4);
                 case 'b', 'B', 'p', 'P', 'k', 'c' -> {
                     if (!(inClass && c == 'b')) {
-                        throw error("unsupported escape \\" + Character.toString(c));
+                        throw error("unsupported escape \\" + new String(Character.toChars(c)));
                     }
                     c = '\b';
                 }
