@@ -14,8 +14,15 @@ public final class WasmExports {
     private WasmExports() {
     }
 
+    /**
+     * Nothing runs at start-up: JavaScript calls the exported functions. The branch below is never taken;
+     * it makes all of engine-common reachable, so TeaVM compiles and checks every member of it (see
+     * build-tools/ReachEverything.java).
+     */
     public static void main(String[] args) {
-        // Nothing to run at start-up: JavaScript calls the exported functions.
+        if (args != null && args.length == 1 && "--reach-everything-at-compile-time".equals(args[0])) {
+            io.wasmchord.wasm.generated.ReachEverything.reach();
+        }
     }
 
     /** Opens a GGUF file whose bytes JavaScript hands over whole (small files: tests, vocabularies). */
