@@ -12,7 +12,11 @@ public final class Chord {
     private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
 
     static {
-        for (Command c : List.<Command>of(new InfoCommand())) {
+        for (Command c : List.<Command>of(
+                new InfoCommand(),
+                new QuantizeCommand(),
+                new ConvertLlama2cCommand(),
+                new SynthCommand())) {
             COMMANDS.put(c.name(), c);
         }
     }
