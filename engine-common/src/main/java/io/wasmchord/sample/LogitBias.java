@@ -7,7 +7,12 @@ final class LogitBias implements SamplerStage {
     private final int[] ids;
     private final float[] biases;
 
-    LogitBias(Map<Integer, Float> bias) {
+    LogitBias(Map<Integer, Float> bias, int vocab) {
+        for (int id : bias.keySet()) {
+            if (id < 0 || id >= vocab) {
+                throw new IllegalArgumentException("logit bias for token " + id + ", outside the vocabulary [0, " + vocab + ")");
+            }
+        }
         ids = new int[bias.size()];
         biases = new float[bias.size()];
         int i = 0;
@@ -21,7 +26,7 @@ final class LogitBias implements SamplerStage {
     public void apply(Candidates c, TokenHistory history) {
         // the candidates are still the whole vocabulary in id order when this stage runs first
         for (int i = 0; i < ids.length; i++) {
-            if (ids[i] >= 0 && ids[i] < c.size && c.ids[ids[i]] == ids[i]) {
+            if (c.ids[ids[i]] == ids[i]) {
                 c.logits[ids[i]] += biases[i];
             }
         }

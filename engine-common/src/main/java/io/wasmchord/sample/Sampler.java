@@ -24,7 +24,7 @@ public final class Sampler {
         this.history = new TokenHistory(params.penaltyWindow());
         this.rng = new Rng(params.seed());
         if (!params.logitBias().isEmpty()) {
-            chain.add(new LogitBias(params.logitBias()));
+            chain.add(new LogitBias(params.logitBias(), vocab));
         }
         if (params.penaltyWindow() > 0 && (params.repeatPenalty() != 1f || params.frequencyPenalty() != 0f
                 || params.presencePenalty() != 0f)) {

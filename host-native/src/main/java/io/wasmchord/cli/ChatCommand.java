@@ -58,7 +58,7 @@ final class ChatCommand implements Command {
         if (stops.isEmpty()) {
             stops = List.of("\n\n");
         }
-        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
+        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         try (LoadedModel loaded = ModelLoader.load(model, false)) {
             Session session = loaded.newSession(ctx, ModelLoader.kernels());

@@ -71,7 +71,7 @@ final class GenerateCommand implements Command {
         if (ctx < 0) {
             throw new Args.UsageException("--ctx-size must be positive");
         }
-        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
+        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         try (LoadedModel loaded = ModelLoader.load(model, quiet)) {
             Session session = loaded.newSession(ctx, ModelLoader.kernels());
             GenerationOptions options = new GenerationOptions(n, sampling, stops, ignoreEos, truncate);
