@@ -17,7 +17,10 @@ public final class Chord {
                 new TokenizeCommand(),
                 new QuantizeCommand(),
                 new ConvertLlama2cCommand(),
-                new SynthCommand())) {
+                new SynthCommand(),
+                new GenerateCommand(),
+                new ChatCommand(),
+                new PerplexityCommand())) {
             COMMANDS.put(c.name(), c);
         }
     }
