@@ -12,7 +12,8 @@ public final class Chord {
     private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
 
     static {
-        for (Command c : List.<Command>of(new InfoCommand(), new QuantizeCommand(), new ConvertLlama2cCommand())) {
+        for (Command c : List.<Command>of(new InfoCommand(), new QuantizeCommand(), new ConvertLlama2cCommand(), new ConvertHfCommand(),
+                new ExportHfCommand())) {
             COMMANDS.put(c.name(), c);
         }
     }
