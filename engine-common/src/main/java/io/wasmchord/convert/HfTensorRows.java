@@ -3,8 +3,8 @@ package io.wasmchord.convert;
 import io.wasmchord.io.ByteSource;
 import io.wasmchord.io.LittleEndian;
 import io.wasmchord.quant.GgmlType;
+import io.wasmchord.quant.Half;
 import io.wasmchord.quantize.BlockQuantizer;
-import io.wasmchord.quantize.HalfFloats;
 import io.wasmchord.quantize.Quantizers;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -91,12 +91,12 @@ public final class HfTensorRows {
             }
             case "F16" -> {
                 for (int i = 0; i < rowLength; i++) {
-                    dst[dstOffset + i] = HalfFloats.fromHalf(LittleEndian.getShort(scratch, 2 * i));
+                    dst[dstOffset + i] = Half.read(scratch, 2 * i);
                 }
             }
             default -> {
                 for (int i = 0; i < rowLength; i++) {
-                    dst[dstOffset + i] = HalfFloats.fromBf16(LittleEndian.getShort(scratch, 2 * i));
+                    dst[dstOffset + i] = Half.readBf16(scratch, 2 * i);
                 }
             }
         }

@@ -91,7 +91,9 @@ public final class GgufWriter {
             out.u64(offset);
             offset = GgufReader.alignUp(offset + t.byteSize, alignment);
         }
-        out.pad(alignment);
+        if (!tensors.isEmpty()) {
+            out.pad(alignment); // llama.cpp leaves a file without tensors unpadded
+        }
         for (Entry t : tensors) {
             long start = out.count;
             t.data.writeTo(out);

@@ -3,7 +3,7 @@ package io.wasmchord.kernel;
 /**
  * The compute the model asks of a backend. The scalar implementation in engine-common is the
  * reference (and the Wasm CPU path); faster backends implement the same contract and are tested
- * against it.
+ * against it. An instance may keep scratch space, so one instance serves one thread at a time.
  */
 public interface Kernels {
 
@@ -13,4 +13,17 @@ public interface Kernels {
      * Quantized weights see activations quantized to their vec-dot type first, as llama.cpp does.
      */
     void matmul(WeightMatrix w, float[] x, float[] out, int n);
+
+    /**
+     * Causal attention of one query position over the cached positions {@code [0, length)}, every
+     * head at once, with K and V held in fp16 as llama.cpp's cache holds them. {@code q} holds
+     * {@code shape.heads()} head vectors from {@code qOffset}; the result (same layout) goes to
+     * {@code out} from {@code outOffset}. Rows of {@code keys} and {@code values} are positions of
+     * {@code shape.kvHeads() * shape.headDim()} values.
+     */
+    default void attention(float[] q, int qOffset, short[] keys, short[] values, int length,
+                           AttentionShape shape, float[] out, int outOffset) {
+        FlashAttention.compute(q, qOffset, keys, values, length, shape, out, outOffset,
+                new float[2 * shape.headDim()]);
+    }
 }

@@ -1,8 +1,9 @@
 package io.wasmchord.quant;
 
 /**
- * Every tensor type a GGUF file can name, with ggml's id, block size and bytes per block. Types the
- * engine cannot compute with are listed too, so files holding them can still be inspected.
+ * Every tensor type a GGUF file can name, with ggml's id, block size and bytes per block: the one table
+ * of type traits that drives every format. Types the engine cannot compute with (IQ1, IQ2, IQ3, TQ and
+ * newer) are listed too, so files holding them can still be inspected; they have no {@link #format()}.
  */
 public enum GgmlType {
     F32(0, "F32", 1, 4),
@@ -74,6 +75,53 @@ public enum GgmlType {
             }
         }
         return null;
+    }
+
+    /** How this type's blocks are decoded, encoded and dotted; null when the engine cannot read the type. */
+    public BlockFormat format() {
+        return FormatTable.of(this);
+    }
+
+    /** Whether the engine can compute with tensors of this type. */
+    public boolean isSupported() {
+        return format() != null;
+    }
+
+    /**
+     * The type llama.cpp's CPU backend quantizes activations to before a dot product with weights of
+     * this type; null when unsupported.
+     */
+    public GgmlType vecDotType() {
+        if (!isSupported()) {
+            return null;
+        }
+        return switch (this) {
+            case F32, F16, BF16, Q8_0, Q8_1, Q8_K -> this;
+            case Q4_0, Q5_0, IQ4_NL -> Q8_0;
+            case Q4_1, Q5_1 -> Q8_1;
+            case Q2_K, Q3_K, Q4_K, Q5_K, Q6_K, IQ4_XS -> Q8_K;
+            default -> null;
+        };
+    }
+
+    /**
+     * Returns this type if the engine can compute with it; otherwise throws
+     * {@code IllegalArgumentException("unsupported tensor type IQ2_XXS in tensor blk.0.ffn_up.weight")}.
+     * Model loaders call it for every tensor before loading any, so a model is never half-loaded.
+     */
+    public GgmlType requireSupported(String tensorName) {
+        if (!isSupported()) {
+            throw new IllegalArgumentException("unsupported tensor type " + displayName + " in tensor " + tensorName);
+        }
+        return this;
+    }
+
+    /** {@link #requireSupported(String)} for a type that may be null (a type id ggml does not know). */
+    public static GgmlType requireSupported(GgmlType type, String tensorName) {
+        if (type == null) {
+            throw new IllegalArgumentException("unsupported tensor type (unknown) in tensor " + tensorName);
+        }
+        return type.requireSupported(tensorName);
     }
 
     /** Bytes taken by {@code n} values; {@code n} must be a whole number of blocks. */

@@ -12,8 +12,13 @@ public final class Chord {
     private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
 
     static {
-        for (Command c : List.<Command>of(new InfoCommand(), new QuantizeCommand(), new ConvertLlama2cCommand(), new ConvertHfCommand(),
-                new ExportHfCommand())) {
+        for (Command c : List.<Command>of(
+                new InfoCommand(),
+                new QuantizeCommand(),
+                new ConvertLlama2cCommand(),
+                new ConvertHfCommand(),
+                new ExportHfCommand(),
+                new SynthCommand())) {
             COMMANDS.put(c.name(), c);
         }
     }

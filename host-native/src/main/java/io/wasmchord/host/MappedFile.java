@@ -83,7 +83,7 @@ public final class MappedFile implements ByteSource {
 
     @Override
     public void close() {
-        if (ownsMapping) {
+        if (ownsMapping && arena.scope().isAlive()) {
             arena.close();
         }
     }

@@ -1,0 +1,62 @@
+package io.wasmchord.kernel;
+
+/**
+ * The reference attention: one pass of online softmax per head, as ggml's CPU flash attention does it
+ * with an fp16 cache. Its numerics are copied on purpose: the query is rounded to fp16 before the
+ * K dot products, and the weighted sum of V is accumulated in fp16 (rounded after every step).
+ */
+public final class FlashAttention {
+    private FlashAttention() {
+    }
+
+    /**
+     * See {@link Kernels#attention}; {@code scratch} holds at least {@code 2 * headDim} floats.
+     */
+    public static void compute(float[] q, int qOffset, short[] keys, short[] values, int length,
+                               AttentionShape shape, float[] out, int outOffset, float[] scratch) {
+        int headDim = shape.headDim();
+        int kvDim = shape.kvDim();
+        int group = shape.heads() / shape.kvHeads();
+        float scale = shape.scale();
+        float[] qh = scratch;               // [0, headDim): the query head in fp16 precision
+        int acc = headDim;                  // [headDim, 2 headDim): the fp16 V accumulator
+        for (int h = 0; h < shape.heads(); h++) {
+            int qBase = qOffset + h * headDim;
+            for (int d = 0; d < headDim; d++) {
+                qh[d] = Fp16.round(q[qBase + d]);
+                scratch[acc + d] = 0f;
+            }
+            int kvBase = (h / group) * headDim;
+            float sum = 0f;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int p = 0; p < length; p++) {
+                int row = p * kvDim + kvBase;
+                double dot = 0;
+                for (int d = 0; d < headDim; d++) {
+                    dot += qh[d] * Fp16.toFloat(keys[row + d]);
+                }
+                float s = (float) dot * scale;
+                float ms = 1f;
+                float vs = 1f;
+                if (s > max) {
+                    ms = (float) Math.exp(max - s);
+                    max = s;
+                    for (int d = 0; d < headDim; d++) {
+                        scratch[acc + d] = Fp16.round(scratch[acc + d] * ms);
+                    }
+                } else {
+                    vs = (float) Math.exp(s - max);
+                }
+                for (int d = 0; d < headDim; d++) {
+                    scratch[acc + d] = Fp16.round(scratch[acc + d] + Fp16.toFloat(values[row + d]) * vs);
+                }
+                sum = sum * ms + vs;
+            }
+            float inv = sum == 0f ? 0f : 1f / sum;
+            int oBase = outOffset + h * headDim;
+            for (int d = 0; d < headDim; d++) {
+                out[oBase + d] = scratch[acc + d] * inv;
+            }
+        }
+    }
+}

@@ -1,0 +1,183 @@
+package io.wasmchord.model;
+
+import io.wasmchord.gguf.GgufFile;
+import io.wasmchord.kernel.AttentionShape;
+import io.wasmchord.kernel.Kernels;
+import io.wasmchord.kernel.VectorMath;
+import io.wasmchord.kernel.WeightMatrix;
+import io.wasmchord.kernel.WeightRows;
+
+/**
+ * The Llama family's graph, after llama.cpp's: token embedding, then per layer
+ * {@code x += Wo * attention(rope(Wq * norm(x)), rope(Wk * norm(x)), Wv * norm(x))} and
+ * {@code x += Wdown * (silu(Wgate * norm(x)) * Wup * norm(x))}, then a final norm and the output
+ * matrix (the embedding when tied). {@link Architecture} switches on biases and per-head Q/K norms.
+ */
+public final class LlamaModel implements LanguageModel {
+    /** Tokens run through the graph together; longer inputs go in slices of this many. */
+    private static final int BATCH = 64;
+
+    private final ModelConfig config;
+    private final WeightMatrix tokenEmbedding;
+    private final Layer[] layers;
+    private final float[] outputNorm;
+    private final WeightMatrix output;
+    private final float[] ropeFreqFactors;
+    private final AttentionShape attentionShape;
+
+    /** One transformer block's weights; the bias and Q/K-norm vectors are null when absent. */
+    private record Layer(float[] attnNorm, WeightMatrix wq, WeightMatrix wk, WeightMatrix wv, WeightMatrix wo,
+                         float[] bq, float[] bk, float[] bv, float[] bo, float[] qNorm, float[] kNorm,
+                         float[] ffnNorm, WeightMatrix gate, WeightMatrix up, WeightMatrix down) {
+    }
+
+    public LlamaModel(GgufFile gguf, ModelConfig config) {
+        this.config = config;
+        Weights w = new Weights(gguf);
+        int dim = config.embeddingLength();
+        int vocab = config.vocabSize();
+        this.tokenEmbedding = w.matrix("token_embd.weight", vocab, dim);
+        this.outputNorm = w.vector("output_norm.weight", dim);
+        this.output = w.has("output.weight") ? w.matrix("output.weight", vocab, dim) : tokenEmbedding;
+        this.ropeFreqFactors = w.optionalVector("rope_freqs.weight", config.ropeDimensions() / 2);
+        this.attentionShape = new AttentionShape(config.headCount(), config.headCountKv(), config.headDim(),
+                1f / (float) Math.sqrt(config.headDim()));
+        this.layers = new Layer[config.blockCount()];
+        Architecture arch = config.architecture();
+        for (int i = 0; i < layers.length; i++) {
+            String p = "blk." + i + ".";
+            int q = config.qDim();
+            int kv = config.kvDim();
+            int ff = config.feedForwardLength();
+            boolean bias = arch.requiresQkvBias || w.has(p + "attn_q.bias");
+            layers[i] = new Layer(
+                    w.vector(p + "attn_norm.weight", dim),
+                    w.matrix(p + "attn_q.weight", q, dim),
+                    w.matrix(p + "attn_k.weight", kv, dim),
+                    w.matrix(p + "attn_v.weight", kv, dim),
+                    w.matrix(p + "attn_output.weight", dim, q),
+                    bias ? w.vector(p + "attn_q.bias", q) : null,
+                    bias ? w.vector(p + "attn_k.bias", kv) : null,
+                    bias ? w.vector(p + "attn_v.bias", kv) : null,
+                    w.optionalVector(p + "attn_output.bias", dim),
+                    arch.perHeadQkNorm ? w.vector(p + "attn_q_norm.weight", config.headDim()) : null,
+                    arch.perHeadQkNorm ? w.vector(p + "attn_k_norm.weight", config.headDim()) : null,
+                    w.vector(p + "ffn_norm.weight", dim),
+                    w.matrix(p + "ffn_gate.weight", ff, dim),
+                    w.matrix(p + "ffn_up.weight", ff, dim),
+                    w.matrix(p + "ffn_down.weight", dim, ff));
+        }
+    }
+
+    @Override
+    public ModelConfig config() {
+        return config;
+    }
+
+    @Override
+    public ModelState newState(int context, Kernels kernels) {
+        if (context <= 0) {
+            throw new ModelException("context must be positive, got " + context);
+        }
+        return new ModelState(config, context, kernels, BATCH, tokenEmbedding.rowBytes());
+    }
+
+    @Override
+    public void forward(ModelState s, int[] tokens, int offset, int count, int outputs, float[] logits) {
+        if (outputs < 0 || outputs > count) {
+            throw new IllegalArgumentException("asked for " + outputs + " logit rows of " + count + " tokens");
+        }
+        if (s.length() + count > s.capacity()) {
+            throw new ModelException("context full: " + s.length() + " positions used, " + count
+                    + " more do not fit in a context of " + s.capacity());
+        }
+        int firstOutput = count - outputs;
+        for (int done = 0; done < count; ) {
+            int n = Math.min(s.batchCapacity, count - done);
+            int outFrom = Math.min(Math.max(firstOutput - done, 0), n);
+            int logitsRow = done + outFrom - firstOutput;
+            forwardBatch(s, tokens, offset + done, n, outFrom, logits, logitsRow);
+            done += n;
+        }
+    }
+
+    /** Runs {@code n <= batchCapacity} tokens; rows from {@code outFrom} on produce logits. */
+    private void forwardBatch(ModelState s, int[] tokens, int offset, int n, int outFrom, float[] logits, int logitsRow) {
+        ModelConfig c = config;
+        Kernels kernels = s.kernels;
+        int dim = c.embeddingLength();
+        int qDim = c.qDim();
+        int kvDim = c.kvDim();
+        int ff = c.feedForwardLength();
+        int pos0 = s.length();
+        for (int t = 0; t < n; t++) {
+            int token = tokens[offset + t];
+            if (token < 0 || token >= c.vocabSize()) {
+                throw new ModelException("token id " + token + " outside the vocabulary [0, " + c.vocabSize() + ")");
+            }
+            WeightRows.dequantize(tokenEmbedding, token, s.x, t * dim, s.rowBytes);
+        }
+        Rope rope = new Rope(c.architecture().ropeStyle, c.ropeDimensions(), c.ropeFreqBase(), c.ropeFreqScale(),
+                ropeFreqFactors);
+        for (int l = 0; l < layers.length; l++) {
+            Layer L = layers[l];
+            for (int t = 0; t < n; t++) {
+                VectorMath.rmsNorm(s.x, t * dim, L.attnNorm, s.xb, t * dim, dim, c.rmsEps());
+            }
+            kernels.matmul(L.wq, s.xb, s.q, n);
+            kernels.matmul(L.wk, s.xb, s.k, n);
+            kernels.matmul(L.wv, s.xb, s.v, n);
+            if (L.bq != null) {
+                VectorMath.addBias(s.q, L.bq, n);
+                VectorMath.addBias(s.k, L.bk, n);
+                VectorMath.addBias(s.v, L.bv, n);
+            }
+            if (L.qNorm != null) {
+                normHeads(s.q, n * c.headCount(), L.qNorm);
+                normHeads(s.k, n * c.headCountKv(), L.kNorm);
+            }
+            for (int t = 0; t < n; t++) {
+                rope.setPosition(pos0 + t);
+                rope.apply(s.q, t * qDim, c.headCount(), c.headDim());
+                rope.apply(s.k, t * kvDim, c.headCountKv(), c.headDim());
+                s.cache.store(l, pos0 + t, s.k, t * kvDim, s.v, t * kvDim);
+            }
+            for (int t = 0; t < n; t++) {
+                kernels.attention(s.q, t * qDim, s.cache.keys(l), s.cache.values(l), pos0 + t + 1,
+                        attentionShape, s.att, t * qDim);
+            }
+            kernels.matmul(L.wo, s.att, s.xb2, n);
+            if (L.bo != null) {
+                VectorMath.addBias(s.xb2, L.bo, n);
+            }
+            VectorMath.add(s.x, 0, s.xb2, 0, n * dim);
+
+            for (int t = 0; t < n; t++) {
+                VectorMath.rmsNorm(s.x, t * dim, L.ffnNorm, s.xb, t * dim, dim, c.rmsEps());
+            }
+            kernels.matmul(L.gate, s.xb, s.gate, n);
+            kernels.matmul(L.up, s.xb, s.up, n);
+            VectorMath.swiglu(s.gate, s.up, n * ff);
+            kernels.matmul(L.down, s.gate, s.xb2, n);
+            VectorMath.add(s.x, 0, s.xb2, 0, n * dim);
+        }
+        s.cache.setLength(pos0 + n);
+
+        int outputs = n - outFrom;
+        if (outputs > 0) {
+            for (int t = outFrom; t < n; t++) {
+                VectorMath.rmsNorm(s.x, t * dim, outputNorm, s.xb, (t - outFrom) * dim, dim, c.rmsEps());
+            }
+            kernels.matmul(output, s.xb, s.logits, outputs);
+            System.arraycopy(s.logits, 0, logits, logitsRow * c.vocabSize(), outputs * c.vocabSize());
+        }
+    }
+
+    /** RMS-normalises each of {@code heads} head vectors in place and scales it by {@code weight}. */
+    private void normHeads(float[] x, int heads, float[] weight) {
+        int hd = config.headDim();
+        for (int h = 0; h < heads; h++) {
+            VectorMath.rmsNorm(x, h * hd, weight, x, h * hd, hd, config.rmsEps());
+        }
+    }
+}
