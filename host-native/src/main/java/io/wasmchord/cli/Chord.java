@@ -18,6 +18,7 @@ public final class Chord {
                 new ConvertLlama2cCommand(),
                 new ConvertHfCommand(),
                 new ExportHfCommand(),
+                new KldCommand(),
                 new SynthCommand())) {
             COMMANDS.put(c.name(), c);
         }

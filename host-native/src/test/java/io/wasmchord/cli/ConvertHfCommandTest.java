@@ -9,6 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.wasmchord.gguf.GgufFile;
 import io.wasmchord.gguf.GgufTensor;
 import io.wasmchord.io.ByteArraySource;
+import io.wasmchord.kernel.ScalarKernels;
+import io.wasmchord.model.LanguageModel;
+import io.wasmchord.model.Models;
+import io.wasmchord.tokenizer.Tokenizers;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -99,6 +103,26 @@ class ConvertHfCommandTest {
         assertEquals("llama", got.getString("tokenizer.ggml.model", null));
         assertEquals(0, got.getInt("general.file_type", -1));
         assertTrue(got.getBool("tokenizer.ggml.add_bos_token", false));
+    }
+
+    @Test
+    void roundTripGivesTheSameLogitsAndTokens() throws Exception {
+        Path src = SHARED.resolve("stories260K/stories260K-F32.gguf");
+        Path out = roundTrip(src, "f32");
+        GgufFile ref = open(src);
+        GgufFile got = open(out);
+        String text = Files.readString(SHARED.resolve("ppl_text.txt"));
+        int[] ids = Tokenizers.fromGguf(ref).encode(text, true, false);
+        assertArrayEquals(ids, Tokenizers.fromGguf(got).encode(text, true, false), "tokenization of ppl_text.txt");
+        int[] prompt = java.util.Arrays.copyOf(ids, 24);
+        assertArrayEquals(logits(ref, prompt), logits(got, prompt));
+    }
+
+    private static float[] logits(GgufFile gguf, int[] prompt) {
+        LanguageModel m = Models.load(gguf);
+        float[] out = new float[m.config().vocabSize()];
+        m.forward(m.newState(64, new ScalarKernels()), prompt, 0, prompt.length, 1, out);
+        return out;
     }
 
     @Test
