@@ -19,6 +19,7 @@ public final class Chord {
                 new ConvertHfCommand(),
                 new ExportHfCommand(),
                 new KldCommand(),
+                new QualityReportCommand(),
                 new SynthCommand())) {
             COMMANDS.put(c.name(), c);
         }
