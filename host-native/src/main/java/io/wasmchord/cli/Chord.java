@@ -12,7 +12,7 @@ public final class Chord {
     private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
 
     static {
-        for (Command c : List.<Command>of(new InfoCommand(), new SynthCommand())) {
+        for (Command c : List.<Command>of(new InfoCommand(), new SynthCommand(), new BenchCommand())) {
             COMMANDS.put(c.name(), c);
         }
     }
