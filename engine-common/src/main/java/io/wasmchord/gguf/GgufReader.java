@@ -108,72 +108,82 @@ final class GgufReader {
         }
         GgufValueType elementType = readType(in, what + " element type");
         int n = (int) Math.min(Integer.MAX_VALUE, in.count(what + " element count", elementType.minBytes));
-        Object values = switch (elementType) {
+        Object values = readElements(in, elementType, n, what, depth);
+        return GgufValue.array(elementType, values);
+    }
+
+    /**
+     * Reads the {@code n} elements of an array. A method with one return per case rather than a switch
+     * expression: TeaVM 0.15 (Wasm GC) merges the arrays of a switch expression into one local of a single
+     * array type and emits invalid WebAssembly.
+     */
+    private static Object readElements(HeaderCursor in, GgufValueType elementType, int n, String what, int depth) {
+        switch (elementType) {
             case UINT8, INT8 -> {
                 byte[] a = new byte[n];
                 for (int i = 0; i < n; i++) {
                     a[i] = in.u8(what);
                 }
-                yield a;
+                return a;
             }
             case UINT16, INT16 -> {
                 short[] a = new short[n];
                 for (int i = 0; i < n; i++) {
                     a[i] = in.u16(what);
                 }
-                yield a;
+                return a;
             }
             case UINT32, INT32 -> {
                 int[] a = new int[n];
                 for (int i = 0; i < n; i++) {
                     a[i] = in.u32(what);
                 }
-                yield a;
+                return a;
             }
             case UINT64, INT64 -> {
                 long[] a = new long[n];
                 for (int i = 0; i < n; i++) {
                     a[i] = in.u64(what);
                 }
-                yield a;
+                return a;
             }
             case FLOAT32 -> {
                 float[] a = new float[n];
                 for (int i = 0; i < n; i++) {
                     a[i] = Float.intBitsToFloat(in.u32(what));
                 }
-                yield a;
+                return a;
             }
             case FLOAT64 -> {
                 double[] a = new double[n];
                 for (int i = 0; i < n; i++) {
                     a[i] = Double.longBitsToDouble(in.u64(what));
                 }
-                yield a;
+                return a;
             }
             case BOOL -> {
                 boolean[] a = new boolean[n];
                 for (int i = 0; i < n; i++) {
                     a[i] = readBool(in, what);
                 }
-                yield a;
+                return a;
             }
             case STRING -> {
                 String[] a = new String[n];
                 for (int i = 0; i < n; i++) {
                     a[i] = in.string(what + "[" + i + "]");
                 }
-                yield a;
+                return a;
             }
             case ARRAY -> {
                 GgufValue[] a = new GgufValue[n];
                 for (int i = 0; i < n; i++) {
                     a[i] = readArray(in, what + "[" + i + "]", depth + 1);
                 }
-                yield a;
+                return a;
             }
-        };
-        return GgufValue.array(elementType, values);
+        }
+        throw new IllegalStateException("no reader for GGUF element type " + elementType.typeName());
     }
 
     private static int alignmentOf(HeaderCursor in, Map<String, GgufValue> metadata) {

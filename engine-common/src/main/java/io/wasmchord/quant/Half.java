@@ -13,17 +13,17 @@ public final class Half {
 
     /** The float an fp16 bit pattern (low 16 bits of {@code h}) stands for; exact. */
     public static float toFloat(int h) {
+        int exponent = h & 0x7C00;
         int sign = (h & 0x8000) << 16;
-        int exponent = (h >>> 10) & 0x1F;
-        int mantissa = h & 0x3FF;
-        if (exponent == 0x1F) {
-            return Float.intBitsToFloat(sign | 0x7F800000 | (mantissa << 13));
+        if (exponent == 0x7C00) { // infinity or NaN, payload kept
+            return Float.intBitsToFloat(sign | 0x7F800000 | (h & 0x3FF) << 13);
         }
-        if (exponent != 0) {
-            return Float.intBitsToFloat(sign | ((exponent + 112) << 23) | (mantissa << 13));
+        if (exponent != 0) { // normal: widen the fields and rebase the exponent bias from 15 to 127
+            return Float.intBitsToFloat(sign | (((h & 0x7FFF) << 13) + (112 << 23)));
         }
-        float subnormal = mantissa * 0x1p-24f; // exact: at most 10 significant bits
-        return sign != 0 ? -subnormal : subnormal;
+        // zero or subnormal: 0.5 + mantissa * 2^-24 has the mantissa in its low bits; subtracting 0.5 is exact
+        float magnitude = Float.intBitsToFloat((h & 0x3FF) | (126 << 23)) - 0.5f;
+        return Float.intBitsToFloat(sign | Float.floatToRawIntBits(magnitude));
     }
 
     /** The fp16 bit pattern nearest to {@code f} (ties to even); NaN payloads keep their top bits. */
@@ -31,6 +31,12 @@ public final class Half {
         int bits = Float.floatToRawIntBits(f);
         int sign = (bits >>> 16) & 0x8000;
         int magnitude = bits & 0x7FFFFFFF;
+        if (magnitude >= 0x38800000 && magnitude < 0x477FF000) {
+            // Normal fp16: rebase the exponent, then round the 13 dropped bits half to even; a carry
+            // out of the mantissa correctly bumps the exponent.
+            int rebased = magnitude - (112 << 23);
+            return (short) (sign | (rebased + 0xFFF + ((rebased >>> 13) & 1)) >>> 13);
+        }
         if (magnitude >= 0x7F800000) {
             boolean nan = magnitude > 0x7F800000;
             return (short) (sign | 0x7C00 | (nan ? 0x200 | (magnitude >>> 13) & 0x3FF : 0));
@@ -40,14 +46,6 @@ public final class Half {
         }
         int exponent = magnitude >>> 23;
         int mantissa = magnitude & 0x7FFFFF;
-        if (exponent >= 113) { // a normal fp16
-            int h = ((exponent - 112) << 10) + (mantissa >>> 13);
-            int rest = mantissa & 0x1FFF;
-            if (rest > 0x1000 || (rest == 0x1000 && (h & 1) != 0)) {
-                h++; // a carry into the exponent is the correct result
-            }
-            return (short) (sign | h);
-        }
         // Subnormal fp16: count units of 2^-24. The float is (mantissa | 2^23) * 2^(exponent - 150).
         int shift = 126 - exponent;
         if (shift > 24 || exponent == 0) {

@@ -12,7 +12,12 @@ public final class Chord {
     private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
 
     static {
-        for (Command c : List.<Command>of(new InfoCommand(), new SynthCommand(), new BenchCommand())) {
+        for (Command c : List.<Command>of(
+                new InfoCommand(),
+                new QuantizeCommand(),
+                new ConvertLlama2cCommand(),
+                new SynthCommand(),
+                new BenchCommand())) {
             COMMANDS.put(c.name(), c);
         }
     }
