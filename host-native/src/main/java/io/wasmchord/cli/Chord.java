@@ -17,6 +17,9 @@ public final class Chord {
                 new QuantizeCommand(),
                 new ConvertLlama2cCommand(),
                 new SynthCommand(),
+                new GenerateCommand(),
+                new ChatCommand(),
+                new PerplexityCommand(),
                 new BenchCommand())) {
             COMMANDS.put(c.name(), c);
         }
