@@ -24,7 +24,8 @@ public final class Chord {
                 new ExportHfCommand(),
                 new KldCommand(),
                 new QualityReportCommand(),
-                new SynthCommand())) {
+                new SynthCommand(),
+                new BenchCommand())) {
             COMMANDS.put(c.name(), c);
         }
     }
