@@ -53,6 +53,25 @@ final class Args {
         return value;
     }
 
+    /** Removes every occurrence of an option and returns their values in order (for repeatable options). */
+    List<String> options(String... names) {
+        List<String> values = new ArrayList<>();
+        for (int i = 0; i < rest.size(); i++) {
+            for (String n : names) {
+                if (rest.get(i).equals(n)) {
+                    if (i + 1 >= rest.size()) {
+                        throw new UsageException("option " + n + " needs a value");
+                    }
+                    values.add(rest.remove(i + 1));
+                    rest.remove(i);
+                    i--;
+                    break;
+                }
+            }
+        }
+        return values;
+    }
+
     String option(String name, String fallback) {
         String v = option(name);
         return v == null ? fallback : v;

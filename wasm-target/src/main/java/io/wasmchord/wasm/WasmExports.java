@@ -2,6 +2,7 @@ package io.wasmchord.wasm;
 
 import io.wasmchord.gguf.GgufFile;
 import io.wasmchord.io.ByteArraySource;
+import io.wasmchord.tokenizer.Tokenizers;
 import org.teavm.jso.JSExport;
 import org.teavm.jso.typedarrays.Int8Array;
 
@@ -34,5 +35,11 @@ public final class WasmExports {
     @JSExport
     public static GgufInfo openGguf(String name, Int8Array bytes) {
         return new GgufInfo(GgufFile.open(new ByteArraySource(name, bytes.copyToJavaArray())));
+    }
+
+    /** The tokenizer of a GGUF file (a model or a vocabulary-only file) whose bytes JavaScript hands over. */
+    @JSExport
+    public static WasmTokenizer openTokenizer(String name, Int8Array bytes) {
+        return new WasmTokenizer(Tokenizers.fromGguf(GgufFile.open(new ByteArraySource(name, bytes.copyToJavaArray()))));
     }
 }
