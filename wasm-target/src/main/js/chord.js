@@ -171,6 +171,94 @@ function writePiece(files, index, chunkSize, position, piece) {
   }
 }
 
+/** Lets the event loop run (an abort, a repaint) between tokens, without the 4 ms clamp of setTimeout. */
+const yieldToEventLoop = typeof setImmediate === "function"
+  ? () => new Promise((resolve) => setImmediate(resolve))
+  : (() => {
+    const channel = new MessageChannel();
+    const waiting = [];
+    channel.port1.onmessage = () => waiting.shift()?.();
+    return () => new Promise((resolve) => {
+      waiting.push(resolve);
+      channel.port2.postMessage(null);
+    });
+  })();
+
+function number(options, key, fallback, check) {
+  const value = options[key] ?? fallback;
+  if (typeof value !== "number" || Number.isNaN(value) || !check(value)) {
+    throw new RangeError(`wasm-chord: bad ${key}: ${value}`);
+  }
+  return value;
+}
+
+/**
+ * A generation in progress: iterate it (for await) for text pieces; {@code usage} and {@code tokens}
+ * are there once it has ended.
+ */
+export class Generation {
+  #run;
+  #signal;
+  #onAbort = null;
+  #done = false;
+  #pending = null;
+  #release;
+  usage = null;
+  tokens = null;
+  promptTokens = null;
+
+  constructor(run, signal, release) {
+    this.#run = run;
+    this.#signal = signal;
+    this.#release = release;
+  }
+
+  [Symbol.asyncIterator]() {
+    return this;
+  }
+
+  async next() {
+    if (this.#done) return { done: true, value: undefined };
+    try {
+      await yieldToEventLoop();
+      this.#signal?.throwIfAborted();
+      const piece = this.#run.next();
+      if (piece !== null) return { done: false, value: piece };
+      this.#finish();
+      return { done: true, value: undefined };
+    } catch (e) {
+      this.#finish(true);
+      throw e;
+    }
+  }
+
+  /** Called when a for-await loop is left early: stops the generation. */
+  async return() {
+    this.#finish(true);
+    return { done: true, value: undefined };
+  }
+
+  /** Runs to the end and returns the whole text. */
+  async text() {
+    let text = "";
+    for await (const piece of this) text += piece;
+    return text;
+  }
+
+  #finish(cancel = false) {
+    if (this.#done) return;
+    this.#done = true;
+    try {
+      if (cancel) this.#run.cancel();
+      this.usage = JSON.parse(this.#run.usage());
+      this.tokens = Array.from(this.#run.generatedTokens());
+      this.promptTokens = Array.from(this.#run.promptTokens());
+    } finally {
+      this.#release();
+    }
+  }
+}
+
 /** A language model loaded into WebAssembly memory. */
 export class Chord {
   #model;
@@ -261,6 +349,48 @@ export class Chord {
   detokenize(ids, options = {}) {
     const { removeSpecial = false, renderSpecial = false } = options;
     return this.#live().detokenize(Int32Array.from(ids), removeSpecial, renderSpecial);
+  }
+
+  /**
+   * Generates text after {@code prompt} (a string, or token ids). Options: maxTokens (default: until the
+   * end of text or a full context), temperature (0: greedy; default 0.8), topK (40), topP (0.95),
+   * minP (0.05), typicalP (1), repeatPenalty (1: off), frequencyPenalty, presencePenalty (0),
+   * penaltyWindow (64), seed, stop (string or strings, not included in the text), ignoreEos, signal.
+   * Consecutive calls reuse the cached tokens the prompts share.
+   */
+  generate(prompt, options = {}) {
+    const model = this.#live();
+    if (this.#busy) {
+      throw new Error("wasm-chord: a generation is already running on this model; finish or leave it first");
+    }
+    const ids = typeof prompt === "string" ? null : Int32Array.from(prompt);
+    const stop = options.stop === undefined ? [] : [].concat(options.stop);
+    if (stop.some((s) => typeof s !== "string" || s === "" || s.includes("\0"))) {
+      throw new TypeError("wasm-chord: stop must be a non-empty string or an array of them");
+    }
+    const isInt = Number.isInteger;
+    const run = model.generate(
+      typeof prompt === "string" ? prompt : "", ids,
+      number(options, "maxTokens", -1, isInt),
+      number(options, "temperature", 0.8, (v) => v >= 0),
+      number(options, "topK", 40, (v) => isInt(v) && v >= 0),
+      number(options, "topP", 0.95, (v) => v > 0 && v <= 1),
+      number(options, "minP", 0.05, (v) => v >= 0 && v <= 1),
+      number(options, "typicalP", 1, (v) => v > 0 && v <= 1),
+      number(options, "repeatPenalty", 1, (v) => v > 0),
+      number(options, "frequencyPenalty", 0, () => true),
+      number(options, "presencePenalty", 0, () => true),
+      number(options, "penaltyWindow", 64, (v) => isInt(v) && v >= 0),
+      number(options, "seed", 0x5EED, (v) => isInt(v) && v >= 0),
+      stop.join("\0"),
+      Boolean(options.ignoreEos));
+    this.#busy = true;
+    return new Generation(run, options.signal, () => { this.#busy = false; });
+  }
+
+  /** Forgets the cached conversation: the next prompt is computed from scratch. */
+  reset() {
+    this.#live().reset();
   }
 
   /** Frees the model's memory; the object cannot be used afterwards. */

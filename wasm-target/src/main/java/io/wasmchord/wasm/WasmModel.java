@@ -1,10 +1,13 @@
 package io.wasmchord.wasm;
 
-import io.wasmchord.gguf.GgufFile;
-import io.wasmchord.io.ByteSource;
+import io.wasmchord.generate.GenerationOptions;
+import io.wasmchord.generate.LoadedModel;
+import io.wasmchord.generate.Session;
+import io.wasmchord.kernel.ScalarKernels;
+import io.wasmchord.sample.SamplingParams;
 import io.wasmchord.tokenizer.Tokenizer;
-import io.wasmchord.tokenizer.Tokenizers;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.teavm.jso.JSExport;
 import org.teavm.jso.typedarrays.Int32Array;
@@ -12,22 +15,21 @@ import org.teavm.jso.typedarrays.Int32Array;
 /** A loaded model as JavaScript sees it; the ES module wraps it in the public {@code Chord} class. */
 public final class WasmModel {
     private final List<LinearMemorySource> files;
-    private final GgufFile gguf;
+    private final LoadedModel model;
     private final int contextLength;
     private final String infoJson;
-    private Tokenizer tokenizer;
+    private Session session;
     private boolean disposed;
 
     WasmModel(List<LinearMemorySource> files, int contextLength) {
         this.files = files;
-        List<ByteSource> sources = new ArrayList<>(files);
-        this.gguf = GgufFile.open(files.size() == 1 ? files.get(0) : SplitGguf.merge(sources));
+        this.model = LoadedModel.load(files.size() == 1 ? files.get(0) : SplitGguf.merge(new ArrayList<>(files)));
         this.contextLength = contextLength;
         long size = 0;
         for (LinearMemorySource f : files) {
             size += f.size();
         }
-        this.infoJson = ModelInfo.json(gguf, size, files.size());
+        this.infoJson = ModelInfo.json(model.gguf(), size, files.size());
     }
 
     /** Metadata and tensor table as JSON (see ModelInfo). */
@@ -43,7 +45,75 @@ public final class WasmModel {
 
     @JSExport
     public String detokenize(Int32Array ids, boolean removeSpecial, boolean renderSpecial) {
-        int[] tokens = ids.copyToJavaArray();
+        return tokenizer().decode(checkIds(ids.copyToJavaArray()), removeSpecial, renderSpecial);
+    }
+
+    /** The context the session has (or will have) room for. */
+    @JSExport
+    public int contextLength() {
+        return contextLength > 0 ? contextLength : model.trainedContext();
+    }
+
+    /**
+     * Starts a generation after {@code prompt} (text, BOS added as the vocabulary asks) or, when
+     * {@code promptIds} is not null, after those token ids. Sampling follows llama.cpp: temperature 0 or
+     * less is greedy; topK 0, topP 1, minP 0, repeatPenalty 1 switch those stages off. Stop strings
+     * come joined by U+0000. Nothing is computed until the first {@link WasmGeneration#next()}.
+     */
+    @JSExport
+    public WasmGeneration generate(String prompt, Int32Array promptIds, int maxTokens, double temperature, int topK,
+                                   double topP, double minP, double typicalP, double repeatPenalty,
+                                   double frequencyPenalty, double presencePenalty, int penaltyWindow, double seed,
+                                   String stops, boolean ignoreEos) {
+        SamplingParams sampling = SamplingParams.defaults()
+                .withTemperature((float) temperature)
+                .withTopK(topK)
+                .withTopP((float) topP)
+                .withMinP((float) minP)
+                .withTypicalP((float) typicalP)
+                .withPenalties((float) repeatPenalty, (float) frequencyPenalty, (float) presencePenalty, penaltyWindow)
+                .withSeed((long) seed);
+        List<String> stopStrings = stops == null || stops.isEmpty() ? List.of() : Arrays.asList(stops.split("\u0000"));
+        GenerationOptions options = GenerationOptions.defaults()
+                .withMaxTokens(maxTokens)
+                .withSampling(sampling)
+                .withStopStrings(stopStrings)
+                .withIgnoreEos(ignoreEos);
+        Session s = session();
+        return new WasmGeneration(promptIds != null
+                ? s.generate(checkIds(promptIds.copyToJavaArray()), options)
+                : s.generate(prompt, options));
+    }
+
+    /** Forgets the cached conversation: the next prompt is computed from scratch. */
+    @JSExport
+    public void reset() {
+        if (session != null) {
+            session.reset();
+        }
+    }
+
+    @JSExport
+    public void dispose() {
+        if (!disposed) {
+            disposed = true;
+            session = null;
+            model.close();
+            for (LinearMemorySource f : files) {
+                f.close();
+            }
+        }
+    }
+
+    private Session session() {
+        checkOpen();
+        if (session == null) {
+            session = model.newSession(contextLength, new ScalarKernels());
+        }
+        return session;
+    }
+
+    private int[] checkIds(int[] tokens) {
         int vocab = tokenizer().vocabSize();
         for (int i = 0; i < tokens.length; i++) {
             if (tokens[i] < 0 || tokens[i] >= vocab) {
@@ -51,31 +121,17 @@ public final class WasmModel {
                         + " is outside the vocabulary [0, " + vocab + ")");
             }
         }
-        return tokenizer().decode(tokens, removeSpecial, renderSpecial);
-    }
-
-    @JSExport
-    public void dispose() {
-        if (!disposed) {
-            disposed = true;
-            tokenizer = null;
-            for (LinearMemorySource f : files) {
-                f.close();
-            }
-        }
+        return tokens;
     }
 
     private Tokenizer tokenizer() {
         checkOpen();
-        if (tokenizer == null) {
-            tokenizer = Tokenizers.fromGguf(gguf);
-        }
-        return tokenizer;
+        return model.tokenizer();
     }
 
     private void checkOpen() {
         if (disposed) {
-            throw new IllegalStateException(gguf.name() + ": the model was disposed");
+            throw new IllegalStateException(model.gguf().name() + ": the model was disposed");
         }
     }
 }
