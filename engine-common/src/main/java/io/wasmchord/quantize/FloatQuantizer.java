@@ -2,6 +2,7 @@ package io.wasmchord.quantize;
 
 import io.wasmchord.io.LittleEndian;
 import io.wasmchord.quant.GgmlType;
+import io.wasmchord.quant.Half;
 
 /** F32 (a copy), F16 and BF16 "quantization": one rounded value per element. */
 final class FloatQuantizer implements BlockQuantizer {
@@ -29,12 +30,12 @@ final class FloatQuantizer implements BlockQuantizer {
             }
             case F16 -> {
                 for (int i = 0; i < n; i++) {
-                    LittleEndian.putShort(dst, dstOffset + 2 * i, HalfFloats.toHalf(src[srcOffset + i]));
+                    Half.write(dst, dstOffset + 2 * i, src[srcOffset + i]);
                 }
             }
             default -> {
                 for (int i = 0; i < n; i++) {
-                    LittleEndian.putShort(dst, dstOffset + 2 * i, HalfFloats.toBf16(src[srcOffset + i]));
+                    Half.writeBf16(dst, dstOffset + 2 * i, src[srcOffset + i]);
                 }
             }
         }

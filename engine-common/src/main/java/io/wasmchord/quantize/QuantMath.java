@@ -1,5 +1,7 @@
 package io.wasmchord.quantize;
 
+import io.wasmchord.quant.Half;
+
 /**
  * The scale searches shared by ggml's reference quantizers. Each mirrors the C evaluation order
  * (float, not double; left-to-right products) because the output must match llama-quantize bit for
@@ -289,12 +291,10 @@ final class QuantMath {
     }
 
     static void putHalf(byte[] b, int i, float v) {
-        short h = HalfFloats.toHalf(v);
-        b[i] = (byte) h;
-        b[i + 1] = (byte) (h >> 8);
+        Half.write(b, i, v);
     }
 
     static float getHalf(byte[] b, int i) {
-        return HalfFloats.fromHalf((short) ((b[i] & 0xFF) | (b[i + 1] << 8)));
+        return Half.read(b, i);
     }
 }

@@ -3,10 +3,12 @@ package io.wasmchord.quantize;
 import io.wasmchord.gguf.GgufFile;
 import io.wasmchord.gguf.GgufTensor;
 import io.wasmchord.io.ByteSource;
-import io.wasmchord.io.LittleEndian;
 import io.wasmchord.quant.GgmlType;
 
-/** Reads rows of a float tensor (F32, F16, BF16) as float32, the input every quantizer takes. */
+/**
+ * Reads rows of a tensor as float32, the input every quantizer takes: float types directly, block
+ * types through their format's dequantization (for requantizing).
+ */
 public final class TensorFloats {
     private TensorFloats() {
     }
@@ -18,7 +20,7 @@ public final class TensorFloats {
 
     /** True if rows of {@code type} can be read as floats at all (requantizing needs this). */
     public static boolean canDequantize(GgmlType type) {
-        return isFloat(type);
+        return type.format() != null;
     }
 
     /**
@@ -27,9 +29,9 @@ public final class TensorFloats {
      */
     public static void readRows(GgufFile file, GgufTensor tensor, long firstRow, int rows, float[] dst, byte[] scratch) {
         GgmlType type = tensor.type();
-        if (!isFloat(type)) {
+        if (!canDequantize(type)) {
             throw new IllegalArgumentException("tensor \"" + tensor.name() + "\" is " + type.displayName
-                    + ", not a float type");
+                    + ", which cannot be read");
         }
         long rowLength = tensor.rowLength();
         long rowBytes = type.bytesFor(rowLength);
@@ -37,22 +39,6 @@ public final class TensorFloats {
         int bytes = Math.toIntExact(rows * rowBytes);
         ByteSource data = file.data(tensor);
         data.read(firstRow * rowBytes, scratch, 0, bytes);
-        switch (type) {
-            case F32 -> {
-                for (int i = 0; i < n; i++) {
-                    dst[i] = LittleEndian.getFloat(scratch, 4 * i);
-                }
-            }
-            case F16 -> {
-                for (int i = 0; i < n; i++) {
-                    dst[i] = HalfFloats.fromHalf(LittleEndian.getShort(scratch, 2 * i));
-                }
-            }
-            default -> {
-                for (int i = 0; i < n; i++) {
-                    dst[i] = HalfFloats.fromBf16(LittleEndian.getShort(scratch, 2 * i));
-                }
-            }
-        }
+        type.format().dequantize(scratch, 0, dst, 0, n);
     }
 }

@@ -11,6 +11,7 @@ import io.wasmchord.gguf.GgufFile;
 import io.wasmchord.gguf.GgufTensor;
 import io.wasmchord.io.ByteArraySource;
 import io.wasmchord.quant.GgmlType;
+import io.wasmchord.testing.SharedModels;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,10 +39,18 @@ class QuantizePlanTest {
         return filesOf(SharedModels.root().resolve("stories260K"), "stories260K-F32.gguf");
     }
 
+    static GgufFile open(Path file) {
+        return GgufFile.open(new ByteArraySource(file.toString(), SharedModels.read(file)));
+    }
+
     private static Stream<DynamicTest> filesOf(Path dir, String f32Name) throws Exception {
-        List<Path> files = SharedModels.quantizedFiles(dir, f32Name);
+        List<Path> files = new ArrayList<>();
+        try (Stream<Path> s = Files.list(dir)) {
+            s.filter(f -> f.getFileName().toString().endsWith(".gguf") && !f.getFileName().toString().equals(f32Name))
+                    .sorted().forEach(files::add);
+        }
         assertFalse(files.isEmpty());
-        GgufFile f32 = SharedModels.open(dir.resolve(f32Name));
+        GgufFile f32 = open(dir.resolve(f32Name));
         List<DynamicTest> tests = new ArrayList<>();
         for (Path file : files) {
             tests.add(DynamicTest.dynamicTest(file.getFileName().toString(), () -> compare(f32, file)));
@@ -61,7 +70,7 @@ class QuantizePlanTest {
     }
 
     private static void compare(GgufFile f32, Path file) throws Exception {
-        GgufFile ref = SharedModels.open(file);
+        GgufFile ref = open(file);
         QuantizePlan plan = QuantizePlan.of(f32, optionsFor(file));
         List<String> want = new ArrayList<>();
         for (GgufTensor t : ref.tensors()) {
@@ -116,7 +125,7 @@ class QuantizePlanTest {
     @Test
     void alreadyQuantizedInputNeedsAllowRequantize() throws Exception {
         Path q8 = SharedModels.root().resolve("synthK-A/gguf/synthK-A-Q8_0.gguf");
-        GgufFile in = SharedModels.open(q8);
+        GgufFile in = open(q8);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> QuantizePlan.of(in, QuantizeOptions.of(FileType.MOSTLY_Q4_0)));
         assertTrue(e.getMessage().contains("--allow-requantize"), e.getMessage());
@@ -124,7 +133,7 @@ class QuantizePlanTest {
 
     @Test
     void userTypesMustFitTheRowLength() throws Exception {
-        GgufFile in = SharedModels.open(SharedModels.root().resolve("stories260K/stories260K-F32.gguf"));
+        GgufFile in = open(SharedModels.root().resolve("stories260K/stories260K-F32.gguf"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> QuantizePlan.of(in, QuantizeOptions.of(FileType.MOSTLY_Q8_0).withOutputTensorType(GgmlType.Q4_K)));
         assertTrue(e.getMessage().contains("output.weight") && e.getMessage().contains("256"), e.getMessage());
@@ -132,7 +141,7 @@ class QuantizePlanTest {
 
     @Test
     void outputAndEmbeddingOverrides() throws Exception {
-        GgufFile in = SharedModels.open(SharedModels.root().resolve("synthK-A/gguf/synthK-A-F32.gguf"));
+        GgufFile in = open(SharedModels.root().resolve("synthK-A/gguf/synthK-A-F32.gguf"));
         QuantizePlan plan = QuantizePlan.of(in, QuantizeOptions.of(FileType.MOSTLY_Q4_K_M)
                 .withOutputTensorType(GgmlType.Q8_0).withTokenEmbeddingType(GgmlType.F16));
         for (QuantizePlan.Item i : plan.items()) {

@@ -51,7 +51,7 @@ final class ChatCommand implements Command {
         String model = args.required("FILE", "-m", "--model");
         int n = args.intOption(128, "-n", "--n-predict");
         int ctx = args.intOption(0, "-c", "--ctx-size");
-        String system = args.option("--system", "");
+        String system = args.optionOr("", "--system");
         List<String> stops = SamplingOptions.stops(args);
         var sampling = SamplingOptions.read(args);
         args.finish();

@@ -13,13 +13,19 @@ public final class Chord {
 
     static {
         for (Command c : List.<Command>of(
-                new InfoCommand(),
-                new QuantizeCommand(),
-                new ConvertLlama2cCommand(),
-                new SynthCommand(),
                 new GenerateCommand(),
                 new ChatCommand(),
-                new PerplexityCommand())) {
+                new PerplexityCommand(),
+                new InfoCommand(),
+                new TokenizeCommand(),
+                new QuantizeCommand(),
+                new ConvertLlama2cCommand(),
+                new ConvertHfCommand(),
+                new ExportHfCommand(),
+                new KldCommand(),
+                new QualityReportCommand(),
+                new SynthCommand(),
+                new BenchCommand())) {
             COMMANDS.put(c.name(), c);
         }
     }

@@ -49,8 +49,8 @@ final class GenerateCommand implements Command {
     @Override
     public int run(Args args) throws Exception {
         String model = args.required("FILE", "-m", "--model");
-        String prompt = args.option(new String[] {"-p", "--prompt"}); // (two strings would pick option(name, fallback))
-        String promptFile = args.option(new String[] {"-f", "--file"});
+        String prompt = args.option("-p", "--prompt");
+        String promptFile = args.option("-f", "--file");
         int n = args.intOption(-1, "-n", "--n-predict");
         int ctx = args.intOption(0, "-c", "--ctx-size");
         boolean ignoreEos = args.flag("--ignore-eos");

@@ -39,7 +39,10 @@ final class OutputFile {
     static void write(Path target, boolean force, Content content) throws IOException {
         checkWritable(target, force);
         Path dir = target.toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(dir, target.getFileName().toString() + ".", ".tmp");
+        // created like any new file (umask permissions), under a name no other run uses
+        Path tmp = dir.resolve(target.getFileName() + "." + ProcessHandle.current().pid() + "."
+                + Long.toHexString(System.nanoTime()) + ".tmp");
+        Files.createFile(tmp);
         Thread cleanup = new Thread(() -> deleteQuietly(tmp));
         Runtime.getRuntime().addShutdownHook(cleanup);
         boolean ok = false;

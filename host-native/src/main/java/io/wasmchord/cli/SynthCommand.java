@@ -59,6 +59,10 @@ final class SynthCommand implements Command {
                                   ../shared/models/stories260K/stories260K-F32.gguf), padded with unused
                                   tokens to the shape's vocabulary size; default: a byte-level vocabulary
                   --seed N        random seed (default 1); the same seed writes the same file
+                  --format F      gguf (default); llama2c: OUT is the llama2.c checkpoint (--type F32) and
+                                  OUT's stem + .tokenizer.bin its tokenizer; safetensors: OUT is a Hugging Face
+                                  directory (--type F32, F16 or BF16), for timing the converters
+                  --shard-size B  with --format safetensors: shards of about B bytes plus an index
                 """.formatted(shapes, types);
     }
 
@@ -68,6 +72,11 @@ final class SynthCommand implements Command {
         String typeName = args.required("(e.g. Q8_0, Q4_0, Q4_K_M)", "--type");
         String vocabFile = args.option("--vocab");
         long seed = args.longOption(1, "--seed");
+        String format = args.optionOr("gguf", "--format");
+        long shardSize = args.longOption(0, "--shard-size");
+        if (!List.of("gguf", "llama2c", "safetensors").contains(format)) {
+            throw new Args.UsageException("unknown --format \"" + format + "\"; valid: gguf, llama2c, safetensors");
+        }
         List<String> files = args.finish();
         if (files.size() != 1) {
             throw new Args.UsageException("expected one output file, got " + files.size());
@@ -89,6 +98,10 @@ final class SynthCommand implements Command {
             }
         }
         Path out = Path.of(files.get(0));
+        if (!format.equals("gguf")) {
+            return SynthForms.write(format, out, shardSize, sink -> SyntheticModel.writer(shape, mix, vocab, seed).write(sink),
+                    mix.name());
+        }
         Path partial = out.resolveSibling(out.getFileName() + ".partial");
         long start = System.nanoTime();
         try (OutputStream sink = new BufferedOutputStream(Files.newOutputStream(partial), 1 << 20)) {

@@ -1,0 +1,65 @@
+package io.wasmchord.cli;
+
+import io.wasmchord.convert.HfLlamaConverter;
+import io.wasmchord.host.HfDirectory;
+import io.wasmchord.quantize.FileType;
+import java.nio.file.Path;
+import java.util.List;
+
+/** {@code chord convert-hf DIR OUT.gguf}: a Hugging Face Llama-family directory to GGUF. */
+final class ConvertHfCommand implements Command {
+    @Override
+    public String name() {
+        return "convert-hf";
+    }
+
+    @Override
+    public String summary() {
+        return "convert a Hugging Face Llama directory (safetensors) to GGUF";
+    }
+
+    @Override
+    public String help() {
+        return """
+                usage: ./chord convert-hf [options] DIR OUT.gguf
+
+                Converts a Hugging Face Llama-family model directory to GGUF the way llama.cpp's
+                convert_hf_to_gguf.py does: config.json, *.safetensors (one file or shards listed in
+                model.safetensors.index.json), tokenizer.model or tokenizer.json, tokenizer_config.json (special
+                tokens, add_bos/add_eos, chat template). q_proj/k_proj rows are permuted to llama.cpp's rotary
+                layout. Norms and 1-D tensors stay F32. For other types, quantize the result: ./chord quantize.
+
+                options:
+                  --type T     f32, f16, bf16, q8_0 or auto (bf16 if the weights are bf16, else f16); default f16
+                  --pre NAME   tokenizer.ggml.pre for a byte-level BPE tokenizer that is not recognised
+                  --force      overwrite OUT.gguf if it exists
+                """;
+    }
+
+    @Override
+    public int run(Args args) throws Exception {
+        String typeName = args.optionOr("f16", "--type");
+        String pre = args.option("--pre");
+        boolean force = args.flag("--force");
+        List<String> rest = args.finish();
+        if (rest.size() != 2) {
+            throw new Args.UsageException("expected DIR OUT.gguf, got " + rest.size() + " arguments");
+        }
+        Path out = Path.of(rest.get(1));
+        OutputFile.checkWritable(out, force);
+        try (HfDirectory dir = HfDirectory.open(Path.of(rest.get(0)))) {
+            FileType type;
+            if (typeName.equalsIgnoreCase("auto")) {
+                type = HfLlamaConverter.autoType(dir.files());
+            } else {
+                type = FileType.byName(typeName);
+                if (type == null || !HfLlamaConverter.OUTPUT_TYPES.contains(type)) {
+                    throw new Args.UsageException("unknown --type \"" + typeName + "\"; valid: f32, f16, bf16, q8_0, auto");
+                }
+            }
+            OutputFile.write(out, force, stream -> HfLlamaConverter.writer(dir.files(), type, pre).write(stream));
+            System.err.println("converted " + rest.get(0) + " -> " + out + " (" + type.displayName + ")");
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,58 @@
+package io.wasmchord.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.wasmchord.generate.KlDivergence;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** chord kld on stories260K, against llama-perplexity's numbers for the same files. */
+class KldCommandTest {
+    private static final Path SHARED = QuantizeCommandTest.shared();
+    private static final Path STORIES = SHARED.resolve("stories260K");
+
+    private static String text() throws Exception {
+        return Files.readString(SHARED.resolve("ppl_text.txt"));
+    }
+
+    @Test
+    void aModelAgainstItselfDivergesNowhere() throws Exception {
+        Path f32 = STORIES.resolve("stories260K-F32.gguf");
+        KlDivergence.Result r = KldCommand.measure(f32, f32, text(), 128, 2, false);
+        assertEquals(0.0, r.meanKld(), 1e-12);
+        assertEquals(0.0, r.maxLogitDiff());
+        assertEquals(1.0, r.sameTop());
+        assertEquals(r.basePpl(), r.ppl());
+        assertEquals(2 * 63, r.scoredTokens());
+    }
+
+    @Test
+    void f16AgainstF32MatchesLlamaPerplexity() throws Exception {
+        KlDivergence.Result r = KldCommand.measure(STORIES.resolve("stories260K-F16.gguf"),
+                STORIES.resolve("stories260K-F32.gguf"), text(), 128, -1, false);
+        // llama-perplexity -c 128 on ppl_text.txt: F32 4.1150 (README tolerance 0.1%), F16 4.1146
+        String summary = Files.readString(STORIES.resolve("ref/perplexity/summary.json"));
+        double f32 = pplOf(summary, "stories260K-F32");
+        double f16 = pplOf(summary, "stories260K-F16");
+        assertEquals(f32, r.basePpl(), f32 * 1e-3);
+        assertEquals(f16, r.ppl(), f16 * 1e-3);
+        assertEquals(7, r.chunks().length);
+        assertTrue(r.meanKld() > 0 && r.meanKld() < 1e-4, "mean KLD " + r.meanKld());
+        assertTrue(r.sameTop() > 0.99, "top-1 agreement " + r.sameTop());
+        assertTrue(r.maxLogitDiff() > 0 && r.maxLogitDiff() < 0.1, "max logit difference " + r.maxLogitDiff());
+        assertTrue(KldCommand.summary(r).contains("Mean    KLD:"));
+    }
+
+    /** The "ppl" of one model in perplexity/summary.json (a flat scan: the file is llama.cpp's, not ours). */
+    static double pplOf(String json, String model) {
+        int at = json.indexOf("\"" + model + "\"");
+        int p = json.indexOf("\"ppl\":", at);
+        int end = p + 6;
+        while (end < json.length() && ",}\n".indexOf(json.charAt(end)) < 0) {
+            end++;
+        }
+        return Double.parseDouble(json.substring(p + 6, end).trim());
+    }
+}
