@@ -74,6 +74,7 @@ final class GenerateCommand implements Command {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         try (LoadedModel loaded = ModelLoader.load(model, quiet)) {
             Session session = loaded.newSession(ctx, ModelLoader.kernels());
+            String loadedMemory = quiet ? null : MemoryReport.describe(loaded.gguf().source().size(), session.kvCacheBytes());
             GenerationOptions options = new GenerationOptions(n, sampling, stops, ignoreEos, truncate);
             Generation g = session.generate(prompt, options);
             for (String w : g.warnings()) {
@@ -93,6 +94,11 @@ final class GenerateCommand implements Command {
                         session.context(), u.promptTokens(), u.prefillNanos() / 1e6, u.prefillTokensPerSecond(),
                         u.generatedTokens(), u.decodeNanos() / 1e6, u.decodeTokensPerSecond(),
                         u.stopReason().name().toLowerCase().replace('_', ' '));
+                String memory = MemoryReport.describe(loaded.gguf().source().size(), session.kvCacheBytes());
+                if (memory != null) {
+                    System.err.println("chord: memory after loading: " + loadedMemory);
+                    System.err.println("chord: memory after generating: " + memory);
+                }
             }
         }
         return 0;

@@ -64,4 +64,5 @@ final class ModelLoader {
             System.err.print(""); // keeps the reads from being optimised away
         }
     }
+
 }
