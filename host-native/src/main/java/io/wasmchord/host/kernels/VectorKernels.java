@@ -26,6 +26,7 @@ public final class VectorKernels implements Kernels, AutoCloseable {
     private final RowKernel[] byType = new RowKernel[GgmlType.values().length];
     private final Activations activations = new Activations();
     private final MatmulJob matmul = new MatmulJob();
+    private final VectorAttention attention = new VectorAttention();
     private final Map<ByteSource, MemorySegment> heapCopies = new WeakHashMap<>();
     private float[] attentionScratch = new float[0];
 
@@ -86,6 +87,11 @@ public final class VectorKernels implements Kernels, AutoCloseable {
     @Override
     public void attention(float[] q, int qOffset, short[] keys, short[] values, int length,
                           AttentionShape shape, float[] out, int outOffset) {
+        if (VectorAttention.supports(shape)) {
+            attention.set(q, qOffset, keys, values, length, shape, out, outOffset, pool.threads());
+            pool.run(attention, shape.heads());
+            return;
+        }
         if (attentionScratch.length < 2 * shape.headDim()) {
             attentionScratch = new float[2 * shape.headDim()];
         }
