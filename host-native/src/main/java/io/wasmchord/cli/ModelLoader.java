@@ -2,8 +2,8 @@ package io.wasmchord.cli;
 
 import io.wasmchord.generate.LoadedModel;
 import io.wasmchord.host.MappedFile;
+import io.wasmchord.host.kernels.HostKernels;
 import io.wasmchord.kernel.Kernels;
-import io.wasmchord.kernel.ScalarKernels;
 import io.wasmchord.model.ModelConfig;
 import java.io.IOException;
 import java.lang.foreign.ValueLayout;
@@ -40,9 +40,9 @@ final class ModelLoader {
         return loaded;
     }
 
-    /** The kernels the commands compute with. */
+    /** The kernels the commands compute with: SIMD on every core when the vector module is there. */
     static Kernels kernels() {
-        return new ScalarKernels();
+        return HostKernels.create(HostKernels.defaultThreads());
     }
 
     /** Touches every page so the first tokens do not wait on disk; the progress shows on a terminal. */
