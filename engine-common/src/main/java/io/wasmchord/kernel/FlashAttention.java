@@ -1,5 +1,7 @@
 package io.wasmchord.kernel;
 
+import io.wasmchord.quant.Half;
+
 /**
  * The reference attention: one pass of online softmax per head, as ggml's CPU flash attention does it
  * with an fp16 cache. Its numerics are copied on purpose: the query is rounded to fp16 before the
@@ -23,7 +25,7 @@ public final class FlashAttention {
         for (int h = 0; h < shape.heads(); h++) {
             int qBase = qOffset + h * headDim;
             for (int d = 0; d < headDim; d++) {
-                qh[d] = Fp16.round(q[qBase + d]);
+                qh[d] = toFp16(q[qBase + d]);
                 scratch[acc + d] = 0f;
             }
             int kvBase = (h / group) * headDim;
@@ -33,7 +35,7 @@ public final class FlashAttention {
                 int row = p * kvDim + kvBase;
                 double dot = 0;
                 for (int d = 0; d < headDim; d++) {
-                    dot += qh[d] * Fp16.toFloat(keys[row + d]);
+                    dot += qh[d] * Half.toFloat(keys[row + d]);
                 }
                 float s = (float) dot * scale;
                 float ms = 1f;
@@ -42,13 +44,13 @@ public final class FlashAttention {
                     ms = (float) Math.exp(max - s);
                     max = s;
                     for (int d = 0; d < headDim; d++) {
-                        scratch[acc + d] = Fp16.round(scratch[acc + d] * ms);
+                        scratch[acc + d] = toFp16(scratch[acc + d] * ms);
                     }
                 } else {
                     vs = (float) Math.exp(s - max);
                 }
                 for (int d = 0; d < headDim; d++) {
-                    scratch[acc + d] = Fp16.round(scratch[acc + d] + Fp16.toFloat(values[row + d]) * vs);
+                    scratch[acc + d] = toFp16(scratch[acc + d] + Half.toFloat(values[row + d]) * vs);
                 }
                 sum = sum * ms + vs;
             }
@@ -58,5 +60,10 @@ public final class FlashAttention {
                 out[oBase + d] = scratch[acc + d] * inv;
             }
         }
+    }
+
+    /** The float nearest to {@code f} that fp16 can hold. */
+    private static float toFp16(float f) {
+        return Half.toFloat(Half.fromFloat(f));
     }
 }

@@ -1,5 +1,6 @@
 package io.wasmchord.kernel;
 
+import io.wasmchord.quant.BlockFormat;
 import io.wasmchord.quant.GgmlType;
 
 /**
@@ -17,18 +18,20 @@ public final class ScalarKernels implements Kernels {
     public void matmul(WeightMatrix w, float[] x, float[] out, int n) {
         int cols = w.cols();
         int rows = w.rows();
-        GgmlType actType = InterimFormats.vecDotType(w.type());
+        BlockFormat format = w.type().format();
+        GgmlType actType = w.type().vecDotType();
+        BlockFormat actFormat = actType.format();
         int actRowBytes = (int) actType.bytesFor(cols);
         byte[] act = activationScratch = grow(activationScratch, actRowBytes * n);
         for (int t = 0; t < n; t++) {
-            InterimFormats.quantize(actType, x, t * cols, act, t * actRowBytes, cols);
+            actFormat.quantize(x, t * cols, act, t * actRowBytes, cols);
         }
         int rowBytes = w.rowBytes();
         byte[] row = rowScratch = grow(rowScratch, rowBytes);
         for (int r = 0; r < rows; r++) {
             w.data().read((long) r * rowBytes, row, 0, rowBytes);
             for (int t = 0; t < n; t++) {
-                out[t * rows + r] = InterimFormats.dot(w.type(), row, 0, act, t * actRowBytes, cols);
+                out[t * rows + r] = format.dot(row, 0, act, t * actRowBytes, cols);
             }
         }
     }

@@ -15,6 +15,6 @@ public final class WeightRows {
         }
         int rowBytes = w.rowBytes();
         w.data().read((long) row * rowBytes, scratch, 0, rowBytes);
-        InterimFormats.dequantize(w.type(), scratch, 0, dst, dstOffset, w.cols());
+        w.type().format().dequantize(scratch, 0, dst, dstOffset, w.cols());
     }
 }

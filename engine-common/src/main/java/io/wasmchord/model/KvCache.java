@@ -1,6 +1,6 @@
 package io.wasmchord.model;
 
-import io.wasmchord.kernel.Fp16;
+import io.wasmchord.quant.Half;
 
 /**
  * Keys and values of every layer for up to {@code capacity} positions, stored in fp16 as llama.cpp's
@@ -61,8 +61,8 @@ public final class KvCache {
         short[] vc = values[layer];
         int base = pos * kvDim;
         for (int i = 0; i < kvDim; i++) {
-            kc[base + i] = Fp16.fromFloat(k[kOffset + i]);
-            vc[base + i] = Fp16.fromFloat(v[vOffset + i]);
+            kc[base + i] = Half.fromFloat(k[kOffset + i]);
+            vc[base + i] = Half.fromFloat(v[vOffset + i]);
         }
     }
 

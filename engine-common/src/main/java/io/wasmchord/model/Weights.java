@@ -27,6 +27,10 @@ final class Weights {
             throw new ModelException(gguf.name() + ": tensor " + name + " has shape " + t.shapeString()
                     + ", expected " + cols + " x " + rows);
         }
+        if (t.type() == null || !t.type().isSupported()) {
+            throw new ModelException(gguf.name() + ": tensor " + name + " has type "
+                    + (t.type() == null ? "(unknown)" : t.type().displayName) + ", which the engine cannot compute with");
+        }
         return new WeightMatrix(name, t.type(), rows, cols, gguf.data(t));
     }
 

@@ -37,7 +37,7 @@ final class Pieces {
             } else {
                 // a character outside the byte alphabet: llama.cpp writes a marker naming it
                 StringBuilder marker = new StringBuilder("[UNK_BYTE_0x");
-                for (byte u : Utf8.encode(Character.toString(cp))) {
+                for (byte u : Utf8.encode(Utf8.string(cp))) {
                     String hex = Integer.toHexString(u & 0xFF);
                     marker.append(hex.length() == 1 ? "0" : "").append(hex);
                 }

@@ -132,11 +132,14 @@ final class SplitRegex {
         final List<int[]> ranges = new ArrayList<>();
         final List<CharSet> nested = new ArrayList<>();
         boolean negated;
+        /** The ranges sorted and merged, for binary search; built by {@link #freeze} once parsed. */
+        private int[] los;
+        private int[] his;
 
         static CharSet of(int lo, int hi) {
             CharSet s = new CharSet();
             s.ranges.add(new int[] {lo, hi});
-            return s;
+            return s.freeze();
         }
 
         @Override
@@ -146,13 +149,7 @@ final class SplitRegex {
 
         @Override
         boolean test(int u) {
-            boolean in = false;
-            for (int[] r : ranges) {
-                if (u >= r[0] && u <= r[1]) {
-                    in = true;
-                    break;
-                }
-            }
+            boolean in = inRanges(u);
             if (!in) {
                 for (CharSet s : nested) {
                     if (s.test(u)) {
@@ -162,6 +159,45 @@ final class SplitRegex {
                 }
             }
             return in != negated;
+        }
+
+        private boolean inRanges(int u) {
+            int lo = 0;
+            int hi = los.length - 1;
+            while (lo <= hi) {
+                int mid = (lo + hi) >>> 1;
+                if (u < los[mid]) {
+                    hi = mid - 1;
+                } else if (u > his[mid]) {
+                    lo = mid + 1;
+                } else {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        CharSet freeze() {
+            List<int[]> sorted = new ArrayList<>(ranges);
+            sorted.sort((a, b) -> Integer.compare(a[0], b[0]));
+            List<int[]> merged = new ArrayList<>();
+            for (int[] r : sorted) {
+                int[] last = merged.isEmpty() ? null : merged.get(merged.size() - 1);
+                if (last != null && r[0] <= last[1] + 1) {
+                    last[1] = Math.max(last[1], r[1]);
+                } else {
+                    merged.add(new int[] {r[0], r[1]});
+                }
+            }
+            int[] l = new int[merged.size()];
+            int[] h = new int[merged.size()];
+            for (int i = 0; i < l.length; i++) {
+                l[i] = merged.get(i)[0];
+                h[i] = merged.get(i)[1];
+            }
+            his = h;
+            los = l;
+            return this;
         }
 
         @Override
@@ -439,7 +475,7 @@ final class SplitRegex {
 
         void expect(int c) {
             if (!more() || peek() != c) {
-                throw error("expected '" + Character.toString(c) + "'");
+                throw error("expected '" + Utf8.string(c) + "'");
             }
             pos++;
         }
@@ -457,7 +493,7 @@ final class SplitRegex {
                             look = true;
                             negative = kind == '!';
                         } else if (kind != ':') {
-                            throw error("unsupported group (?" + (kind < 0 ? "" : Character.toString(kind)));
+                            throw error("unsupported group (?" + (kind < 0 ? "" : Utf8.string(kind)));
                         }
                     }
                     Node body = alternation();
@@ -473,7 +509,7 @@ final class SplitRegex {
                     s.ranges.add(new int[] {'\n', '\n'});
                     s.ranges.add(new int[] {'\r', '\r'});
                     s.ranges.add(new int[] {0x2028, 0x2029});
-                    return s;
+                    return s.freeze();
                 }
                 case '^' -> {
                     return new Anchor(false);
@@ -484,7 +520,7 @@ final class SplitRegex {
                 case '\\' -> {
                     return escape(false);
                 }
-                case ')', '*', '+', '?' -> throw error("unexpected '" + Character.toString(c) + "'");
+                case ')', '*', '+', '?' -> throw error("unexpected '" + Utf8.string(c) + "'");
                 default -> {
                     return CharSet.of(c, c);
                 }
@@ -513,7 +549,7 @@ final class SplitRegex {
                         s.ranges.add(new int[] {'_', '_'});
                     }
                     s.negated = c != lower;
-                    return s;
+                    return s.freeze();
                 }
                 case 'r' -> c = '\r';
                 case 'n' -> c = '\n';
@@ -525,7 +561,7 @@ final class SplitRegex {
                 case 'u' -> c = hex(4);
                 case 'b', 'B', 'p', 'P', 'k', 'c' -> {
                     if (!(inClass && c == 'b')) {
-                        throw error("unsupported escape \\" + Character.toString(c));
+                        throw error("unsupported escape \\" + Utf8.string(c));
                     }
                     c = '\b';
                 }
@@ -564,7 +600,7 @@ final class SplitRegex {
                 int c = cps[pos];
                 if (c == ']' && !first) {
                     pos++;
-                    return set;
+                    return set.freeze();
                 }
                 first = false;
                 pos++;

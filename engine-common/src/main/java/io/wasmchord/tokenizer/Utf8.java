@@ -7,6 +7,11 @@ final class Utf8 {
     private Utf8() {
     }
 
+    /** One code point as a string (TeaVM has no Character.toString(int)). */
+    static String string(int cp) {
+        return new String(Character.toChars(cp));
+    }
+
     static byte[] encode(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }

@@ -104,7 +104,7 @@ final class WordPieceTokenizer extends VocabTokenizer {
             if ((flags & Unicode.PUNCTUATION) != 0 || (cp < 0x7F && (flags & Unicode.SYMBOL) != 0)
                     || isChinese(cp)) {
                 finish(word, words);
-                words.add(Character.toString(c));
+                words.add(Utf8.string(c));
             } else {
                 word.appendCodePoint(c);
             }

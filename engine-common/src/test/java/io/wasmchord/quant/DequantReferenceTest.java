@@ -8,6 +8,7 @@ import io.wasmchord.gguf.GgufFile;
 import io.wasmchord.gguf.GgufTensor;
 import io.wasmchord.io.ByteArraySource;
 import io.wasmchord.io.LittleEndian;
+import io.wasmchord.testing.SharedModels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -23,7 +24,7 @@ class DequantReferenceTest {
 
     @TestFactory
     Stream<DynamicTest> everyDumpMatchesBitForBit() {
-        Map<?, ?> index = (Map<?, ?>) MiniJson.parse(new String(SharedModels.read(SharedModels.resolve(DIR + "/index.json")),
+        Map<?, ?> index = (Map<?, ?>) MiniJson.parse(new String(SharedModels.read(SharedModels.path(DIR + "/index.json")),
                 StandardCharsets.UTF_8));
         List<?> entries = (List<?>) index.get("entries");
         assertTrue(entries.size() >= 20, "index lists " + entries.size() + " dumps");
@@ -39,7 +40,7 @@ class DequantReferenceTest {
         assertEquals(((Double) entry.get("type_size")).intValue(), type.typeSize);
         String ggufName = (String) entry.get("gguf_file");
         byte[] gguf = files.computeIfAbsent(ggufName,
-                name -> SharedModels.read(SharedModels.resolve("synthK-A/gguf/" + name)));
+                name -> SharedModels.read(SharedModels.path("synthK-A/gguf/" + name)));
         int offset = ((Double) entry.get("quant_offset")).intValue();
         int nBytes = ((Double) entry.get("quant_n_bytes")).intValue();
         int n = ((Double) entry.get("n_values")).intValue();
@@ -51,7 +52,7 @@ class DequantReferenceTest {
 
         float[] ours = new float[n];
         type.requireSupported(tensor.name()).format().dequantize(gguf, offset, ours, 0, n);
-        byte[] expected = SharedModels.read(SharedModels.resolve(DIR + "/" + entry.get("file")));
+        byte[] expected = SharedModels.read(SharedModels.path(DIR + "/" + entry.get("file")));
         assertEquals(4L * n, expected.length);
         for (int i = 0; i < n; i++) {
             int want = LittleEndian.getInt(expected, 4 * i);

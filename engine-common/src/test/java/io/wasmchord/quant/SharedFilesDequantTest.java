@@ -10,6 +10,7 @@ import io.wasmchord.gguf.GgufFile;
 import io.wasmchord.gguf.GgufTensor;
 import io.wasmchord.io.ByteArraySource;
 import io.wasmchord.io.LittleEndian;
+import io.wasmchord.testing.SharedModels;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -58,9 +59,11 @@ class SharedFilesDequantTest {
         for (String[] model : new String[][] {{"stories260K", "stories260K/stories260K-F32.gguf"},
                 {"synthK-A/gguf", "synthK-A/gguf/synthK-A-F32.gguf"}}) {
             Map<String, float[]> reference = new HashMap<>();
-            for (Path file : SharedModels.ggufFiles(model[0])) {
+            List<Path> files = SharedModels.ggufFiles(model[0]);
+            assertTrue(files.size() >= 15, model[0] + " holds " + files.size() + " GGUF files");
+            for (Path file : files) {
                 tests.add(DynamicTest.dynamicTest(file.getFileName().toString(),
-                        () -> checkFile(file, reference, SharedModels.resolve(model[1]))));
+                        () -> checkFile(file, reference, SharedModels.path(model[1]))));
             }
         }
         return tests.stream();

@@ -53,8 +53,28 @@ final class Args {
         return value;
     }
 
-    String option(String name, String fallback) {
-        String v = option(name);
+    /** Removes every occurrence of an option and returns their values in order (for repeatable options). */
+    List<String> options(String... names) {
+        List<String> values = new ArrayList<>();
+        for (int i = 0; i < rest.size(); i++) {
+            for (String n : names) {
+                if (rest.get(i).equals(n)) {
+                    if (i + 1 >= rest.size()) {
+                        throw new UsageException("option " + n + " needs a value");
+                    }
+                    values.add(rest.remove(i + 1));
+                    rest.remove(i);
+                    i--;
+                    break;
+                }
+            }
+        }
+        return values;
+    }
+
+    /** Like {@link #option(String...)}, with a value for when the option is absent. */
+    String optionOr(String fallback, String... names) {
+        String v = option(names);
         return v == null ? fallback : v;
     }
 

@@ -13,14 +13,19 @@ public final class Chord {
 
     static {
         for (Command c : List.<Command>of(
+                new GenerateCommand(),
+                new ChatCommand(),
+                new PerplexityCommand(),
                 new InfoCommand(),
+                new TokenizeCommand(),
                 new QuantizeCommand(),
                 new ConvertLlama2cCommand(),
                 new ConvertHfCommand(),
                 new ExportHfCommand(),
                 new KldCommand(),
                 new QualityReportCommand(),
-                new SynthCommand())) {
+                new SynthCommand(),
+                new BenchCommand())) {
             COMMANDS.put(c.name(), c);
         }
     }

@@ -49,7 +49,7 @@ final class ConvertHfCommand implements Command {
 
     @Override
     public int run(Args args) throws Exception {
-        String typeName = args.option("--type", "f16");
+        String typeName = args.optionOr("f16", "--type");
         String pre = args.option("--pre");
         boolean force = args.flag("--force");
         List<String> rest = args.finish();

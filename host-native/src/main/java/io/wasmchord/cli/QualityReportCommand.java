@@ -66,10 +66,10 @@ final class QualityReportCommand implements Command {
 
     @Override
     public int run(Args args) throws Exception {
-        String text = args.option(new String[] {"-f", "--file"});
+        String text = args.option("-f", "--file");
         int ctx = args.intOption(128, "-c", "--ctx-size");
         int chunks = args.intOption(-1, "--chunks");
-        String outOption = args.option(new String[] {"-o", "--out"});
+        String outOption = args.option("-o", "--out");
         String typeList = args.option("--types");
         boolean keep = args.flag("--keep");
         int threads = args.intOption(Runtime.getRuntime().availableProcessors(), "--threads", "-t");

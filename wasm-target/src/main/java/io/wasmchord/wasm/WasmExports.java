@@ -2,6 +2,7 @@ package io.wasmchord.wasm;
 
 import io.wasmchord.gguf.GgufFile;
 import io.wasmchord.io.ByteArraySource;
+import io.wasmchord.tokenizer.Tokenizers;
 import org.teavm.jso.JSExport;
 import org.teavm.jso.typedarrays.Int8Array;
 
@@ -13,13 +14,26 @@ public final class WasmExports {
     private WasmExports() {
     }
 
+    /**
+     * Nothing runs at start-up: JavaScript calls the exported functions. The branch below is never taken;
+     * it makes all of engine-common reachable, so TeaVM compiles and checks every member of it (see
+     * build-tools/ReachEverything.java).
+     */
     public static void main(String[] args) {
-        // Nothing to run at start-up: JavaScript calls the exported functions.
+        if (args != null && args.length == 1 && "--reach-everything-at-compile-time".equals(args[0])) {
+            io.wasmchord.wasm.generated.ReachEverything.reach();
+        }
     }
 
     /** Opens a GGUF file whose bytes JavaScript hands over whole (small files: tests, vocabularies). */
     @JSExport
     public static GgufInfo openGguf(String name, Int8Array bytes) {
         return new GgufInfo(GgufFile.open(new ByteArraySource(name, bytes.copyToJavaArray())));
+    }
+
+    /** The tokenizer of a GGUF file (a model or a vocabulary-only file) whose bytes JavaScript hands over. */
+    @JSExport
+    public static WasmTokenizer openTokenizer(String name, Int8Array bytes) {
+        return new WasmTokenizer(Tokenizers.fromGguf(GgufFile.open(new ByteArraySource(name, bytes.copyToJavaArray()))));
     }
 }

@@ -1,0 +1,107 @@
+package io.wasmchord.host.kernels;
+
+import io.wasmchord.io.LittleEndian;
+import io.wasmchord.quant.GgmlType;
+import io.wasmchord.quant.Half;
+
+/**
+ * Activation rows encoded as llama.cpp encodes them for a weight type's dot product (its vec-dot type),
+ * then unpacked into flat arrays the SIMD kernels read with aligned vector loads: quants widened to
+ * shorts, one scale per block, and the per-block sums the formats with minimums need. Encoding goes
+ * through the reference quantizer, so the values are bit-identical to the scalar path's.
+ */
+final class Activations {
+    GgmlType type;
+    int cols;
+    int rows;
+    /** Reference encoding of every row, rowBytes apart (for the scalar fallback kernels). */
+    byte[] raw = new byte[0];
+    int rowBytes;
+    /** Quants of Q8_0 / Q8_1 / Q8_K, row-major, cols per row. */
+    short[] q = new short[0];
+    /** Block scales: cols/32 per row (Q8_0, Q8_1) or cols/256 (Q8_K). */
+    float[] d = new float[0];
+    /** Q8_1: d times the sum of the block's quants, per block of 32. */
+    float[] s = new float[0];
+    /** Q8_K: the sum of each run of 16 quants, cols/16 per row. */
+    int[] sums16 = new int[0];
+    /** Float types: the values as the weight type rounds them (F16, BF16) or as they are (F32). */
+    float[] f = new float[0];
+    private float[] rounded = new float[0];
+
+    /** Encodes rows {@code [0, rows)} of {@code x} (cols apart) for weights whose vec-dot type is {@code type}. */
+    void encode(GgmlType type, float[] x, int cols, int rows) {
+        this.type = type;
+        this.cols = cols;
+        this.rows = rows;
+        int n = cols * rows;
+        switch (type) {
+            case F32 -> f = x;
+            case F16 -> {
+                float[] v = f = rounded = grow(rounded, n);
+                for (int i = 0; i < n; i++) {
+                    v[i] = Float.float16ToFloat(Float.floatToFloat16(x[i]));
+                }
+            }
+            case BF16 -> {
+                float[] v = f = rounded = grow(rounded, n);
+                for (int i = 0; i < n; i++) {
+                    v[i] = Half.bf16ToFloat(Half.floatToBf16(x[i]));
+                }
+            }
+            case Q8_0, Q8_1, Q8_K -> encodeQuantized(type, x, cols, rows);
+            default -> throw new IllegalArgumentException("no activation encoding " + type.displayName);
+        }
+    }
+
+    private void encodeQuantized(GgmlType type, float[] x, int cols, int rows) {
+        rowBytes = (int) type.bytesFor(cols);
+        raw = grow(raw, rowBytes * rows);
+        for (int t = 0; t < rows; t++) {
+            type.format().quantize(x, t * cols, raw, t * rowBytes, cols);
+        }
+        int blocks = cols / type.blockSize * rows;
+        q = grow(q, cols * rows);
+        d = grow(d, blocks);
+        boolean k = type == GgmlType.Q8_K;
+        int quantsAt = k ? 4 : type == GgmlType.Q8_1 ? 4 : 2;
+        if (type == GgmlType.Q8_1) {
+            s = grow(s, blocks);
+        }
+        if (k) {
+            sums16 = grow(sums16, cols / 16 * rows);
+        }
+        int bs = type.blockSize;
+        for (int b = 0; b < blocks; b++) {
+            int at = b * type.typeSize;
+            d[b] = k ? LittleEndian.getFloat(raw, at) : Half.read(raw, at);
+            if (type == GgmlType.Q8_1) {
+                s[b] = Half.read(raw, at + 2);
+            }
+            for (int j = 0; j < bs; j++) {
+                q[b * bs + j] = raw[at + quantsAt + j];
+            }
+            if (k) {
+                for (int g = 0; g < 16; g++) {
+                    sums16[b * 16 + g] = LittleEndian.getShort(raw, at + 4 + 256 + 2 * g);
+                }
+            }
+        }
+    }
+
+    private static short[] grow(short[] a, int n) {
+        return a.length >= n ? a : new short[n];
+    }
+
+    private static float[] grow(float[] a, int n) {
+        return a.length >= n ? a : new float[n];
+    }
+
+    private static int[] grow(int[] a, int n) {
+        return a.length >= n ? a : new int[n];
+    }
+
+    private static byte[] grow(byte[] a, int n) {
+        return a.length >= n ? a : new byte[n];
+    }
+}

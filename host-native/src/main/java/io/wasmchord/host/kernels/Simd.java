@@ -1,0 +1,93 @@
+package io.wasmchord.host.kernels;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The vector width every kernel is written against, fixed when this class loads: the machine's preferred
+ * width capped at 256 bits, or {@code -Dchord.vector.bits=128|256}. The kernels are written once in
+ * terms of these species; constants let the JIT unroll each kernel for the width in use.
+ *
+ * <p>Quantized dot products run on 16-bit lanes: int8 quants are widened to shorts, multiplied (every
+ * product fits: |w| &lt;= 128, |a| &lt;= 127), two products are added per lane, and pairs of lanes are
+ * summed into 32-bit lanes, the job x86's pmaddubsw/pmaddwd do in llama.cpp.
+ */
+final class Simd {
+    static final int BITS = chooseBits();
+    static final VectorShape SHAPE = VectorShape.forBitSize(BITS);
+    static final VectorShape HALF_SHAPE = VectorShape.forBitSize(BITS / 2);
+    static final VectorSpecies<Short> S = VectorSpecies.of(short.class, SHAPE);
+    static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, SHAPE);
+    static final VectorSpecies<Float> F = VectorSpecies.of(float.class, SHAPE);
+    /** Bytes that widen to one full short vector. */
+    static final VectorSpecies<Byte> B_HALF = VectorSpecies.of(byte.class, HALF_SHAPE);
+    /** Shorts that widen to one full int or float vector. */
+    static final VectorSpecies<Short> S_HALF = VectorSpecies.of(short.class, HALF_SHAPE);
+    /** Lanes of a short vector: quants handled per step. */
+    static final int SHORTS = S.length();
+    /** Lanes of a float vector. */
+    static final int FLOATS = F.length();
+
+    static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    static final ValueLayout.OfShort HALF = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
+    static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(LE);
+
+    private Simd() {
+    }
+
+    private static int chooseBits() {
+        String forced = System.getProperty("chord.vector.bits");
+        if (forced != null) {
+            int bits = Integer.parseInt(forced);
+            if (bits != 128 && bits != 256) {
+                throw new IllegalArgumentException("chord.vector.bits must be 128 or 256, got " + forced);
+            }
+            return bits;
+        }
+        return Math.min(256, Math.max(128, FloatVector.SPECIES_PREFERRED.vectorBitSize()));
+    }
+
+    /** SHORTS signed bytes from {@code m} at {@code offset}, widened. */
+    static ShortVector bytes(MemorySegment m, long offset) {
+        return (ShortVector) ByteVector.fromMemorySegment(B_HALF, m, offset, LE).convertShape(VectorOperators.B2S, S, 0);
+    }
+
+    static ShortVector shorts(short[] a, int i) {
+        return ShortVector.fromArray(S, a, i);
+    }
+
+    /** Lane i of the result is lanes 2i and 2i+1 of {@code s} added, in 32 bits. */
+    static IntVector pairSum(ShortVector s) {
+        IntVector x = s.reinterpretAsInts();
+        return x.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                .add(x.lanewise(VectorOperators.ASHR, 16));
+    }
+
+    static FloatVector toFloat(IntVector v) {
+        return (FloatVector) v.convert(VectorOperators.I2F, 0);
+    }
+
+    /** FLOATS fp16 values from {@code m} at {@code offset}, exactly converted (subnormals, infinities, NaNs kept). */
+    static FloatVector halves(MemorySegment m, long offset) {
+        IntVector h = (IntVector) ShortVector.fromMemorySegment(S_HALF, m, offset, LE).convertShape(VectorOperators.S2I, I, 0);
+        IntVector magnitude = h.and(0x7FFF);
+        IntVector bits = magnitude.lanewise(VectorOperators.LSHL, 13);
+        // Rebiasing by a multiply keeps subnormal halves exact; infinities and NaNs take the all-ones exponent.
+        FloatVector f = bits.reinterpretAsFloats().mul(0x1p112f);
+        IntVector special = bits.or(0x7F800000);
+        IntVector merged = f.reinterpretAsInts().blend(special, magnitude.compare(VectorOperators.GE, 0x7C00));
+        return merged.or(h.and(0x80000000)).reinterpretAsFloats();
+    }
+
+    static float half(MemorySegment m, long offset) {
+        return Float.float16ToFloat(m.get(HALF, offset));
+    }
+}

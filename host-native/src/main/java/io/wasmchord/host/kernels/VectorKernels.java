@@ -1,0 +1,161 @@
+package io.wasmchord.host.kernels;
+
+import io.wasmchord.host.MappedFile;
+import io.wasmchord.io.ByteSource;
+import io.wasmchord.kernel.AttentionShape;
+import io.wasmchord.kernel.FlashAttention;
+import io.wasmchord.kernel.Kernels;
+import io.wasmchord.kernel.WeightMatrix;
+import io.wasmchord.quant.GgmlType;
+import java.lang.foreign.MemorySegment;
+import java.util.Map;
+import java.util.WeakHashMap;
+
+/**
+ * The JVM's fast kernels: {@code jdk.incubator.vector} dot products that read weights in place from the
+ * mapped file (never expanded to floats), spread over a persistent {@link WorkerPool}. Numerics match
+ * the scalar reference up to float summation order: activations are encoded by the same quantizers.
+ * Only loaded when the vector module is present (see {@link HostKernels}). One instance serves one
+ * thread at a time; steady-state matmuls allocate nothing.
+ */
+public final class VectorKernels implements Kernels, AutoCloseable {
+    /** Rows per unit of work: small enough to balance two busy cores, large enough to amortise a claim. */
+    private static final int MIN_ROWS_PER_PART = 8;
+
+    private final WorkerPool pool;
+    private final RowKernel[] byType = new RowKernel[GgmlType.values().length];
+    private final Activations activations = new Activations();
+    private final MatmulJob matmul = new MatmulJob();
+    private final Map<ByteSource, MemorySegment> heapCopies = new WeakHashMap<>();
+    private float[] attentionScratch = new float[0];
+
+    public VectorKernels(int threads) {
+        this.pool = new WorkerPool(threads);
+        for (GgmlType t : GgmlType.values()) {
+            byType[t.ordinal()] = t.isSupported() ? kernelFor(t) : null;
+        }
+    }
+
+    /** The SIMD kernel of a format, or the reference dot (threaded) where none is written yet. */
+    static RowKernel kernelFor(GgmlType t) {
+        return switch (t) {
+            case F32 -> new F32Kernel();
+            case F16 -> new F16Kernel();
+            case BF16 -> new BF16Kernel();
+            case Q8_0 -> new Q8_0Kernel();
+            case Q4_0 -> new Q4_0Kernel();
+            case Q4_K -> new Q4_KKernel();
+            case Q6_K -> new Q6_KKernel();
+            default -> new ScalarRowKernel(t);
+        };
+    }
+
+    /** Whether {@code t} has a SIMD kernel (the others run the reference dot on the worker threads). */
+    public static boolean hasSimdKernel(GgmlType t) {
+        return t.isSupported() && !(kernelFor(t) instanceof ScalarRowKernel);
+    }
+
+    public int threads() {
+        return pool.threads();
+    }
+
+    /** The vector width the kernels run at, in bits. */
+    public static int vectorBits() {
+        return Simd.BITS;
+    }
+
+    @Override
+    public void matmul(WeightMatrix w, float[] x, float[] out, int n) {
+        GgmlType type = w.type();
+        RowKernel kernel = byType[type.ordinal()];
+        if (kernel == null) {
+            throw new IllegalArgumentException(w.name() + ": no kernel for " + type.displayName + " weights");
+        }
+        if (x.length < n * w.cols() || out.length < n * w.rows()) {
+            throw new IllegalArgumentException(w.name() + ": " + n + " rows need " + n * w.cols() + " inputs and "
+                    + n * w.rows() + " outputs, got " + x.length + " and " + out.length);
+        }
+        activations.encode(type.vecDotType(), x, w.cols(), n);
+        int rows = w.rows();
+        int perPart = Math.max(MIN_ROWS_PER_PART, rows / (pool.threads() * 16));
+        matmul.set(kernel, segment(w.data()), w.rowBytes(), rows, activations, out, n, perPart);
+        pool.run(matmul, (rows + perPart - 1) / perPart);
+        matmul.clear();
+    }
+
+    @Override
+    public void attention(float[] q, int qOffset, short[] keys, short[] values, int length,
+                          AttentionShape shape, float[] out, int outOffset) {
+        if (attentionScratch.length < 2 * shape.headDim()) {
+            attentionScratch = new float[2 * shape.headDim()];
+        }
+        FlashAttention.compute(q, qOffset, keys, values, length, shape, out, outOffset, attentionScratch);
+    }
+
+    /** The weights as a memory segment: the mapping itself, or (for in-memory sources) a copy made once. */
+    private MemorySegment segment(ByteSource data) {
+        if (data instanceof MappedFile m) {
+            return m.segment();
+        }
+        synchronized (heapCopies) {
+            return heapCopies.computeIfAbsent(data, d -> {
+                byte[] copy = new byte[Math.toIntExact(d.size())];
+                d.read(0, copy, 0, copy.length);
+                return MemorySegment.ofArray(copy);
+            });
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+
+    @Override
+    public String toString() {
+        return "vector " + Simd.BITS + "-bit, " + pool.threads() + (pool.threads() == 1 ? " thread" : " threads");
+    }
+
+    /** Rows [part * perPart, ...) of one matmul, for every activation row; fields are set per call. */
+    private static final class MatmulJob implements WorkerPool.Job {
+        private RowKernel kernel;
+        private MemorySegment weights;
+        private long rowBytes;
+        private int rows;
+        private Activations a;
+        private float[] out;
+        private int n;
+        private int perPart;
+
+        void set(RowKernel kernel, MemorySegment weights, long rowBytes, int rows, Activations a, float[] out, int n, int perPart) {
+            this.kernel = kernel;
+            this.weights = weights;
+            this.rowBytes = rowBytes;
+            this.rows = rows;
+            this.a = a;
+            this.out = out;
+            this.n = n;
+            this.perPart = perPart;
+        }
+
+        void clear() {
+            weights = null;
+            out = null;
+        }
+
+        @Override
+        public void run(int part, int worker) {
+            int from = part * perPart;
+            int to = Math.min(rows, from + perPart);
+            RowKernel k = kernel;
+            MemorySegment w = weights;
+            // Each weight row is read from memory once and reused, from cache, for every activation row.
+            for (int r = from; r < to; r++) {
+                long offset = r * rowBytes;
+                for (int t = 0; t < n; t++) {
+                    out[t * rows + r] = k.dot(w, offset, a, t);
+                }
+            }
+        }
+    }
+}

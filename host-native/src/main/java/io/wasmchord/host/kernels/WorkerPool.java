@@ -1,0 +1,148 @@
+package io.wasmchord.host.kernels;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A fixed set of worker threads that run one parallel job at a time with the calling thread taking part.
+ * Workers spin briefly between jobs (decoding dispatches a job every few dozen microseconds) and then
+ * park, so an idle pool costs nothing. Dispatching allocates nothing.
+ */
+public final class WorkerPool implements AutoCloseable {
+
+    /** A job split into {@code parts}; part {@code p} runs on some thread, each exactly once. */
+    public interface Job {
+        void run(int part, int worker);
+    }
+
+    /** Spin this long waiting for the next job or for helpers to finish, then block. */
+    private static final long SPIN_NANOS = 50_000;
+
+    private final Thread[] workers;
+    /**
+     * The job's generation (bits 40-63), its part count (20-39) and its next unclaimed part (0-19), in one
+     * word: a worker claims a part only while all three belong to the generation it woke for, so a late
+     * worker of an old job can never claim a part of a new one.
+     */
+    private final AtomicLong ticket = new AtomicLong();
+    private final AtomicInteger pending = new AtomicInteger();
+    private volatile long generation;
+    private volatile boolean closed;
+    private volatile Thread waiter;
+    private volatile Throwable failure;
+    private static final int MAX_PARTS = (1 << 20) - 1;
+    private Job job;
+
+    public WorkerPool(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("a pool needs at least one thread, got " + threads);
+        }
+        workers = new Thread[threads - 1];
+        for (int i = 0; i < workers.length; i++) {
+            int index = i + 1;
+            workers[i] = new Thread(() -> workLoop(index), "chord-worker-" + index);
+            workers[i].setDaemon(true);
+            workers[i].start();
+        }
+    }
+
+    /** Threads that run a job's parts, the caller included. */
+    public int threads() {
+        return workers.length + 1;
+    }
+
+    /** Runs {@code job} on parts {@code [0, parts)} and returns when all are done. Not reentrant. */
+    public void run(Job job, int parts) {
+        if (workers.length == 0 || parts <= 1) {
+            for (int p = 0; p < parts; p++) {
+                job.run(p, 0);
+            }
+            return;
+        }
+        if (parts > MAX_PARTS) {
+            throw new IllegalArgumentException(parts + " parts; at most " + MAX_PARTS);
+        }
+        this.job = job;
+        pending.set(parts);
+        waiter = Thread.currentThread();
+        long gen = (generation + 1) & 0xFFFFFF;
+        ticket.set(gen << 40 | (long) parts << 20); // publishes job to whoever claims a part
+        generation = gen;
+        for (Thread w : workers) {
+            LockSupport.unpark(w);
+        }
+        work(0, gen);
+        long start = System.nanoTime();
+        while (pending.get() != 0) {
+            if (System.nanoTime() - start < SPIN_NANOS) {
+                Thread.onSpinWait();
+            } else {
+                LockSupport.parkNanos(this, 100_000);
+            }
+        }
+        this.job = null;
+        Throwable f = failure;
+        if (f != null) {
+            failure = null;
+            if (f instanceof RuntimeException r) {
+                throw r;
+            }
+            if (f instanceof Error e) {
+                throw e;
+            }
+            throw new IllegalStateException(f);
+        }
+    }
+
+    private void work(int worker, long gen) {
+        while (true) {
+            long t = ticket.get();
+            int p = (int) (t & MAX_PARTS);
+            int n = (int) ((t >>> 20) & MAX_PARTS);
+            if (t >>> 40 != gen || p >= n) {
+                return;
+            }
+            if (!ticket.compareAndSet(t, t + 1)) {
+                continue;
+            }
+            try {
+                // Read after the claim: the job cannot change until this part is counted done.
+                job.run(p, worker);
+            } catch (Throwable e) {
+                failure = e; // rethrown by the caller once every part has finished
+            } finally {
+                if (pending.decrementAndGet() == 0 && worker != 0) {
+                    LockSupport.unpark(waiter);
+                }
+            }
+        }
+    }
+
+    private void workLoop(int index) {
+        long seen = 0;
+        while (!closed) {
+            long start = System.nanoTime();
+            while (generation == seen && !closed) {
+                if (System.nanoTime() - start < SPIN_NANOS) {
+                    Thread.onSpinWait();
+                } else {
+                    LockSupport.park(this);
+                }
+            }
+            if (closed) {
+                return;
+            }
+            seen = generation;
+            work(index, seen);
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        for (Thread w : workers) {
+            LockSupport.unpark(w);
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package io.wasmchord.tools;
+
+import io.wasmchord.kernel.Kernels;
+import io.wasmchord.model.LanguageModel;
+import io.wasmchord.model.ModelState;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * llama-bench's two tests on a loaded model: prompt processing ({@code pp}: n tokens in one batch from an
+ * empty cache) and text generation ({@code tg}: n single-token steps from an empty cache, starting at
+ * BOS, each producing logits). Tokens are random ids, as llama-bench's are. One warm-up run precedes
+ * the timed repetitions.
+ */
+public final class Benchmark {
+
+    /** One test's timings: tokens per second of each repetition. */
+    public record Result(String test, int prompt, int gen, double[] tokensPerSecond, long[] nanos) {
+        public double mean() {
+            return Arrays.stream(tokensPerSecond).average().orElse(Double.NaN);
+        }
+
+        /** Sample standard deviation, as llama-bench reports it (0 for one repetition). */
+        public double stddev() {
+            int n = tokensPerSecond.length;
+            if (n < 2) {
+                return 0;
+            }
+            double m = mean();
+            double s = 0;
+            for (double v : tokensPerSecond) {
+                s += (v - m) * (v - m);
+            }
+            return Math.sqrt(s / (n - 1));
+        }
+
+        public double median() {
+            double[] sorted = tokensPerSecond.clone();
+            Arrays.sort(sorted);
+            int n = sorted.length;
+            return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+        }
+
+        public double min() {
+            return Arrays.stream(tokensPerSecond).min().orElse(Double.NaN);
+        }
+
+        public double max() {
+            return Arrays.stream(tokensPerSecond).max().orElse(Double.NaN);
+        }
+
+        public double meanNanos() {
+            return Arrays.stream(nanos).average().orElse(Double.NaN);
+        }
+
+        public double stddevNanos() {
+            int n = nanos.length;
+            if (n < 2) {
+                return 0;
+            }
+            double m = meanNanos();
+            double s = 0;
+            for (long v : nanos) {
+                s += (v - m) * (v - m);
+            }
+            return Math.sqrt(s / (n - 1));
+        }
+    }
+
+    private final LanguageModel model;
+    private final Kernels kernels;
+    private final int bos;
+    private final SplittableRandom random = new SplittableRandom(42);
+
+    public Benchmark(LanguageModel model, Kernels kernels, int bos) {
+        this.model = model;
+        this.kernels = kernels;
+        this.bos = bos;
+    }
+
+    /** Prompt processing: {@code n} tokens through the model as one input, logits for the last. */
+    public Result prompt(int n, int repetitions) {
+        int[] tokens = new int[n];
+        float[] logits = new float[model.config().vocabSize()];
+        return run("pp" + n, n, 0, repetitions, () -> {
+            randomTokens(tokens);
+            ModelState state = model.newState(n, kernels);
+            long start = System.nanoTime();
+            model.forward(state, tokens, 0, n, 1, logits);
+            return System.nanoTime() - start;
+        });
+    }
+
+    /** Text generation: {@code n} steps of one token each, logits every step. */
+    public Result generate(int n, int repetitions) {
+        int[] tokens = new int[n];
+        float[] logits = new float[model.config().vocabSize()];
+        return run("tg" + n, 0, n, repetitions, () -> {
+            randomTokens(tokens);
+            tokens[0] = bos;
+            ModelState state = model.newState(n, kernels);
+            long start = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                model.forward(state, tokens, i, 1, 1, logits);
+            }
+            return System.nanoTime() - start;
+        });
+    }
+
+    private interface TimedRun {
+        long nanos();
+    }
+
+    private Result run(String name, int prompt, int gen, int repetitions, TimedRun timed) {
+        timed.nanos(); // warm-up, as llama-bench does: JIT compilation and page faults happen here
+        double[] tps = new double[repetitions];
+        long[] nanos = new long[repetitions];
+        int tokens = prompt + gen;
+        for (int r = 0; r < repetitions; r++) {
+            nanos[r] = timed.nanos();
+            tps[r] = tokens * 1e9 / nanos[r];
+        }
+        return new Result(name, prompt, gen, tps, nanos);
+    }
+
+    private void randomTokens(int[] tokens) {
+        int vocab = model.config().vocabSize();
+        for (int i = 0; i < tokens.length; i++) {
+            tokens[i] = random.nextInt(vocab);
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package io.wasmchord.host.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.wasmchord.io.ByteArraySource;
+import io.wasmchord.kernel.WeightMatrix;
+import io.wasmchord.quant.GgmlType;
+import io.wasmchord.tools.RandomBlocks;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every weight format through the vector kernels against engine-common's scalar reference dot, on
+ * random weights and activations of odd sizes (odd row counts, odd block counts, float rows that are
+ * no multiple of the vector width), one and several activation rows. The build runs this class twice:
+ * at the machine's width and with {@code -Dchord.vector.bits=128}.
+ */
+class VectorKernelsTest {
+    private static VectorKernels kernels;
+
+    @BeforeAll
+    static void start() {
+        kernels = new VectorKernels(3);
+    }
+
+    @AfterAll
+    static void stop() {
+        kernels.close();
+    }
+
+    static List<GgmlType> weightTypes() {
+        List<GgmlType> types = new ArrayList<>();
+        for (GgmlType t : GgmlType.values()) {
+            if (t.isSupported() && t != GgmlType.Q8_1 && t != GgmlType.Q8_K && RandomBlocks.supports(t)) {
+                types.add(t);
+            }
+        }
+        return types;
+    }
+
+    @ParameterizedTest
+    @MethodSource("weightTypes")
+    void matchesTheScalarReference(GgmlType type) {
+        SplittableRandom random = new SplittableRandom(type.ordinal());
+        int cols = type.blockSize == 1 ? 173 : type.blockSize * 3;
+        for (int n : new int[] {1, 5}) {
+            check(type, 37, cols, n, random);
+        }
+        check(type, 1, cols, 1, random);
+        check(type, 130, type.blockSize == 1 ? 64 : type.blockSize, 2, random);
+    }
+
+    @Test
+    void coversTheFormatsOfTheBenchmarkModels() {
+        for (GgmlType t : new GgmlType[] {GgmlType.F32, GgmlType.F16, GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q6_K}) {
+            assertTrue(VectorKernels.hasSimdKernel(t), t + " needs a SIMD kernel");
+        }
+    }
+
+    private static void check(GgmlType type, int rows, int cols, int n, SplittableRandom random) {
+        byte[] weights = new byte[(int) type.bytesFor((long) rows * cols)];
+        RandomBlocks.fill(type, weights, weights.length, 0f, random);
+        float[] x = new float[n * cols];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (random.nextDouble() * 2 - 1) * (i % 7 == 0 ? 4f : 1f);
+        }
+        WeightMatrix w = new WeightMatrix("test." + type.displayName, type, rows, cols, new ByteArraySource("w", weights));
+        float[] out = new float[n * rows];
+        kernels.matmul(w, x, out, n);
+
+        GgmlType act = type.vecDotType();
+        int actBytes = (int) act.bytesFor(cols);
+        byte[] encoded = new byte[actBytes * n];
+        for (int t = 0; t < n; t++) {
+            act.format().quantize(x, t * cols, encoded, t * actBytes, cols);
+        }
+        int rowBytes = w.rowBytes();
+        float[] dequantized = new float[cols];
+        for (int r = 0; r < rows; r++) {
+            type.format().dequantize(weights, r * rowBytes, dequantized, 0, cols);
+            for (int t = 0; t < n; t++) {
+                float expected = type.format().dot(weights, r * rowBytes, encoded, t * actBytes, cols);
+                double magnitude = 0;
+                for (int i = 0; i < cols; i++) {
+                    magnitude += Math.abs(dequantized[i] * x[t * cols + i]);
+                }
+                assertEquals(expected, out[t * rows + r], 2e-5 * magnitude + 1e-6,
+                        type + " " + rows + "x" + cols + " row " + r + " token " + t + " at " + VectorKernels.vectorBits() + " bits");
+            }
+        }
+    }
+}
