@@ -66,26 +66,67 @@ final class KldCommand implements Command {
     /** Runs the comparison; prints a line per chunk to stdout when {@code verbose}. */
     static KlDivergence.Result measure(Path model, Path base, String text, int ctx, int maxChunks, boolean verbose)
             throws Exception {
-        try (GgufFile baseFile = GgufFile.open(MappedFile.open(base));
-             GgufFile modelFile = GgufFile.open(MappedFile.open(model))) {
-            Tokenizer tokenizer = Tokenizers.fromGguf(baseFile);
-            LanguageModel baseModel = Models.load(baseFile);
-            LanguageModel judged = Models.load(modelFile);
-            int[] tokens = tokenizer.encode(text, true, false);
-            if (maxChunks > 0 && tokens.length > maxChunks * ctx) {
-                tokens = java.util.Arrays.copyOf(tokens, Math.max(maxChunks * ctx, 2 * ctx));
-            }
-            int bos = tokenizer.addsBos() ? tokenizer.bos() : -1;
-            if (verbose) {
-                System.out.println("chunk   PPL        ln(PPL(Q)/PPL(base))  KL divergence  dp RMS    same top  max |dlogit|");
-            }
-            return KlDivergence.compute(baseModel, judged, new ScalarKernels(), tokens, ctx, bos, (c, n, s) -> {
-                if (verbose) {
-                    System.out.printf(Locale.ROOT, "%4d  %10.4f  %20.5f  %13.6f  %7.3f%%  %7.2f%%  %10.4f%n", c + 1, s.ppl(),
-                            Math.log(s.ppl() / s.basePpl()), s.meanKld(), 100 * s.deltaPRms(), 100 * s.sameTop(),
-                            s.maxLogitDiff());
+        try (Comparison c = new Comparison(base, text, ctx, maxChunks, false)) {
+            return c.against(model, verbose);
+        }
+    }
+
+    /**
+     * A base model and a tokenized text, to compare one model or several with. With {@code cacheBase}
+     * the base's logits are computed once (when they fit in 1 GiB), not once per model.
+     */
+    static final class Comparison implements AutoCloseable {
+        private static final long MAX_CACHE = 1L << 30;
+
+        private final GgufFile baseFile;
+        private final LanguageModel baseModel;
+        private final int[] tokens;
+        private final int ctx;
+        private final int bos;
+        private final KlDivergence.Reference reference;
+
+        Comparison(Path base, String text, int ctx, int maxChunks, boolean cacheBase) throws Exception {
+            this.baseFile = GgufFile.open(MappedFile.open(base));
+            try {
+                Tokenizer tokenizer = Tokenizers.fromGguf(baseFile);
+                this.baseModel = Models.load(baseFile);
+                int[] t = tokenizer.encode(text, true, false);
+                if (maxChunks > 0 && t.length > maxChunks * ctx) {
+                    t = java.util.Arrays.copyOf(t, Math.max(maxChunks * ctx, 2 * ctx));
                 }
-            });
+                this.tokens = t;
+                this.ctx = ctx;
+                this.bos = tokenizer.addsBos() ? tokenizer.bos() : -1;
+                this.reference = cacheBase && KlDivergence.Reference.bytesFor(baseModel, t.length, ctx) <= MAX_CACHE
+                        ? KlDivergence.Reference.compute(baseModel, new ScalarKernels(), t, ctx, bos) : null;
+            } catch (Exception | Error e) {
+                baseFile.close();
+                throw e;
+            }
+        }
+
+        KlDivergence.Result against(Path model, boolean verbose) throws Exception {
+            try (GgufFile modelFile = GgufFile.open(MappedFile.open(model))) {
+                LanguageModel judged = Models.load(modelFile);
+                if (verbose) {
+                    System.out.println("chunk   PPL        ln(PPL(Q)/PPL(base))  KL divergence  dp RMS    same top  max |dlogit|");
+                }
+                KlDivergence.Progress progress = (c, n, s) -> {
+                    if (verbose) {
+                        System.out.printf(Locale.ROOT, "%4d  %10.4f  %20.5f  %13.6f  %7.3f%%  %7.2f%%  %10.4f%n", c + 1,
+                                s.ppl(), Math.log(s.ppl() / s.basePpl()), s.meanKld(), 100 * s.deltaPRms(),
+                                100 * s.sameTop(), s.maxLogitDiff());
+                    }
+                };
+                return reference != null
+                        ? KlDivergence.compute(reference, judged, new ScalarKernels(), tokens, ctx, bos, progress)
+                        : KlDivergence.compute(baseModel, judged, new ScalarKernels(), tokens, ctx, bos, progress);
+            }
+        }
+
+        @Override
+        public void close() {
+            baseFile.close();
         }
     }
 

@@ -2,8 +2,8 @@ package io.wasmchord.cli;
 
 import io.wasmchord.generate.LoadedModel;
 import io.wasmchord.host.MappedFile;
-import io.wasmchord.kernel.Kernels;
 import io.wasmchord.host.kernels.HostKernels;
+import io.wasmchord.kernel.Kernels;
 import io.wasmchord.model.ModelConfig;
 import java.io.IOException;
 import java.lang.foreign.ValueLayout;

@@ -96,15 +96,16 @@ final class QualityReportCommand implements Command {
         Files.createDirectories(out);
         List<Row> rows = new ArrayList<>();
         long elements;
-        try (GgufFile gguf = GgufFile.open(MappedFile.open(base))) {
+        try (GgufFile gguf = GgufFile.open(MappedFile.open(base));
+             KldCommand.Comparison comparison = new KldCommand.Comparison(base, content, ctx, chunks, true)) {
             elements = weightCount(gguf);
-            rows.add(measure("base (" + typeOf(gguf) + ")", base, base, elements, content, ctx, chunks));
+            rows.add(measure("base (" + typeOf(gguf) + ")", base, comparison, elements));
             for (FileType type : types) {
                 Path file = out.resolve(model + "-" + type.displayName + ".gguf");
                 System.err.println("quality-report: " + type.displayName);
                 try {
                     quantize(gguf, type, file, threads);
-                    rows.add(measure(type.displayName, file, base, elements, content, ctx, chunks));
+                    rows.add(measure(type.displayName, file, comparison, elements));
                 } catch (Exception e) {
                     rows.add(new Row(type.displayName, 0, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
                             String.valueOf(e.getMessage())));
@@ -146,10 +147,10 @@ final class QualityReportCommand implements Command {
         }
     }
 
-    private static Row measure(String label, Path file, Path base, long elements, String text, int ctx, int chunks)
+    private static Row measure(String label, Path file, KldCommand.Comparison comparison, long elements)
             throws Exception {
         long bytes = Files.size(file);
-        KlDivergence.Result r = KldCommand.measure(file, base, text, ctx, chunks, false);
+        KlDivergence.Result r = comparison.against(file, false);
         return new Row(label, bytes, bytes * 8.0 / elements, r.ppl(), r.meanKld(), r.kld99(), r.sameTop(),
                 r.maxLogitDiff(), null);
     }

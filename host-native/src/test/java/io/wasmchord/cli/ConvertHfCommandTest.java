@@ -141,6 +141,20 @@ class ConvertHfCommandTest {
     }
 
     @Test
+    void mixtureTypesQuantizeTheF32Conversion() throws Exception {
+        Path q = roundTrip(SHARED.resolve("synthK-A/gguf/synthK-A-F32.gguf"), "Q4_K_M");
+        GgufFile want = open(SHARED.resolve("synthK-A/gguf/synthK-A-Q4_K_M.gguf"));
+        GgufFile got = open(q);
+        assertEquals(15, got.getInt("general.file_type", -1));
+        for (GgufTensor t : want.tensors()) {
+            GgufTensor o = got.tensor(t.name());
+            assertEquals(t.type(), o.type(), t.name());
+            assertArrayEquals(bytes(want, t), bytes(got, o), t.name());
+        }
+        assertFalse(Files.list(dir).anyMatch(p -> p.toString().endsWith(".tmp")), "the F32 intermediate is removed");
+    }
+
+    @Test
     void missingConfigAndUnknownTensorsAreClearErrors() throws Exception {
         Path hf = dir.resolve("hf");
         assertEquals(0, run("export-hf", SHARED.resolve("stories260K/stories260K-F32.gguf").toString(), hf.toString()).code());
