@@ -38,11 +38,13 @@ final class IQ4_NLKernel extends RowKernel {
         int blocks = a.cols >> 5;
         short[] q = a.q;
         float[] d = a.d;
-        int qi = t * a.cols;
+        int q0 = t * a.cols;
         int di = t * blocks;
         ByteVector table = ByteVector.fromArray(B16, IQ4_VALUES, 0);
         FloatVector acc = FloatVector.zero(F);
-        for (int b = 0; b < blocks; b++, qi += 32) {
+        for (int b = 0; b < blocks; b++) {
+            // Indices affine in b let C2 hoist the range checks out of the loop.
+            int qi = q0 + 32 * b;
             long p = offset + (long) b * BYTES;
             ByteVector packed = ByteVector.fromMemorySegment(B16, w, p + 2, LE);
             ByteVector low = table.rearrange(packed.and((byte) 0xF).toShuffle());

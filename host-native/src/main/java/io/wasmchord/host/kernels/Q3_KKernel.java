@@ -36,10 +36,12 @@ final class Q3_KKernel extends RowKernel {
     float dot(MemorySegment w, long offset, Activations a, int t, Scratch s) {
         int blocks = a.cols >> 8;
         short[] q = a.q;
-        int qi = t * a.cols;
+        int q0 = t * a.cols;
         int di = t * blocks;
         FloatVector acc = FloatVector.zero(F);
-        for (int b = 0; b < blocks; b++, qi += 256) {
+        for (int b = 0; b < blocks; b++) {
+            // Indices affine in b let C2 hoist the range checks out of the loop.
+            int qi = q0 + 256 * b;
             long p = offset + (long) b * BYTES;
             long scales = p + 96;
             IntVector isum = IntVector.zero(I);

@@ -38,12 +38,15 @@ final class Q5_KKernel extends RowKernel {
         int blocks = a.cols >> 8;
         short[] q = a.q;
         int[] sums = a.sums16;
-        int qi = t * a.cols;
-        int si = t * (a.cols >> 4);
+        int q0 = t * a.cols;
+        int s0 = t * (a.cols >> 4);
         int di = t * blocks;
         FloatVector acc = FloatVector.zero(F);
         float minTotal = 0;
-        for (int b = 0; b < blocks; b++, qi += 256, si += 16) {
+        for (int b = 0; b < blocks; b++) {
+            // Indices affine in b let C2 hoist the range checks out of the loop.
+            int qi = q0 + 256 * b;
+            int si = s0 + 16 * b;
             long p = offset + (long) b * BYTES;
             int u0 = w.get(INT, p + 4);
             int u1 = w.get(INT, p + 8);
