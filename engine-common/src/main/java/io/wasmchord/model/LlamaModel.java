@@ -118,8 +118,11 @@ public final class LlamaModel implements LanguageModel {
             }
             WeightRows.dequantize(tokenEmbedding, token, s.x, t * dim, s.rowBytes);
         }
-        Rope rope = new Rope(c.architecture().ropeStyle, c.ropeDimensions(), c.ropeFreqBase(), c.ropeFreqScale(),
-                ropeFreqFactors);
+        if (s.rope == null) { // made once per state: decoding allocates nothing per token
+            s.rope = new Rope(c.architecture().ropeStyle, c.ropeDimensions(), c.ropeFreqBase(), c.ropeFreqScale(),
+                    ropeFreqFactors);
+        }
+        Rope rope = s.rope;
         for (int l = 0; l < layers.length; l++) {
             Layer L = layers[l];
             kernels.rmsNorm(s.x, L.attnNorm, s.xb, dim, n, c.rmsEps());
