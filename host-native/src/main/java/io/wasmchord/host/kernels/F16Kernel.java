@@ -5,12 +5,11 @@ import static io.wasmchord.host.kernels.Simd.FLOATS;
 import io.wasmchord.quant.GgmlType;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 
-/**
- * F16 weights against activations rounded to fp16 (each product exact in float, as in ggml). The row is
- * converted to floats in the worker's scratch first, then dotted.
- */
+/** F16 weights against activations rounded to fp16 (each product exact in float, as in ggml). */
 final class F16Kernel extends RowKernel {
     F16Kernel() {
         super(GgmlType.F16);
@@ -19,22 +18,22 @@ final class F16Kernel extends RowKernel {
     @Override
     float dot(MemorySegment w, long offset, Activations a, int t, Scratch s) {
         int n = a.cols;
-        int whole = n - n % FLOATS;
-        float[] row = s.floats(n);
-        Simd.halvesToFloats(w, offset, row, 0, whole);
         float[] x = a.f;
         int xi = t * n;
-        FloatVector acc0 = FloatVector.zero(Simd.F);
-        FloatVector acc1 = FloatVector.zero(Simd.F);
+        FloatVector acc = FloatVector.zero(Simd.F);
         int i = 0;
-        for (; i + 2 * FLOATS <= whole; i += 2 * FLOATS) {
-            acc0 = FloatVector.fromArray(Simd.F, row, i).fma(FloatVector.fromArray(Simd.F, x, xi + i), acc0);
-            acc1 = FloatVector.fromArray(Simd.F, row, i + FLOATS).fma(FloatVector.fromArray(Simd.F, x, xi + i + FLOATS), acc1);
+        for (; i + FLOATS <= n; i += FLOATS) {
+            // Simd.halvesToFloats's exact conversion, spelled out here so the vector never leaves this loop.
+            IntVector h = (IntVector) ShortVector.fromMemorySegment(Simd.S_HALF, w, offset + 2L * i, Simd.LE)
+                    .convertShape(VectorOperators.S2I, Simd.I, 0);
+            IntVector magnitude = h.and(0x7FFF);
+            IntVector bits = magnitude.lanewise(VectorOperators.LSHL, 13);
+            FloatVector v = bits.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
+                    .blend(bits.or(0x7F800000), magnitude.compare(VectorOperators.GE, 0x7C00))
+                    .or(h.and(0x80000000)).reinterpretAsFloats();
+            acc = v.fma(FloatVector.fromArray(Simd.F, x, xi + i), acc);
         }
-        for (; i < whole; i += FLOATS) {
-            acc0 = FloatVector.fromArray(Simd.F, row, i).fma(FloatVector.fromArray(Simd.F, x, xi + i), acc0);
-        }
-        float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        float sum = acc.reduceLanes(VectorOperators.ADD);
         for (; i < n; i++) {
             sum += Simd.half(w, offset + 2L * i) * x[xi + i];
         }
