@@ -2,8 +2,8 @@ package io.wasmchord.cli;
 
 import io.wasmchord.generate.LoadedModel;
 import io.wasmchord.host.MappedFile;
+import io.wasmchord.host.kernels.HostKernels;
 import io.wasmchord.kernel.Kernels;
-import io.wasmchord.kernel.ScalarKernels;
 import io.wasmchord.model.ModelConfig;
 import java.io.IOException;
 import java.lang.foreign.ValueLayout;
@@ -40,10 +40,22 @@ final class ModelLoader {
         return loaded;
     }
 
-    /** The kernels the commands compute with. */
-    static Kernels kernels() {
-        return new ScalarKernels();
+    /** The fastest kernels this JVM has, on {@code threads} threads (0: every core). */
+    static Kernels kernels(int threads) {
+        if (threads < 0) {
+            throw new Args.UsageException("--threads must be 0 (every core) or more");
+        }
+        return HostKernels.create(threads == 0 ? HostKernels.defaultThreads() : threads);
     }
+
+    /** Stops the worker threads of kernels that have them. */
+    static void release(Kernels kernels) throws Exception {
+        if (kernels instanceof AutoCloseable c) {
+            c.close();
+        }
+    }
+
+    static final String THREADS_HELP = "  -t, --threads N      compute threads (default 0: every core)\n";
 
     /** Touches every page so the first tokens do not wait on disk; the progress shows on a terminal. */
     private static void pageIn(MappedFile mapped, boolean show) {
@@ -64,4 +76,5 @@ final class ModelLoader {
             System.err.print(""); // keeps the reads from being optimised away
         }
     }
+
 }

@@ -25,6 +25,12 @@ public final class WasmExports {
         }
     }
 
+    /** Starts loading a model: JavaScript adds its file(s), fills them, then opens them. */
+    @JSExport
+    public static ModelFiles newModelFiles() {
+        return new ModelFiles();
+    }
+
     /** Opens a GGUF file whose bytes JavaScript hands over whole (small files: tests, vocabularies). */
     @JSExport
     public static GgufInfo openGguf(String name, Int8Array bytes) {

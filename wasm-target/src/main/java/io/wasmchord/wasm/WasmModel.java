@@ -1,0 +1,137 @@
+package io.wasmchord.wasm;
+
+import io.wasmchord.generate.GenerationOptions;
+import io.wasmchord.generate.LoadedModel;
+import io.wasmchord.generate.Session;
+import io.wasmchord.kernel.ScalarKernels;
+import io.wasmchord.sample.SamplingParams;
+import io.wasmchord.tokenizer.Tokenizer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.teavm.jso.JSExport;
+import org.teavm.jso.typedarrays.Int32Array;
+
+/** A loaded model as JavaScript sees it; the ES module wraps it in the public {@code Chord} class. */
+public final class WasmModel {
+    private final List<LinearMemorySource> files;
+    private final LoadedModel model;
+    private final int contextLength;
+    private final String infoJson;
+    private Session session;
+    private boolean disposed;
+
+    WasmModel(List<LinearMemorySource> files, int contextLength) {
+        this.files = files;
+        this.model = LoadedModel.load(files.size() == 1 ? files.get(0) : SplitGguf.merge(new ArrayList<>(files)));
+        this.contextLength = contextLength;
+        long size = 0;
+        for (LinearMemorySource f : files) {
+            size += f.size();
+        }
+        this.infoJson = ModelInfo.json(model.gguf(), size, files.size());
+    }
+
+    /** Metadata and tensor table as JSON (see ModelInfo). */
+    @JSExport
+    public String info() {
+        return infoJson;
+    }
+
+    @JSExport
+    public Int32Array tokenize(String text, boolean addSpecial, boolean parseSpecial) {
+        return Int32Array.copyFromJavaArray(tokenizer().encode(text, addSpecial, parseSpecial));
+    }
+
+    @JSExport
+    public String detokenize(Int32Array ids, boolean removeSpecial, boolean renderSpecial) {
+        return tokenizer().decode(checkIds(ids.copyToJavaArray()), removeSpecial, renderSpecial);
+    }
+
+    /** The context the session has (or will have) room for. */
+    @JSExport
+    public int contextLength() {
+        return contextLength > 0 ? contextLength : model.trainedContext();
+    }
+
+    /**
+     * Starts a generation after {@code prompt} (text, BOS added as the vocabulary asks) or, when
+     * {@code promptIds} is not null, after those token ids. Sampling follows llama.cpp: temperature 0 or
+     * less is greedy; topK 0, topP 1, minP 0, repeatPenalty 1 switch those stages off. Stop strings
+     * come joined by U+0000. Nothing is computed until the first {@link WasmGeneration#next()}.
+     */
+    @JSExport
+    public WasmGeneration generate(String prompt, Int32Array promptIds, int maxTokens, double temperature, int topK,
+                                   double topP, double minP, double typicalP, double repeatPenalty,
+                                   double frequencyPenalty, double presencePenalty, int penaltyWindow, double seed,
+                                   String stops, boolean ignoreEos) {
+        SamplingParams sampling = SamplingParams.defaults()
+                .withTemperature((float) temperature)
+                .withTopK(topK)
+                .withTopP((float) topP)
+                .withMinP((float) minP)
+                .withTypicalP((float) typicalP)
+                .withPenalties((float) repeatPenalty, (float) frequencyPenalty, (float) presencePenalty, penaltyWindow)
+                .withSeed((long) seed);
+        List<String> stopStrings = stops == null || stops.isEmpty() ? List.of() : Arrays.asList(stops.split("\u0000"));
+        GenerationOptions options = GenerationOptions.defaults()
+                .withMaxTokens(maxTokens)
+                .withSampling(sampling)
+                .withStopStrings(stopStrings)
+                .withIgnoreEos(ignoreEos);
+        Session s = session();
+        return new WasmGeneration(promptIds != null
+                ? s.generate(checkIds(promptIds.copyToJavaArray()), options)
+                : s.generate(prompt, options));
+    }
+
+    /** Forgets the cached conversation: the next prompt is computed from scratch. */
+    @JSExport
+    public void reset() {
+        if (session != null) {
+            session.reset();
+        }
+    }
+
+    @JSExport
+    public void dispose() {
+        if (!disposed) {
+            disposed = true;
+            session = null;
+            model.close();
+            for (LinearMemorySource f : files) {
+                f.close();
+            }
+        }
+    }
+
+    private Session session() {
+        checkOpen();
+        if (session == null) {
+            session = model.newSession(contextLength, new ScalarKernels());
+        }
+        return session;
+    }
+
+    private int[] checkIds(int[] tokens) {
+        int vocab = tokenizer().vocabSize();
+        for (int i = 0; i < tokens.length; i++) {
+            if (tokens[i] < 0 || tokens[i] >= vocab) {
+                throw new IllegalArgumentException("token id " + tokens[i] + " at index " + i
+                        + " is outside the vocabulary [0, " + vocab + ")");
+            }
+        }
+        return tokens;
+    }
+
+    private Tokenizer tokenizer() {
+        checkOpen();
+        return model.tokenizer();
+    }
+
+    private void checkOpen() {
+        if (disposed) {
+            throw new IllegalStateException(model.gguf().name() + ": the model was disposed");
+        }
+    }
+}
