@@ -141,10 +141,11 @@ public final class HfExporter {
         for (int id = 0; id < tokens.length; id++) {
             String piece = tokens[id];
             List<Merge> local = new ArrayList<>();
-            int[] cps = piece.codePoints().toArray();
-            for (int k = 1; k < cps.length; k++) {
-                String l = new String(cps, 0, k);
-                String r = new String(cps, k, cps.length - k);
+            // split between code points, as Python slices a str
+            for (int at = piece.isEmpty() ? 0 : Character.charCount(piece.codePointAt(0)); at < piece.length();
+                 at += Character.charCount(piece.codePointAt(at))) {
+                String l = piece.substring(0, at);
+                String r = piece.substring(at);
                 if (ids.containsKey(l) && ids.containsKey(r)) {
                     local.add(new Merge(l, r, scores[id], 0));
                 }

@@ -39,19 +39,80 @@ public final class KlDivergence {
         void chunkDone(int chunk, int chunks, Chunk stats);
     }
 
-    public static Result compute(LanguageModel base, LanguageModel model, Kernels kernels, int[] tokens, int context,
-                                 int bos, Progress progress) {
-        int vocab = model.config().vocabSize();
-        if (base.config().vocabSize() != vocab) {
-            throw new ModelException("the models have different vocabularies (" + base.config().vocabSize() + " and "
-                    + vocab + " tokens)");
+    /**
+     * The base model's logits over the scored positions of every chunk, computed once so that several
+     * models can be compared with it (as llama-perplexity's saved KL base file). Memory: chunks x
+     * (context / 2) x vocabulary floats.
+     */
+    public static final class Reference {
+        private final LanguageModel base;
+        private final float[][] logits;
+
+        private Reference(LanguageModel base, float[][] logits) {
+            this.base = base;
+            this.logits = logits;
         }
+
+        public static Reference compute(LanguageModel base, Kernels kernels, int[] tokens, int context, int bos) {
+            check(tokens, context);
+            int chunks = tokens.length / context;
+            int first = context / 2;
+            float[][] logits = new float[chunks][(context - first) * base.config().vocabSize()];
+            int[] chunk = new int[context];
+            ModelState state = base.newState(context, kernels);
+            for (int c = 0; c < chunks; c++) {
+                fill(chunk, tokens, c, context, bos);
+                state.cache().truncate(0);
+                base.forward(state, chunk, 0, context, context - first, logits[c]);
+            }
+            return new Reference(base, logits);
+        }
+
+        /** Bytes a reference for this text would hold. */
+        public static long bytesFor(LanguageModel base, int tokens, int context) {
+            return 4L * (tokens / context) * (context - context / 2) * base.config().vocabSize();
+        }
+    }
+
+    private static void check(int[] tokens, int context) {
         if (context < 4) {
             throw new ModelException("KL divergence needs a context of at least 4 tokens, got " + context);
         }
         if (tokens.length < 2 * context) {
             throw new ModelException("you need at least " + 2 * context + " tokens for a context of " + context
                     + "; the text has " + tokens.length);
+        }
+    }
+
+    private static void fill(int[] chunk, int[] tokens, int c, int context, int bos) {
+        System.arraycopy(tokens, c * context, chunk, 0, context);
+        if (bos >= 0) {
+            chunk[0] = bos;
+        }
+    }
+
+    /** Compares {@code model} with {@code base}, running both side by side. */
+    public static Result compute(LanguageModel base, LanguageModel model, Kernels kernels, int[] tokens, int context,
+                                 int bos, Progress progress) {
+        return compute(base, null, model, kernels, tokens, context, bos, progress);
+    }
+
+    /** Compares {@code model} with a base whose logits were computed beforehand on the same tokens. */
+    public static Result compute(Reference reference, LanguageModel model, Kernels kernels, int[] tokens, int context,
+                                 int bos, Progress progress) {
+        return compute(reference.base, reference, model, kernels, tokens, context, bos, progress);
+    }
+
+    private static Result compute(LanguageModel base, Reference reference, LanguageModel model, Kernels kernels,
+                                  int[] tokens, int context, int bos, Progress progress) {
+        int vocab = model.config().vocabSize();
+        if (base.config().vocabSize() != vocab) {
+            throw new ModelException("the models have different vocabularies (" + base.config().vocabSize() + " and "
+                    + vocab + " tokens)");
+        }
+        check(tokens, context);
+        if (reference != null && reference.logits.length != tokens.length / context) {
+            throw new ModelException("the reference logits were computed on another text");
         }
         int chunks = tokens.length / context;
         int first = context / 2;
@@ -61,7 +122,7 @@ public final class KlDivergence {
         double[] pBase = new double[vocab];
         double[] kld = new double[chunks * scored];
         int[] chunk = new int[context];
-        ModelState baseState = base.newState(context, kernels);
+        ModelState baseState = reference == null ? base.newState(context, kernels) : null;
         ModelState state = model.newState(context, kernels);
         double nll = 0;
         double baseNll = 0;
@@ -73,13 +134,14 @@ public final class KlDivergence {
         int n = 0;
         Chunk[] perChunk = new Chunk[chunks];
         for (int c = 0; c < chunks; c++) {
-            System.arraycopy(tokens, c * context, chunk, 0, context);
-            if (bos >= 0) {
-                chunk[0] = bos;
+            fill(chunk, tokens, c, context, bos);
+            if (reference == null) {
+                baseState.cache().truncate(0);
+                base.forward(baseState, chunk, 0, context, context - first, baseLogits);
+            } else {
+                baseLogits = reference.logits[c];
             }
-            baseState.cache().truncate(0);
             state.cache().truncate(0);
-            base.forward(baseState, chunk, 0, context, context - first, baseLogits);
             model.forward(state, chunk, 0, context, context - first, logits);
             double cNll = 0;
             double cBaseNll = 0;

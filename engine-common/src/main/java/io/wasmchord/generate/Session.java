@@ -39,6 +39,11 @@ public final class Session {
         return state.capacity();
     }
 
+    /** Bytes the KV cache takes. */
+    public long kvCacheBytes() {
+        return state.cache().bytes();
+    }
+
     /** The tokens the cache currently holds (prompt and generated text of the last turn). */
     public int[] cachedTokens() {
         return Arrays.copyOf(cached, state.length());

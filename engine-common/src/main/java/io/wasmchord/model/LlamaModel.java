@@ -15,7 +15,7 @@ import io.wasmchord.kernel.WeightRows;
  */
 public final class LlamaModel implements LanguageModel {
     /** Tokens run through the graph together; longer inputs go in slices of this many. */
-    private static final int BATCH = 64;
+    private static final int BATCH = 32;
 
     private final ModelConfig config;
     private final WeightMatrix tokenEmbedding;
@@ -110,6 +110,7 @@ public final class LlamaModel implements LanguageModel {
         int kvDim = c.kvDim();
         int ff = c.feedForwardLength();
         int pos0 = s.length();
+        s.reserve(n);
         for (int t = 0; t < n; t++) {
             int token = tokens[offset + t];
             if (token < 0 || token >= c.vocabSize()) {
@@ -168,8 +169,9 @@ public final class LlamaModel implements LanguageModel {
             for (int t = outFrom; t < n; t++) {
                 VectorMath.rmsNorm(s.x, t * dim, outputNorm, s.xb, (t - outFrom) * dim, dim, c.rmsEps());
             }
-            kernels.matmul(output, s.xb, s.logits, outputs);
-            System.arraycopy(s.logits, 0, logits, logitsRow * c.vocabSize(), outputs * c.vocabSize());
+            float[] rows = s.logits(outputs, c.vocabSize());
+            kernels.matmul(output, s.xb, rows, outputs);
+            System.arraycopy(rows, 0, logits, logitsRow * c.vocabSize(), outputs * c.vocabSize());
         }
     }
 

@@ -4,40 +4,60 @@ import io.wasmchord.kernel.Kernels;
 
 /**
  * What one sequence needs to run through a model: its KV cache, the kernels (with their scratch) and
- * the activation buffers of a batch of up to {@code batchCapacity} tokens. Not shared across threads.
+ * the activation buffers of a batch of up to {@code batchCapacity} tokens. The buffers grow to the
+ * largest batch actually run, so a session that only decodes keeps one row of each. Not shared
+ * across threads.
  */
 public final class ModelState {
     final KvCache cache;
     final Kernels kernels;
     final int batchCapacity;
-    final float[] x;       // residual stream, batch x dim
-    final float[] xb;      // normed input, batch x dim
-    final float[] xb2;     // sublayer output, batch x dim
-    final float[] q;       // batch x qDim
-    final float[] k;       // batch x kvDim
-    final float[] v;       // batch x kvDim
-    final float[] att;     // batch x qDim
-    final float[] gate;    // batch x ff
-    final float[] up;      // batch x ff
-    final float[] logits;  // batch x vocab (only rows that were asked for)
+    private final ModelConfig config;
+    private int rows;
+    float[] x;       // residual stream, rows x dim
+    float[] xb;      // normed input, rows x dim
+    float[] xb2;     // sublayer output, rows x dim
+    float[] q;       // rows x qDim
+    float[] k;       // rows x kvDim
+    float[] v;       // rows x kvDim
+    float[] att;     // rows x qDim
+    float[] gate;    // rows x ff
+    float[] up;      // rows x ff
+    private float[] logits = new float[0];
     final byte[] rowBytes; // an embedding row in its file format
 
     ModelState(ModelConfig c, int context, Kernels kernels, int batchCapacity, int embeddingRowBytes) {
         this.cache = new KvCache(c.blockCount(), c.kvDim(), context);
         this.kernels = kernels;
         this.batchCapacity = batchCapacity;
-        int dim = c.embeddingLength();
-        this.x = new float[batchCapacity * dim];
-        this.xb = new float[batchCapacity * dim];
-        this.xb2 = new float[batchCapacity * dim];
-        this.q = new float[batchCapacity * c.qDim()];
-        this.k = new float[batchCapacity * c.kvDim()];
-        this.v = new float[batchCapacity * c.kvDim()];
-        this.att = new float[batchCapacity * c.qDim()];
-        this.gate = new float[batchCapacity * c.feedForwardLength()];
-        this.up = new float[batchCapacity * c.feedForwardLength()];
-        this.logits = new float[batchCapacity * c.vocabSize()];
+        this.config = c;
         this.rowBytes = new byte[embeddingRowBytes];
+    }
+
+    /** Makes the activation buffers hold {@code n <= batchCapacity} rows. */
+    void reserve(int n) {
+        if (n <= rows) {
+            return;
+        }
+        ModelConfig c = config;
+        x = new float[n * c.embeddingLength()];
+        xb = new float[n * c.embeddingLength()];
+        xb2 = new float[n * c.embeddingLength()];
+        q = new float[n * c.qDim()];
+        k = new float[n * c.kvDim()];
+        v = new float[n * c.kvDim()];
+        att = new float[n * c.qDim()];
+        gate = new float[n * c.feedForwardLength()];
+        up = new float[n * c.feedForwardLength()];
+        rows = n;
+    }
+
+    /** The logits buffer with room for {@code n} rows of {@code vocab} values. */
+    float[] logits(int n, int vocab) {
+        if (logits.length < n * vocab) {
+            logits = new float[n * vocab];
+        }
+        return logits;
     }
 
     public KvCache cache() {

@@ -45,7 +45,12 @@ public enum FileType {
      * Q4_K and Q5_K for the _M mixtures; null if unknown.
      */
     public static FileType byName(String name) {
-        String n = name.toUpperCase(java.util.Locale.ROOT);
+        StringBuilder upper = new StringBuilder(name.length());
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            upper.append(c >= 'a' && c <= 'z' ? (char) (c - 32) : c);
+        }
+        String n = upper.toString();
         switch (n) {
             case "Q3_K" -> {
                 return MOSTLY_Q3_K_M;

@@ -1,16 +1,20 @@
 package io.wasmchord.tokenizer;
 
+import com.ibm.icu.lang.UCharacter;
+import com.ibm.icu.lang.UCharacterCategory;
+import com.ibm.icu.text.Normalizer2;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.text.Normalizer;
 
 /**
- * Writes {@code UnicodeTables.java} from the running JDK's Unicode data, classified the way llama.cpp's
- * scripts/gen-unicode-data.py classifies UnicodeData.txt. Run it after changing the build JDK:
+ * Writes {@code UnicodeTables.java} from ICU4J's Unicode data, classified the way llama.cpp's
+ * scripts/gen-unicode-data.py classifies UnicodeData.txt. ICU4J 74 carries Unicode 15.1, the version of
+ * llama.cpp's unicode-data.cpp (the JDK's own tables follow the JDK: Unicode 16 in JDK 25). Run it after
+ * changing the ICU4J version:
  * <pre>
- *   java -cp engine-common/target/classes:engine-common/target/test-classes \
+ *   java -cp engine-common/target/classes:engine-common/target/test-classes:ICU4J_74_JAR \
  *       io.wasmchord.tokenizer.UnicodeTablesGenerator engine-common/src/main/java/io/wasmchord/tokenizer/UnicodeTables.java
  * </pre>
  * {@code UnicodeTablesTest} fails when the committed file differs from what this produces.
@@ -34,23 +38,32 @@ public final class UnicodeTablesGenerator {
     }
 
     static int categoryFlag(int cp) {
-        return switch (Character.getType(cp)) {
-            case Character.UNASSIGNED -> Unicode.UNDEFINED;
-            case Character.UPPERCASE_LETTER, Character.LOWERCASE_LETTER, Character.TITLECASE_LETTER,
-                 Character.MODIFIER_LETTER, Character.OTHER_LETTER -> Unicode.LETTER;
-            case Character.NON_SPACING_MARK, Character.ENCLOSING_MARK, Character.COMBINING_SPACING_MARK ->
-                    Unicode.ACCENT_MARK;
-            case Character.DECIMAL_DIGIT_NUMBER, Character.LETTER_NUMBER, Character.OTHER_NUMBER -> Unicode.NUMBER;
-            case Character.SPACE_SEPARATOR, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR ->
-                    Unicode.SEPARATOR;
-            case Character.CONTROL, Character.FORMAT, Character.PRIVATE_USE, Character.SURROGATE -> Unicode.CONTROL;
-            case Character.DASH_PUNCTUATION, Character.START_PUNCTUATION, Character.END_PUNCTUATION,
-                 Character.CONNECTOR_PUNCTUATION, Character.OTHER_PUNCTUATION, Character.INITIAL_QUOTE_PUNCTUATION,
-                 Character.FINAL_QUOTE_PUNCTUATION -> Unicode.PUNCTUATION;
-            case Character.MATH_SYMBOL, Character.CURRENCY_SYMBOL, Character.MODIFIER_SYMBOL,
-                 Character.OTHER_SYMBOL -> Unicode.SYMBOL;
+        return switch (UCharacter.getType(cp)) {
+            case UCharacterCategory.UNASSIGNED -> Unicode.UNDEFINED;
+            case UCharacterCategory.UPPERCASE_LETTER, UCharacterCategory.LOWERCASE_LETTER,
+                 UCharacterCategory.TITLECASE_LETTER, UCharacterCategory.MODIFIER_LETTER,
+                 UCharacterCategory.OTHER_LETTER -> Unicode.LETTER;
+            case UCharacterCategory.NON_SPACING_MARK, UCharacterCategory.ENCLOSING_MARK,
+                 UCharacterCategory.COMBINING_SPACING_MARK -> Unicode.ACCENT_MARK;
+            case UCharacterCategory.DECIMAL_DIGIT_NUMBER, UCharacterCategory.LETTER_NUMBER,
+                 UCharacterCategory.OTHER_NUMBER -> Unicode.NUMBER;
+            case UCharacterCategory.SPACE_SEPARATOR, UCharacterCategory.LINE_SEPARATOR,
+                 UCharacterCategory.PARAGRAPH_SEPARATOR -> Unicode.SEPARATOR;
+            case UCharacterCategory.CONTROL, UCharacterCategory.FORMAT, UCharacterCategory.PRIVATE_USE,
+                 UCharacterCategory.SURROGATE -> Unicode.CONTROL;
+            case UCharacterCategory.DASH_PUNCTUATION, UCharacterCategory.START_PUNCTUATION,
+                 UCharacterCategory.END_PUNCTUATION, UCharacterCategory.CONNECTOR_PUNCTUATION,
+                 UCharacterCategory.OTHER_PUNCTUATION, UCharacterCategory.INITIAL_PUNCTUATION,
+                 UCharacterCategory.FINAL_PUNCTUATION -> Unicode.PUNCTUATION;
+            case UCharacterCategory.MATH_SYMBOL, UCharacterCategory.CURRENCY_SYMBOL,
+                 UCharacterCategory.MODIFIER_SYMBOL, UCharacterCategory.OTHER_SYMBOL -> Unicode.SYMBOL;
             default -> throw new IllegalStateException("unexpected category of U+" + Integer.toHexString(cp));
         };
+    }
+
+    /** The simple lowercase mapping (UnicodeData.txt field 13). */
+    static int lower(int cp) {
+        return UCharacter.toLowerCase(cp);
     }
 
     static int[] allFlags() {
@@ -65,10 +78,11 @@ public final class UnicodeTablesGenerator {
     }
 
     static int decompositionHead(int cp) {
-        if (Character.getType(cp) == Character.SURROGATE || Character.getType(cp) == Character.UNASSIGNED) {
+        int type = UCharacter.getType(cp);
+        if (type == UCharacterCategory.SURROGATE || type == UCharacterCategory.UNASSIGNED) {
             return cp;
         }
-        return Normalizer.normalize(Character.toString(cp), Normalizer.Form.NFD).codePointAt(0);
+        return Normalizer2.getNFDInstance().normalize(Character.toString(cp)).codePointAt(0);
     }
 
     static String flagRuns() {
@@ -91,7 +105,7 @@ public final class UnicodeTablesGenerator {
         int previousStart = 0;
         int cp = 0x80;
         while (cp <= Unicode.MAX_CODE_POINT) {
-            int offset = Character.toLowerCase(cp) - cp;
+            int offset = lower(cp) - cp;
             if (offset == 0) {
                 cp++;
                 continue;
@@ -99,10 +113,10 @@ public final class UnicodeTablesGenerator {
             int step = 1;
             int count = 1;
             int next = nextLowered(cp + 1, cp + 2);
-            if (next > 0 && Character.toLowerCase(next) - next == offset) {
+            if (next > 0 && lower(next) - next == offset) {
                 step = next - cp;
                 count = 2;
-                while (Character.toLowerCase(cp + count * step) - (cp + count * step) == offset
+                while (lower(cp + count * step) - (cp + count * step) == offset
                         && nextLowered(cp + (count - 1) * step + 1, cp + count * step) < 0) {
                     count++;
                 }
@@ -120,7 +134,7 @@ public final class UnicodeTablesGenerator {
     /** The first code point in [from, to] that has a lowercase mapping, or -1; {@code to} itself counts. */
     private static int nextLowered(int from, int to) {
         for (int c = from; c <= Math.min(to, Unicode.MAX_CODE_POINT); c++) {
-            if (Character.toLowerCase(c) != c) {
+            if (lower(c) != c) {
                 return c;
             }
         }
@@ -154,13 +168,13 @@ public final class UnicodeTablesGenerator {
         StringBuilder sb = new StringBuilder();
         sb.append("package io.wasmchord.tokenizer;\n\n");
         sb.append("/**\n");
-        sb.append(" * Generated by UnicodeTablesGenerator (engine-common tests) from the tables of JDK ")
-                .append(Runtime.version().feature()).append("; do not edit.\n");
+        sb.append(" * Generated by UnicodeTablesGenerator (engine-common tests) from Unicode ")
+                .append(unicodeVersion()).append(" (ICU4J); do not edit.\n");
         sb.append(" * Packed with {@link PackedInts}; {@link Unicode} explains and reads them.\n");
         sb.append(" */\n");
         sb.append("final class UnicodeTables {\n");
-        sb.append("    /** Generator JDK feature version: the tables follow its Unicode version. */\n");
-        sb.append("    static final int JDK_FEATURE = ").append(Runtime.version().feature()).append(";\n\n");
+        sb.append("    /** The Unicode version of the data, as llama.cpp's unicode-data.cpp has it. */\n");
+        sb.append("    static final String UNICODE_VERSION = \"").append(unicodeVersion()).append("\";\n\n");
         constant(sb, "Runs over all code points: (length, category bit | WHITESPACE).", "FLAG_RUNS", flagRuns());
         constant(sb, "Lowercase runs: (start - previous start, count, step, zigzag(lowercase - code point)).",
                 "LOWER_RUNS", lowerRuns());
@@ -168,6 +182,11 @@ public final class UnicodeTablesGenerator {
                 "NFD_RUNS", nfdRuns());
         sb.append("    private UnicodeTables() {\n    }\n}\n");
         return sb.toString();
+    }
+
+    static String unicodeVersion() {
+        var v = UCharacter.getUnicodeVersion();
+        return v.getMajor() + "." + v.getMinor() + "." + v.getMilli();
     }
 
     private static void constant(StringBuilder sb, String doc, String name, String packed) {

@@ -72,8 +72,9 @@ final class Args {
         return values;
     }
 
-    String option(String name, String fallback) {
-        String v = option(name);
+    /** Like {@link #option(String...)}, with a value for when the option is absent. */
+    String optionOr(String fallback, String... names) {
+        String v = option(names);
         return v == null ? fallback : v;
     }
 

@@ -52,7 +52,7 @@ final class BenchCommand implements Command {
         int gen = args.intOption(64, "-n", "--n-gen");
         int threads = args.intOption(HostKernels.defaultThreads(), "-t", "--threads");
         int reps = args.intOption(5, "-r", "--repetitions");
-        String output = args.option(new String[] {"-o", "--output"});
+        String output = args.option("-o", "--output");
         List<String> rest = args.finish();
         if (!rest.isEmpty()) {
             throw new Args.UsageException("unexpected argument " + rest.get(0));

@@ -3,6 +3,7 @@ package io.wasmchord.cli;
 import io.wasmchord.generate.Generation;
 import io.wasmchord.generate.GenerationOptions;
 import io.wasmchord.generate.LoadedModel;
+import io.wasmchord.kernel.Kernels;
 import io.wasmchord.generate.Session;
 import io.wasmchord.generate.StopReason;
 import io.wasmchord.generate.Usage;
@@ -43,7 +44,7 @@ final class ChatCommand implements Command {
                   -c, --ctx-size N     context size in tokens (default: the model's trained context)
                   --system TEXT        text the transcript starts with
                   --stop TEXT          end a reply when it contains TEXT (repeatable; default: a blank line)
-                """ + SamplingOptions.HELP;
+                """ + ModelLoader.THREADS_HELP + SamplingOptions.HELP;
     }
 
     @Override
@@ -51,7 +52,8 @@ final class ChatCommand implements Command {
         String model = args.required("FILE", "-m", "--model");
         int n = args.intOption(128, "-n", "--n-predict");
         int ctx = args.intOption(0, "-c", "--ctx-size");
-        String system = args.option("--system", "");
+        int threads = args.intOption(0, "-t", "--threads");
+        String system = args.optionOr("", "--system");
         List<String> stops = SamplingOptions.stops(args);
         var sampling = SamplingOptions.read(args);
         args.finish();
@@ -60,8 +62,10 @@ final class ChatCommand implements Command {
         }
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        Kernels kernels = null;
         try (LoadedModel loaded = ModelLoader.load(model, false)) {
-            Session session = loaded.newSession(ctx, ModelLoader.kernels());
+            kernels = ModelLoader.kernels(threads, loaded, ctx);
+            Session session = loaded.newSession(ctx, kernels);
             GenerationOptions options = new GenerationOptions(n, sampling, stops, false, true);
             StringBuilder transcript = new StringBuilder(system);
             System.err.println("chord chat: type a line and press enter; /reset starts over, /exit quits");
@@ -97,6 +101,8 @@ final class ChatCommand implements Command {
                         u.reusedTokens(), u.generatedTokens(), u.decodeTokensPerSecond(),
                         u.stopReason() == StopReason.CONTEXT_FULL ? "; context full, /reset to start over" : "");
             }
+        } finally {
+            ModelLoader.release(kernels);
         }
         return 0;
     }

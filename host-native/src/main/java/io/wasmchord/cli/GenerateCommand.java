@@ -3,6 +3,7 @@ package io.wasmchord.cli;
 import io.wasmchord.generate.Generation;
 import io.wasmchord.generate.GenerationOptions;
 import io.wasmchord.generate.LoadedModel;
+import io.wasmchord.kernel.Kernels;
 import io.wasmchord.generate.Session;
 import io.wasmchord.generate.Usage;
 import java.io.PrintStream;
@@ -43,16 +44,17 @@ final class GenerateCommand implements Command {
                   --truncate           drop the oldest prompt tokens if the prompt does not fit the context
                                        (otherwise that is an error)
                   -q, --quiet          no diagnostics on stderr
-                """ + SamplingOptions.HELP;
+                """ + ModelLoader.THREADS_HELP + SamplingOptions.HELP;
     }
 
     @Override
     public int run(Args args) throws Exception {
         String model = args.required("FILE", "-m", "--model");
-        String prompt = args.option(new String[] {"-p", "--prompt"}); // (two strings would pick option(name, fallback))
-        String promptFile = args.option(new String[] {"-f", "--file"});
+        String prompt = args.option("-p", "--prompt");
+        String promptFile = args.option("-f", "--file");
         int n = args.intOption(-1, "-n", "--n-predict");
         int ctx = args.intOption(0, "-c", "--ctx-size");
+        int threads = args.intOption(0, "-t", "--threads");
         boolean ignoreEos = args.flag("--ignore-eos");
         boolean truncate = args.flag("--truncate");
         boolean quiet = args.flag("-q", "--quiet");
@@ -72,8 +74,11 @@ final class GenerateCommand implements Command {
             throw new Args.UsageException("--ctx-size must be positive");
         }
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        Kernels kernels = null;
         try (LoadedModel loaded = ModelLoader.load(model, quiet)) {
-            Session session = loaded.newSession(ctx, ModelLoader.kernels());
+            kernels = ModelLoader.kernels(threads, loaded, ctx);
+            Session session = loaded.newSession(ctx, kernels);
+            String loadedMemory = quiet ? null : MemoryReport.describe(loaded.gguf().source().size(), session.kvCacheBytes());
             GenerationOptions options = new GenerationOptions(n, sampling, stops, ignoreEos, truncate);
             Generation g = session.generate(prompt, options);
             for (String w : g.warnings()) {
@@ -93,7 +98,14 @@ final class GenerateCommand implements Command {
                         session.context(), u.promptTokens(), u.prefillNanos() / 1e6, u.prefillTokensPerSecond(),
                         u.generatedTokens(), u.decodeNanos() / 1e6, u.decodeTokensPerSecond(),
                         u.stopReason().name().toLowerCase().replace('_', ' '));
+                String memory = MemoryReport.describe(loaded.gguf().source().size(), session.kvCacheBytes());
+                if (memory != null) {
+                    System.err.println("chord: memory after loading: " + loadedMemory);
+                    System.err.println("chord: memory after generating: " + memory);
+                }
             }
+        } finally {
+            ModelLoader.release(kernels);
         }
         return 0;
     }

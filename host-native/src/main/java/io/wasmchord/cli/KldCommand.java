@@ -3,7 +3,7 @@ package io.wasmchord.cli;
 import io.wasmchord.generate.KlDivergence;
 import io.wasmchord.gguf.GgufFile;
 import io.wasmchord.host.MappedFile;
-import io.wasmchord.kernel.ScalarKernels;
+import io.wasmchord.kernel.Kernels;
 import io.wasmchord.model.LanguageModel;
 import io.wasmchord.model.Models;
 import io.wasmchord.tokenizer.Tokenizer;
@@ -43,7 +43,7 @@ final class KldCommand implements Command {
                   -f, --file TEXT     the text (UTF-8)
                   -c, --ctx-size N    tokens per chunk (default 512); the text needs at least 2N tokens
                   --chunks K          use only the first K chunks
-                """;
+                """ + ModelLoader.THREADS_HELP;
     }
 
     @Override
@@ -53,39 +53,89 @@ final class KldCommand implements Command {
         String file = args.required("TEXT", "-f", "--file");
         int ctx = args.intOption(512, "-c", "--ctx-size");
         int maxChunks = args.intOption(-1, "--chunks");
+        int threads = args.intOption(0, "-t", "--threads");
         List<String> rest = args.finish();
         if (!rest.isEmpty()) {
             throw new Args.UsageException("unexpected argument \"" + rest.get(0) + "\"");
         }
         String text = Files.readString(Path.of(file), StandardCharsets.UTF_8);
-        KlDivergence.Result r = measure(Path.of(model), Path.of(base), text, ctx, maxChunks, true);
-        System.out.print(summary(r));
+        try (Comparison c = new Comparison(Path.of(base), text, ctx, maxChunks, false, threads)) {
+            System.out.print(summary(c.against(Path.of(model), true)));
+        }
         return 0;
     }
 
     /** Runs the comparison; prints a line per chunk to stdout when {@code verbose}. */
     static KlDivergence.Result measure(Path model, Path base, String text, int ctx, int maxChunks, boolean verbose)
             throws Exception {
-        try (GgufFile baseFile = GgufFile.open(MappedFile.open(base));
-             GgufFile modelFile = GgufFile.open(MappedFile.open(model))) {
-            Tokenizer tokenizer = Tokenizers.fromGguf(baseFile);
-            LanguageModel baseModel = Models.load(baseFile);
-            LanguageModel judged = Models.load(modelFile);
-            int[] tokens = tokenizer.encode(text, true, false);
-            if (maxChunks > 0 && tokens.length > maxChunks * ctx) {
-                tokens = java.util.Arrays.copyOf(tokens, Math.max(maxChunks * ctx, 2 * ctx));
-            }
-            int bos = tokenizer.addsBos() ? tokenizer.bos() : -1;
-            if (verbose) {
-                System.out.println("chunk   PPL        ln(PPL(Q)/PPL(base))  KL divergence  dp RMS    same top  max |dlogit|");
-            }
-            return KlDivergence.compute(baseModel, judged, new ScalarKernels(), tokens, ctx, bos, (c, n, s) -> {
-                if (verbose) {
-                    System.out.printf(Locale.ROOT, "%4d  %10.4f  %20.5f  %13.6f  %7.3f%%  %7.2f%%  %10.4f%n", c + 1, s.ppl(),
-                            Math.log(s.ppl() / s.basePpl()), s.meanKld(), 100 * s.deltaPRms(), 100 * s.sameTop(),
-                            s.maxLogitDiff());
+        try (Comparison c = new Comparison(base, text, ctx, maxChunks, false, 0)) {
+            return c.against(model, verbose);
+        }
+    }
+
+    /**
+     * A base model and a tokenized text, to compare one model or several with. With {@code cacheBase}
+     * the base's logits are computed once (when they fit in 1 GiB), not once per model.
+     */
+    static final class Comparison implements AutoCloseable {
+        private static final long MAX_CACHE = 1L << 30;
+
+        private final GgufFile baseFile;
+        private final LanguageModel baseModel;
+        private final int[] tokens;
+        private final int ctx;
+        private final int bos;
+        private final KlDivergence.Reference reference;
+        private final Kernels kernels;
+
+        /** @param threads compute threads, 0 for every core */
+        Comparison(Path base, String text, int ctx, int maxChunks, boolean cacheBase, int threads) throws Exception {
+            this.kernels = ModelLoader.kernels(threads);
+            this.baseFile = GgufFile.open(MappedFile.open(base));
+            try {
+                Tokenizer tokenizer = Tokenizers.fromGguf(baseFile);
+                this.baseModel = Models.load(baseFile);
+                int[] t = tokenizer.encode(text, true, false);
+                if (maxChunks > 0 && t.length > maxChunks * ctx) {
+                    t = java.util.Arrays.copyOf(t, Math.max(maxChunks * ctx, 2 * ctx));
                 }
-            });
+                this.tokens = t;
+                this.ctx = ctx;
+                this.bos = tokenizer.addsBos() ? tokenizer.bos() : -1;
+                this.reference = cacheBase && KlDivergence.Reference.bytesFor(baseModel, t.length, ctx) <= MAX_CACHE
+                        ? KlDivergence.Reference.compute(baseModel, kernels, t, ctx, bos) : null;
+            } catch (Exception | Error e) {
+                close();
+                throw e;
+            }
+        }
+
+        KlDivergence.Result against(Path model, boolean verbose) throws Exception {
+            try (GgufFile modelFile = GgufFile.open(MappedFile.open(model))) {
+                LanguageModel judged = Models.load(modelFile);
+                if (verbose) {
+                    System.out.println("chunk   PPL        ln(PPL(Q)/PPL(base))  KL divergence  dp RMS    same top  max |dlogit|");
+                }
+                KlDivergence.Progress progress = (c, n, s) -> {
+                    if (verbose) {
+                        System.out.printf(Locale.ROOT, "%4d  %10.4f  %20.5f  %13.6f  %7.3f%%  %7.2f%%  %10.4f%n", c + 1,
+                                s.ppl(), Math.log(s.ppl() / s.basePpl()), s.meanKld(), 100 * s.deltaPRms(),
+                                100 * s.sameTop(), s.maxLogitDiff());
+                    }
+                };
+                return reference != null
+                        ? KlDivergence.compute(reference, judged, kernels, tokens, ctx, bos, progress)
+                        : KlDivergence.compute(baseModel, judged, kernels, tokens, ctx, bos, progress);
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            try {
+                baseFile.close();
+            } finally {
+                ModelLoader.release(kernels);
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package io.wasmchord.cli;
 
 import io.wasmchord.generate.LoadedModel;
+import io.wasmchord.kernel.Kernels;
 import io.wasmchord.generate.Perplexity;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,7 +35,7 @@ final class PerplexityCommand implements Command {
                   -f, --file TEXT     the text to score (UTF-8)
                   -c, --ctx-size N    tokens per chunk (default 512); the text needs at least 2N tokens
                   --chunks K          score only the first K chunks
-                """;
+                """ + ModelLoader.THREADS_HELP;
     }
 
     @Override
@@ -42,12 +43,14 @@ final class PerplexityCommand implements Command {
         String model = args.required("FILE", "-m", "--model");
         String file = args.required("TEXT", "-f", "--file");
         int ctx = args.intOption(512, "-c", "--ctx-size");
+        int threads = args.intOption(0, "-t", "--threads");
         int maxChunks = args.intOption(-1, "--chunks");
         List<String> rest = args.finish();
         if (!rest.isEmpty()) {
             throw new Args.UsageException("unexpected argument \"" + rest.get(0) + "\"");
         }
         String text = Files.readString(Path.of(file), StandardCharsets.UTF_8);
+        Kernels kernels = ModelLoader.kernels(threads);
         try (LoadedModel loaded = ModelLoader.load(model, false)) {
             int[] tokens = loaded.tokenizer().encode(text, true, false);
             if (maxChunks > 0 && tokens.length > maxChunks * ctx) {
@@ -57,7 +60,7 @@ final class PerplexityCommand implements Command {
             System.err.printf("perplexity: tokenized %d tokens; calculating perplexity over %d chunks, n_ctx=%d%n",
                     tokens.length, tokens.length / ctx, ctx);
             long t0 = System.nanoTime();
-            Perplexity.Result r = Perplexity.compute(loaded.model(), ModelLoader.kernels(), tokens, ctx, bos,
+            Perplexity.Result r = Perplexity.compute(loaded.model(), kernels, tokens, ctx, bos,
                     (chunk, chunks, ppl) -> {
                         System.out.print(String.format(java.util.Locale.ROOT, "[%d]%.4f,", chunk + 1, ppl));
                         System.out.flush();
@@ -65,6 +68,8 @@ final class PerplexityCommand implements Command {
             System.out.println();
             System.err.printf("perplexity: %d tokens scored in %.2f s%n", r.scoredTokens(), (System.nanoTime() - t0) / 1e9);
             System.out.print(String.format(java.util.Locale.ROOT, "Final estimate: PPL = %.4f +/- %.5f%n", r.ppl(), r.stderr()));
+        } finally {
+            ModelLoader.release(kernels);
         }
         return 0;
     }

@@ -60,16 +60,16 @@ final class QualityReportCommand implements Command {
                   -o, --out DIR        where to write the report (default quality-report-<model>)
                   --types T,T,...      only these file types (default: all of them)
                   --keep               keep the quantized files in DIR
-                  --threads N          quantization threads (default: all cores)
+                  --threads N          quantization and compute threads (default: all cores)
                 """;
     }
 
     @Override
     public int run(Args args) throws Exception {
-        String text = args.option(new String[] {"-f", "--file"});
+        String text = args.option("-f", "--file");
         int ctx = args.intOption(128, "-c", "--ctx-size");
         int chunks = args.intOption(-1, "--chunks");
-        String outOption = args.option(new String[] {"-o", "--out"});
+        String outOption = args.option("-o", "--out");
         String typeList = args.option("--types");
         boolean keep = args.flag("--keep");
         int threads = args.intOption(Runtime.getRuntime().availableProcessors(), "--threads", "-t");
@@ -96,15 +96,16 @@ final class QualityReportCommand implements Command {
         Files.createDirectories(out);
         List<Row> rows = new ArrayList<>();
         long elements;
-        try (GgufFile gguf = GgufFile.open(MappedFile.open(base))) {
+        try (GgufFile gguf = GgufFile.open(MappedFile.open(base));
+             KldCommand.Comparison comparison = new KldCommand.Comparison(base, content, ctx, chunks, true, threads)) {
             elements = weightCount(gguf);
-            rows.add(measure("base (" + typeOf(gguf) + ")", base, base, elements, content, ctx, chunks));
+            rows.add(measure("base (" + typeOf(gguf) + ")", base, comparison, elements));
             for (FileType type : types) {
                 Path file = out.resolve(model + "-" + type.displayName + ".gguf");
                 System.err.println("quality-report: " + type.displayName);
                 try {
                     quantize(gguf, type, file, threads);
-                    rows.add(measure(type.displayName, file, base, elements, content, ctx, chunks));
+                    rows.add(measure(type.displayName, file, comparison, elements));
                 } catch (Exception e) {
                     rows.add(new Row(type.displayName, 0, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
                             String.valueOf(e.getMessage())));
@@ -146,10 +147,10 @@ final class QualityReportCommand implements Command {
         }
     }
 
-    private static Row measure(String label, Path file, Path base, long elements, String text, int ctx, int chunks)
+    private static Row measure(String label, Path file, KldCommand.Comparison comparison, long elements)
             throws Exception {
         long bytes = Files.size(file);
-        KlDivergence.Result r = KldCommand.measure(file, base, text, ctx, chunks, false);
+        KlDivergence.Result r = comparison.against(file, false);
         return new Row(label, bytes, bytes * 8.0 / elements, r.ppl(), r.meanKld(), r.kld99(), r.sameTop(),
                 r.maxLogitDiff(), null);
     }

@@ -72,7 +72,7 @@ final class SynthCommand implements Command {
         String typeName = args.required("(e.g. Q8_0, Q4_0, Q4_K_M)", "--type");
         String vocabFile = args.option("--vocab");
         long seed = args.longOption(1, "--seed");
-        String format = args.option("--format", "gguf");
+        String format = args.optionOr("gguf", "--format");
         long shardSize = args.longOption(0, "--shard-size");
         if (!List.of("gguf", "llama2c", "safetensors").contains(format)) {
             throw new Args.UsageException("unknown --format \"" + format + "\"; valid: gguf, llama2c, safetensors");

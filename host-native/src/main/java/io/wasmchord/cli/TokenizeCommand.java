@@ -50,13 +50,13 @@ final class TokenizeCommand implements Command {
     @Override
     public int run(Args args) throws Exception {
         String model = args.required("(the GGUF file)", "-m", "--model");
-        String file = args.option(new String[] {"-f", "--file"}); // two Strings would pick option(name, fallback)
+        String file = args.option("-f", "--file");
         boolean stdin = args.flag("--stdin");
         boolean idsOnly = args.flag("--ids");
         boolean noBos = args.flag("--no-bos");
         boolean noParseSpecial = args.flag("--no-parse-special");
         boolean showCount = args.flag("--show-count");
-        String prompt = args.option(new String[] {"-p", "--prompt"});
+        String prompt = args.option("-p", "--prompt");
         List<String> rest = args.finish();
         String text = text(prompt, file, stdin, rest);
 

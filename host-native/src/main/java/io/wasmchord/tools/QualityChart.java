@@ -28,7 +28,9 @@ public final class QualityChart {
     private static final int MARGIN_T = 50;
     private static final int MARGIN_B = 50;
     private static final int GAP = 90;
-    private static final int WIDTH = MARGIN_L + PANEL_W + GAP + PANEL_W + 30;
+    private static final int WIDTH = MARGIN_L + PANEL_W + GAP + PANEL_W + 80;
+    /** Bits-per-weight ticks; the axis is logarithmic so the crowded 3-8 bit range spreads out. */
+    private static final double[] X_TICKS = {2, 3, 4, 5, 6, 8, 12, 16, 24, 32, 48, 64};
     private static final int HEIGHT = MARGIN_T + PANEL_H + MARGIN_B;
 
     private final String title;
@@ -82,21 +84,24 @@ public final class QualityChart {
         if (logMax <= logMin) {
             logMax = logMin + 1;
         }
-        double bpwLo = Math.floor(minBpw) - 0.5;
-        double bpwHi = Math.ceil(maxBpw) + 0.5;
+        double bpwLo = Math.log(minBpw * 0.9);
+        double bpwHi = Math.log(maxBpw * 1.1);
         double pplPad = Math.max(1e-3, (maxPpl - minPpl) * 0.1);
         panel(c, MARGIN_L, "mean KL divergence vs base (log)", bpwLo, bpwHi, logMin, logMax, true);
         panel(c, MARGIN_L + PANEL_W + GAP, "perplexity", bpwLo, bpwHi, minPpl - pplPad, maxPpl + pplPad, false);
+        int index = 0;
         for (Point p : points) {
-            double x1 = MARGIN_L + (p.bpw() - bpwLo) / (bpwHi - bpwLo) * PANEL_W;
+            // alternate labels above and below their points, so neighbours overlap less
+            double dy = index++ % 2 == 0 ? -6 : 14;
+            double x1 = MARGIN_L + (Math.log(p.bpw()) - bpwLo) / (bpwHi - bpwLo) * PANEL_W;
             double x2 = x1 + PANEL_W + GAP;
             double y2 = MARGIN_T + PANEL_H - (p.ppl() - (minPpl - pplPad)) / ((maxPpl + pplPad) - (minPpl - pplPad)) * PANEL_H;
             c.circle(x2, y2, 4, "#c0392b");
-            c.text(x2 + 6, y2 - 6, p.label(), 10, false, "#333333");
+            c.text(x2 + 6, y2 + dy, p.label(), 10, false, "#333333");
             if (p.kld() > 0) {
                 double y1 = MARGIN_T + PANEL_H - (Math.log10(p.kld()) - logMin) / (logMax - logMin) * PANEL_H;
                 c.circle(x1, y1, 4, "#2c6fbb");
-                c.text(x1 + 6, y1 - 6, p.label(), 10, false, "#333333");
+                c.text(x1 + 6, y1 + dy, p.label(), 10, false, "#333333");
             }
         }
     }
@@ -105,9 +110,11 @@ public final class QualityChart {
                               boolean logY) {
         double top = MARGIN_T;
         double bottom = MARGIN_T + PANEL_H;
-        double xStep = xHi - xLo <= 12 ? 1 : xHi - xLo <= 24 ? 2 : 4;
-        for (double x = Math.ceil(xLo / xStep) * xStep; x <= xHi; x += xStep) {
-            double px = left + (x - xLo) / (xHi - xLo) * PANEL_W;
+        for (double x : X_TICKS) {
+            if (Math.log(x) < xLo || Math.log(x) > xHi) {
+                continue;
+            }
+            double px = left + (Math.log(x) - xLo) / (xHi - xLo) * PANEL_W;
             c.line(px, top, px, bottom, "#e0e0e0", 1);
             c.text(px, bottom + 16, String.format(Locale.ROOT, "%.0f", x), 11, true, "#000000");
         }
@@ -123,7 +130,7 @@ public final class QualityChart {
         }
         c.line(left, bottom, left + PANEL_W, bottom, "#000000", 1);
         c.line(left, top, left, bottom, "#000000", 1);
-        c.text(left + PANEL_W / 2.0, bottom + 38, "bits per weight (whole file)", 12, true, "#000000");
+        c.text(left + PANEL_W / 2.0, bottom + 38, "bits per weight (whole file, log scale)", 12, true, "#000000");
         c.text(left + PANEL_W / 2.0, top - 8, label, 12, true, "#000000");
     }
 

@@ -45,6 +45,20 @@ class KldCommandTest {
         assertTrue(KldCommand.summary(r).contains("Mean    KLD:"));
     }
 
+    @Test
+    void quantizedModelsDivergeMoreButKeepLlamasPerplexity() throws Exception {
+        String summary = Files.readString(STORIES.resolve("ref/perplexity/summary.json"));
+        KlDivergence.Result q8 = KldCommand.measure(STORIES.resolve("stories260K-Q8_0.gguf"),
+                STORIES.resolve("stories260K-F32.gguf"), text(), 128, -1, false);
+        KlDivergence.Result q4 = KldCommand.measure(STORIES.resolve("stories260K-Q4_0.gguf"),
+                STORIES.resolve("stories260K-F32.gguf"), text(), 128, -1, false);
+        // README tolerance for quantized perplexity: 1%
+        assertEquals(pplOf(summary, "stories260K-Q8_0"), q8.ppl(), pplOf(summary, "stories260K-Q8_0") * 0.01);
+        assertEquals(pplOf(summary, "stories260K-Q4_0"), q4.ppl(), pplOf(summary, "stories260K-Q4_0") * 0.01);
+        assertTrue(q4.meanKld() > q8.meanKld() && q8.meanKld() > 0, q4.meanKld() + " vs " + q8.meanKld());
+        assertTrue(q4.sameTop() < q8.sameTop(), q4.sameTop() + " vs " + q8.sameTop());
+    }
+
     /** The "ppl" of one model in perplexity/summary.json (a flat scan: the file is llama.cpp's, not ours). */
     static double pplOf(String json, String model) {
         int at = json.indexOf("\"" + model + "\"");

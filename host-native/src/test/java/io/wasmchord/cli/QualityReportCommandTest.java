@@ -25,7 +25,7 @@ class QualityReportCommandTest {
         System.setErr(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
         int code;
         try {
-            code = Chord.run(new String[] {"quality-report", "--types", "F16", "--chunks", "2", "-o", dir.toString(),
+            code = Chord.run(new String[] {"quality-report", "--types", "F16,Q4_0", "-o", dir.toString(),
                 "-f", shared.resolve("ppl_text.txt").toString(), shared.resolve("stories260K/stories260K-F32.gguf").toString()});
         } finally {
             System.setOut(oldOut);
@@ -35,6 +35,14 @@ class QualityReportCommandTest {
         String md = Files.readString(dir.resolve("report.md"));
         assertTrue(md.contains("| base (F32) | 1,185,376 | 32.39 |"), md);
         assertTrue(md.contains("| F16 | 601,248 | 16.43 |"), md);
+        // the quantized file is llama-quantize's, byte for byte: same size, and llama-perplexity's PPL within 1%
+        long q4Size = Files.size(shared.resolve("stories260K/stories260K-Q4_0.gguf"));
+        String q4Row = md.lines().filter(l -> l.startsWith("| Q4_0 |")).findFirst().orElseThrow();
+        String[] cells = q4Row.split("\\|");
+        assertEquals(q4Size, Long.parseLong(cells[2].trim().replace(",", "")), q4Row);
+        double llamaPpl = KldCommandTest.pplOf(Files.readString(shared.resolve("stories260K/ref/perplexity/summary.json")),
+                "stories260K-Q4_0");
+        assertEquals(llamaPpl, Double.parseDouble(cells[4].trim()), llamaPpl * 0.01, q4Row);
         assertTrue(Files.readString(dir.resolve("quality.svg")).startsWith("<svg"));
         byte[] png = Files.readAllBytes(dir.resolve("quality.png"));
         assertEquals((byte) 0x89, png[0]);

@@ -95,6 +95,45 @@ class QuantizeCommandTest {
     }
 
     @Test
+    void allowRequantizeDequantizesThroughTheFormats() throws Exception {
+        Path q8 = shared().resolve("synthK-A/gguf/synthK-A-Q8_0.gguf");
+        Path out = dir.resolve("re.gguf");
+        Result r = run("quantize", "--quiet", "--allow-requantize", "--pure", q8.toString(), out.toString(), "Q4_0");
+        assertEquals(0, r.code(), r.err());
+        // Q4_0 of the Q8_0 file stays about as close to the F32 weights as Q4_0 of the F32 file itself
+        io.wasmchord.gguf.GgufFile f32 = open(shared().resolve("synthK-A/gguf/synthK-A-F32.gguf"));
+        io.wasmchord.gguf.GgufFile direct = open(shared().resolve("synthK-A/gguf/synthK-A-Q4_0-pure.gguf"));
+        io.wasmchord.gguf.GgufFile requantized = open(out);
+        String name = "blk.0.ffn_up.weight";
+        float[] truth = floats(f32, name);
+        double errDirect = rms(truth, floats(direct, name));
+        double errRequantized = rms(truth, floats(requantized, name));
+        assertTrue(errRequantized < 1.2 * errDirect && errRequantized > errDirect * 0.8,
+                errRequantized + " vs " + errDirect);
+    }
+
+    private static io.wasmchord.gguf.GgufFile open(Path p) throws Exception {
+        return io.wasmchord.gguf.GgufFile.open(new io.wasmchord.io.ByteArraySource(p.toString(), Files.readAllBytes(p)));
+    }
+
+    private static float[] floats(io.wasmchord.gguf.GgufFile f, String name) {
+        io.wasmchord.gguf.GgufTensor t = f.tensor(name);
+        byte[] b = new byte[(int) t.byteSize()];
+        f.data(t).read(0, b, 0, b.length);
+        float[] out = new float[(int) t.elementCount()];
+        t.type().format().dequantize(b, 0, out, 0, out.length);
+        return out;
+    }
+
+    private static double rms(float[] a, float[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += (a[i] - b[i]) * (double) (a[i] - b[i]);
+        }
+        return Math.sqrt(s / a.length);
+    }
+
+    @Test
     void failedRunLeavesNoFile() throws Exception {
         // The second tensor holds a NaN: quantizing fails after the first tensor was written.
         Path in = dir.resolve("nan.gguf");

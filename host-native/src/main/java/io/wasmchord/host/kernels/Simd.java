@@ -77,14 +77,41 @@ final class Simd {
 
     /** FLOATS fp16 values from {@code m} at {@code offset}, exactly converted (subnormals, infinities, NaNs kept). */
     static FloatVector halves(MemorySegment m, long offset) {
-        IntVector h = (IntVector) ShortVector.fromMemorySegment(S_HALF, m, offset, LE).convertShape(VectorOperators.S2I, I, 0);
+        return halfBitsToFloat((IntVector) ShortVector.fromMemorySegment(S_HALF, m, offset, LE)
+                .convertShape(VectorOperators.S2I, I, 0));
+    }
+
+    /** FLOATS fp16 values from {@code a} at {@code i}, exactly converted. */
+    static FloatVector halves(short[] a, int i) {
+        return halfBitsToFloat((IntVector) ShortVector.fromArray(S_HALF, a, i).convertShape(VectorOperators.S2I, I, 0));
+    }
+
+    /** Rebiasing by a multiply keeps subnormal halves exact; infinities and NaNs take the all-ones exponent. */
+    private static FloatVector halfBitsToFloat(IntVector h) {
         IntVector magnitude = h.and(0x7FFF);
         IntVector bits = magnitude.lanewise(VectorOperators.LSHL, 13);
-        // Rebiasing by a multiply keeps subnormal halves exact; infinities and NaNs take the all-ones exponent.
         FloatVector f = bits.reinterpretAsFloats().mul(0x1p112f);
         IntVector special = bits.or(0x7F800000);
         IntVector merged = f.reinterpretAsInts().blend(special, magnitude.compare(VectorOperators.GE, 0x7C00));
         return merged.or(h.and(0x80000000)).reinterpretAsFloats();
+    }
+
+    /**
+     * The fp16 value nearest each lane (ties to even), as a float: what storing to fp16 and loading back
+     * gives. Normal halves round the float mantissa to 10 bits; below 2^-14 the step is 2^-24, which
+     * adding and removing 0.5 produces; beyond 65504 the result is infinite.
+     */
+    static FloatVector roundToHalf(FloatVector x) {
+        IntVector bits = x.reinterpretAsInts();
+        IntVector normal = bits.add(bits.lanewise(VectorOperators.LSHR, 13).and(1)).add(0x0FFF).and(0xFFFFE000);
+        FloatVector abs = x.abs();
+        FloatVector tiny = abs.add(0.5f).sub(0.5f);
+        IntVector sign = bits.and(0x80000000);
+        IntVector rounded = normal.blend(tiny.reinterpretAsInts().or(sign), abs.compare(VectorOperators.LT, 0x1p-14f).cast(I));
+        FloatVector r = rounded.reinterpretAsFloats();
+        IntVector infinity = sign.or(0x7F800000);
+        return r.blend(infinity.reinterpretAsFloats(), r.abs().compare(VectorOperators.GT, 65504f))
+                .blend(x, x.test(VectorOperators.IS_NAN));
     }
 
     static float half(MemorySegment m, long offset) {

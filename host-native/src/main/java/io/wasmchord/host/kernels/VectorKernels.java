@@ -21,11 +21,14 @@ import java.util.WeakHashMap;
 public final class VectorKernels implements Kernels, AutoCloseable {
     /** Rows per unit of work: small enough to balance two busy cores, large enough to amortise a claim. */
     private static final int MIN_ROWS_PER_PART = 8;
+    /** Below this many multiply-adds a job runs on the calling thread: waking helpers would cost more. */
+    private static final long PARALLEL_FROM = 1 << 16;
 
     private final WorkerPool pool;
     private final RowKernel[] byType = new RowKernel[GgmlType.values().length];
     private final Activations activations = new Activations();
     private final MatmulJob matmul = new MatmulJob();
+    private final VectorAttention attention = new VectorAttention();
     private final Map<ByteSource, MemorySegment> heapCopies = new WeakHashMap<>();
     private float[] attentionScratch = new float[0];
 
@@ -77,7 +80,8 @@ public final class VectorKernels implements Kernels, AutoCloseable {
         }
         activations.encode(type.vecDotType(), x, w.cols(), n);
         int rows = w.rows();
-        int perPart = Math.max(MIN_ROWS_PER_PART, rows / (pool.threads() * 16));
+        boolean small = (long) rows * w.cols() * n < PARALLEL_FROM;
+        int perPart = small ? rows : Math.max(MIN_ROWS_PER_PART, rows / (pool.threads() * 16));
         matmul.set(kernel, segment(w.data()), w.rowBytes(), rows, activations, out, n, perPart);
         pool.run(matmul, (rows + perPart - 1) / perPart);
         matmul.clear();
@@ -86,6 +90,17 @@ public final class VectorKernels implements Kernels, AutoCloseable {
     @Override
     public void attention(float[] q, int qOffset, short[] keys, short[] values, int length,
                           AttentionShape shape, float[] out, int outOffset) {
+        if (VectorAttention.supports(shape)) {
+            attention.set(q, qOffset, keys, values, length, shape, out, outOffset, pool.threads());
+            if ((long) length * shape.qDim() < PARALLEL_FROM) {
+                for (int h = 0; h < shape.heads(); h++) {
+                    attention.run(h, 0);
+                }
+            } else {
+                pool.run(attention, shape.heads());
+            }
+            return;
+        }
         if (attentionScratch.length < 2 * shape.headDim()) {
             attentionScratch = new float[2 * shape.headDim()];
         }

@@ -9,7 +9,6 @@ import io.wasmchord.generate.LoadedModel;
 import io.wasmchord.generate.Session;
 import io.wasmchord.generate.StopReason;
 import io.wasmchord.host.MappedFile;
-import io.wasmchord.kernel.ScalarKernels;
 import io.wasmchord.sample.SamplingParams;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,7 +30,7 @@ class FreeRunningGreedyTest {
                 Map<String, Object> r = Json.obj(o);
                 String prompt = (String) r.get("prompt");
                 int[] expected = Json.ints(r.get("generated_tokens"));
-                Session session = loaded.newSession(256, new ScalarKernels());
+                Session session = loaded.newSession(256, Reference.kernels());
                 GenerationOptions options = GenerationOptions.defaults()
                         .withSampling(SamplingParams.greedy()).withMaxTokens(expected.length);
                 Generation g = session.generate(prompt, options);

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wasmchord.generate.Perplexity;
-import io.wasmchord.kernel.ScalarKernels;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -37,7 +36,7 @@ class PerplexityTest {
         double expected = ((Number) ref.get("ppl")).doubleValue();
         int[] tokens = pplTokens();
         try (Reference.Loaded loaded = new Reference.Loaded(m)) {
-            Perplexity.Result r = Perplexity.compute(loaded.model, new ScalarKernels(), tokens, 128, 1, null);
+            Perplexity.Result r = Perplexity.compute(loaded.model, Reference.kernels(), tokens, 128, 1, null);
             double rel = Math.abs(r.ppl() - expected) / expected;
             System.out.printf("%-24s ppl %.4f  llama.cpp %.4f  rel %.5f%n", m.name(), r.ppl(), expected, rel);
             assertEquals(Json.list(ref.get("chunk_running_ppl")).size(), r.runningPpl().length, "chunk count");

@@ -2,6 +2,8 @@ package io.wasmchord.tests.model;
 
 import io.wasmchord.gguf.GgufFile;
 import io.wasmchord.host.MappedFile;
+import io.wasmchord.host.kernels.HostKernels;
+import io.wasmchord.kernel.Kernels;
 import io.wasmchord.kernel.ScalarKernels;
 import io.wasmchord.model.LanguageModel;
 import io.wasmchord.model.ModelState;
@@ -106,6 +108,22 @@ final class Reference {
         }
     }
 
+    private static Kernels vector;
+
+    /**
+     * The kernels under test: the scalar reference, or with {@code -Dchord.test.kernels=vector} the SIMD
+     * kernels (one shared instance; the tests run one at a time), so the same fidelity checks cover both.
+     */
+    static synchronized Kernels kernels() {
+        if (!"vector".equals(System.getProperty("chord.test.kernels"))) {
+            return new ScalarKernels();
+        }
+        if (vector == null) {
+            vector = HostKernels.create(2);
+        }
+        return vector;
+    }
+
     /** A loaded model with a fresh state; close to unmap. */
     static final class Loaded implements AutoCloseable {
         final GgufFile gguf;
@@ -121,7 +139,7 @@ final class Reference {
         }
 
         ModelState state(int context) {
-            return model.newState(context, new ScalarKernels());
+            return model.newState(context, kernels());
         }
 
         /** Logits after each of {@code tokens} (one prefill), vocabSize values per token. */

@@ -1,0 +1,73 @@
+package io.wasmchord.host.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.wasmchord.kernel.AttentionShape;
+import io.wasmchord.kernel.FlashAttention;
+import io.wasmchord.quant.Half;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** Vector flash attention against the reference in engine-common, GQA and MHA, short and long caches. */
+class VectorAttentionKernelsTest {
+
+    @Test
+    void matchesTheReferenceAttention() {
+        try (VectorKernels kernels = new VectorKernels(2)) {
+            SplittableRandom random = new SplittableRandom(5);
+            for (AttentionShape shape : new AttentionShape[] {
+                    new AttentionShape(8, 4, 8, 1f / (float) Math.sqrt(8)),
+                    new AttentionShape(4, 2, 64, 0.125f),
+                    new AttentionShape(12, 12, 64, 0.125f),
+                    new AttentionShape(6, 1, 16, 0.25f)}) {
+                for (int length : new int[] {1, 2, 7, 100, 333}) {
+                    check(kernels, shape, length, random);
+                }
+            }
+        }
+    }
+
+    @Test
+    void roundsToHalfLikeAStoreAndLoad() {
+        SplittableRandom random = new SplittableRandom(9);
+        float[] x = new float[Simd.FLOATS];
+        float[] r = new float[Simd.FLOATS];
+        for (int i = 0; i < 50_000; i++) {
+            for (int l = 0; l < x.length; l++) {
+                int kind = random.nextInt(4);
+                x[l] = kind == 0 ? Float.intBitsToFloat(random.nextInt())
+                        : (float) ((random.nextDouble() - 0.5) * Math.pow(2, random.nextInt(-30, 18)));
+            }
+            Simd.roundToHalf(jdk.incubator.vector.FloatVector.fromArray(Simd.F, x, 0)).intoArray(r, 0);
+            for (int l = 0; l < x.length; l++) {
+                float expected = Half.toFloat(Half.fromFloat(x[l]));
+                if (Float.isNaN(expected)) {
+                    assertEquals(true, Float.isNaN(r[l]), "NaN " + x[l]);
+                } else {
+                    assertEquals(expected, r[l], 0f, "fp16 rounding of " + x[l] + " (" + Integer.toHexString(Float.floatToRawIntBits(x[l])) + ")");
+                }
+            }
+        }
+    }
+
+    private static void check(VectorKernels kernels, AttentionShape shape, int length, SplittableRandom random) {
+        int kvDim = shape.kvDim();
+        short[] keys = new short[length * kvDim];
+        short[] values = new short[length * kvDim];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = Half.fromFloat((float) random.nextGaussian() * 2);
+            values[i] = Half.fromFloat((float) random.nextGaussian());
+        }
+        float[] q = new float[3 + shape.qDim()];
+        for (int i = 0; i < q.length; i++) {
+            q[i] = (float) random.nextGaussian();
+        }
+        float[] expected = new float[shape.qDim() + 5];
+        float[] actual = new float[shape.qDim() + 5];
+        FlashAttention.compute(q, 3, keys, values, length, shape, expected, 5, new float[2 * shape.headDim()]);
+        kernels.attention(q, 3, keys, values, length, shape, actual, 5);
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], actual[i], 2e-3f, shape + " length " + length + " at " + i);
+        }
+    }
+}
