@@ -27,7 +27,9 @@ final class BrowserHarness implements AutoCloseable {
     private final Browser browser;
     final Page page;
 
-    private BrowserHarness(Path chromium, Path npmDir, Path models) throws IOException {
+    private BrowserHarness(Path chromium, Path npmDirectory, Path modelsDirectory, Path extraDir) throws IOException {
+        Path models = modelsDirectory.toAbsolutePath();
+        Path npmDir = npmDirectory.toAbsolutePath();
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", ex -> {
             String path = ex.getRequestURI().getPath();
@@ -35,6 +37,8 @@ final class BrowserHarness implements AutoCloseable {
                 send(ex, 200, "text/html", PAGE.getBytes(StandardCharsets.UTF_8));
             } else if (path.startsWith("/pkg/")) {
                 sendFile(ex, npmDir, path.substring("/pkg/".length()));
+            } else if (path.startsWith("/extra/") && extraDir != null) {
+                sendFile(ex, extraDir.toAbsolutePath(), path.substring("/extra/".length()));
             } else if (path.startsWith("/models/")) {
                 sendFile(ex, models, path.substring("/models/".length()));
             } else {
@@ -54,12 +58,17 @@ final class BrowserHarness implements AutoCloseable {
 
     /** The harness, or null where no Chromium is installed (CHORD_CHROMIUM, or /usr/bin/chromium). */
     static BrowserHarness openOrNull(Path npmDir, Path models) throws IOException {
+        return openOrNull(npmDir, models, null);
+    }
+
+    /** As {@link #openOrNull(Path, Path)}; {@code extraDir} is served under /extra/ (benchmark models). */
+    static BrowserHarness openOrNull(Path npmDir, Path models, Path extraDir) throws IOException {
         String configured = System.getenv("CHORD_CHROMIUM");
         Path chromium = Path.of(configured != null ? configured : "/usr/bin/chromium");
         if (!Files.isExecutable(chromium)) {
             return null;
         }
-        return new BrowserHarness(chromium, npmDir, models);
+        return new BrowserHarness(chromium, npmDir, models, extraDir);
     }
 
     String browserVersion() {
@@ -76,7 +85,11 @@ final class BrowserHarness implements AutoCloseable {
         String type = name.endsWith(".js") ? "text/javascript"
                 : name.endsWith(".wasm") ? "application/wasm"
                 : name.endsWith(".json") ? "application/json" : "application/octet-stream";
-        send(ex, 200, type, Files.readAllBytes(file));
+        ex.getResponseHeaders().set("Content-Type", type);
+        ex.sendResponseHeaders(200, Files.size(file));
+        try (OutputStream out = ex.getResponseBody()) {
+            Files.copy(file, out); // streamed: models may be larger than a Java array
+        }
     }
 
     private static void send(HttpExchange ex, int status, String type, byte[] body) throws IOException {
