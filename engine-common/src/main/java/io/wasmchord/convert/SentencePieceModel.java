@@ -129,7 +129,10 @@ public final class SentencePieceModel {
                     need(8);
                     pos += 8;
                 }
-                case 2 -> pos += length();
+                case 2 -> {
+                    int n = length(); // not "pos += length()": that reads pos before length() moves it
+                    pos += n;
+                }
                 case 5 -> {
                     need(4);
                     pos += 4;

@@ -74,8 +74,9 @@ final class GenerateCommand implements Command {
             throw new Args.UsageException("--ctx-size must be positive");
         }
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-        Kernels kernels = ModelLoader.kernels(threads);
+        Kernels kernels = null;
         try (LoadedModel loaded = ModelLoader.load(model, quiet)) {
+            kernels = ModelLoader.kernels(threads, loaded, ctx);
             Session session = loaded.newSession(ctx, kernels);
             String loadedMemory = quiet ? null : MemoryReport.describe(loaded.gguf().source().size(), session.kvCacheBytes());
             GenerationOptions options = new GenerationOptions(n, sampling, stops, ignoreEos, truncate);

@@ -1,9 +1,11 @@
 package io.wasmchord.cli;
 
 import io.wasmchord.generate.LoadedModel;
+import io.wasmchord.gguf.GgufTensor;
 import io.wasmchord.host.MappedFile;
 import io.wasmchord.host.kernels.HostKernels;
 import io.wasmchord.kernel.Kernels;
+import io.wasmchord.kernel.ScalarKernels;
 import io.wasmchord.model.ModelConfig;
 import java.io.IOException;
 import java.lang.foreign.ValueLayout;
@@ -46,6 +48,45 @@ final class ModelLoader {
             throw new Args.UsageException("--threads must be 0 (every core) or more");
         }
         return HostKernels.create(threads == 0 ? HostKernels.defaultThreads() : threads);
+    }
+
+    /**
+     * Kernels for generating with {@code loaded} in a context of {@code context} positions (0: the trained
+     * one). Small models get the scalar reference kernels on the calling thread: the Vector API runs
+     * hundreds of times slower than scalar code until C2 has compiled it, which costs about a second of
+     * CPU (measured on stories260K: 1.7-2.8 s for a 5-token prompt with the vector kernels, 50-150 ms
+     * with the scalar ones, on the 2-core development VM under load). When even a full context of
+     * tokens needs less weight work than {@link #SCALAR_WORK_LIMIT} multiply-adds (well under a second
+     * of compiled scalar code), the vector kernels can never pay back their warm-up. System property
+     * {@code chord.kernels} = {@code vector} or {@code scalar} overrides the choice.
+     */
+    static Kernels kernels(int threads, LoadedModel loaded, int context) {
+        String forced = System.getProperty("chord.kernels", "auto");
+        boolean scalar = switch (forced) {
+            case "scalar" -> true;
+            case "vector" -> false;
+            case "auto" -> smallModel(loaded, context);
+            default -> throw new Args.UsageException("-Dchord.kernels must be auto, vector or scalar, not \"" + forced + "\"");
+        };
+        if (scalar) {
+            if (threads < 0) {
+                throw new Args.UsageException("--threads must be 0 (every core) or more");
+            }
+            return new ScalarKernels();
+        }
+        return kernels(threads);
+    }
+
+    /** Weight work (multiply-adds) of a whole context below which the scalar kernels win: see {@link #kernels(int, LoadedModel, int)}. */
+    static final long SCALAR_WORK_LIMIT = 500_000_000L;
+
+    private static boolean smallModel(LoadedModel loaded, int context) {
+        long weights = 0;
+        for (GgufTensor t : loaded.gguf().tensors()) {
+            weights += t.elementCount(); // an upper bound of the multiply-adds per token
+        }
+        long positions = context > 0 ? context : loaded.trainedContext();
+        return weights * positions < SCALAR_WORK_LIMIT;
     }
 
     /** Stops the worker threads of kernels that have them. */

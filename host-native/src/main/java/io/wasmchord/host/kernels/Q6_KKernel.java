@@ -29,28 +29,20 @@ final class Q6_KKernel extends RowKernel {
             long scales = p + 192;
             IntVector isum = IntVector.zero(Simd.I);
             for (int h = 0; h < 2; h++) {
-                for (int l = 0; l < 32; l += SHORTS) {
-                    ShortVector qlA = Simd.bytes(w, p + 64 * h + l);
-                    ShortVector qlB = Simd.bytes(w, p + 64 * h + 32 + l);
-                    ShortVector qh = Simd.bytes(w, p + 128 + 32 * h + l);
-                    int qa = qi + 128 * h + l;
-                    int run = 8 * h + (l >> 4);
-                    isum = isum.add(run(qlA.and((short) 0xF), qh.and((short) 3), q, qa, w, scales + run));
-                    isum = isum.add(run(qlB.and((short) 0xF), qh.lanewise(VectorOperators.ASHR, 2).and((short) 3), q, qa + 32, w, scales + run + 2));
-                    isum = isum.add(run(qlA.lanewise(VectorOperators.ASHR, 4).and((short) 0xF),
-                            qh.lanewise(VectorOperators.ASHR, 4).and((short) 3), q, qa + 64, w, scales + run + 4));
-                    isum = isum.add(run(qlB.lanewise(VectorOperators.ASHR, 4).and((short) 0xF),
-                            qh.lanewise(VectorOperators.ASHR, 6).and((short) 3), q, qa + 96, w, scales + run + 6));
+                for (int k = 0; k < 4; k++) {
+                    // Values 128h + 32k + l: low bits from ql[64h + 32(k & 1) + l], nibble k / 2; top bits 2k of qh[32h + l].
+                    int lowShift = 4 * (k >> 1);
+                    for (int l = 0; l < 32; l += SHORTS) {
+                        ShortVector low = Simd.bytes(w, p + 64 * h + 32 * (k & 1) + l).lanewise(VectorOperators.ASHR, lowShift).and((short) 0xF);
+                        ShortVector top = Simd.bytes(w, p + 128 + 32 * h + l).lanewise(VectorOperators.ASHR, 2 * k).and((short) 3);
+                        ShortVector v = low.or(top.lanewise(VectorOperators.LSHL, 4)).sub((short) 32);
+                        int run = 8 * h + 2 * k + (l >> 4);
+                        isum = isum.add(Simd.pairSum(v.mul(Simd.shorts(q, qi + 128 * h + 32 * k + l))).mul(w.get(ValueLayout.JAVA_BYTE, scales + run)));
+                    }
                 }
             }
             acc = Simd.toFloat(isum).fma(FloatVector.broadcast(Simd.F, Simd.half(w, p + 208) * a.d[di + b]), acc);
         }
         return acc.reduceLanes(VectorOperators.ADD);
-    }
-
-    /** The scaled dot of SHORTS values (low four bits, top two bits) with their activations. */
-    private static IntVector run(ShortVector low, ShortVector top, short[] q, int qa, MemorySegment w, long scale) {
-        ShortVector v = low.or(top.lanewise(VectorOperators.LSHL, 4)).sub((short) 32);
-        return Simd.pairSum(v.mul(Simd.shorts(q, qa))).mul(w.get(ValueLayout.JAVA_BYTE, scale));
     }
 }
