@@ -50,7 +50,7 @@ public final class QuantizePlan {
         for (GgufTensor t : ordered) {
             names.add(t.name());
         }
-        TensorTypeChooser chooser = new TensorTypeChooser(ModelShape.of(in), options, names);
+        TensorTypeChooser chooser = new TensorTypeChooser(ModelHparams.of(in), options, names);
         List<Item> items = new ArrayList<>();
         for (GgufTensor t : ordered) {
             GgmlType target = chooser.choose(t.name(), t.ne(), t.type());

@@ -23,7 +23,7 @@ final class ConvertHfCommand implements Command {
 
     @Override
     public String summary() {
-        return "convert a Hugging Face Llama directory (safetensors) to GGUF";
+        return "convert a Hugging Face Llama/Mistral/Qwen2/Qwen3 directory (safetensors) to GGUF";
     }
 
     @Override

@@ -8,7 +8,10 @@ import io.wasmchord.quant.Half;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** Vector flash attention against the reference in engine-common, GQA and MHA, short and long caches. */
+/**
+ * Vector flash attention against the reference in engine-common (itself checked against plain attention
+ * by FlashAttentionTest), GQA and MHA, odd head dims, short and long caches.
+ */
 class VectorAttentionKernelsTest {
 
     @Test
@@ -19,7 +22,10 @@ class VectorAttentionKernelsTest {
                     new AttentionShape(8, 4, 8, 1f / (float) Math.sqrt(8)),
                     new AttentionShape(4, 2, 64, 0.125f),
                     new AttentionShape(12, 12, 64, 0.125f),
-                    new AttentionShape(6, 1, 16, 0.25f)}) {
+                    new AttentionShape(6, 1, 16, 0.25f),
+                    new AttentionShape(8, 2, 80, 1f / (float) Math.sqrt(80)),    // 80: a multiple of the lanes only
+                    new AttentionShape(6, 2, 7, 1f / (float) Math.sqrt(7)),      // odd head dims: the scalar path
+                    new AttentionShape(5, 1, 13, 1f / (float) Math.sqrt(13))}) {
                 for (int length : new int[] {1, 2, 7, 100, 333}) {
                     check(kernels, shape, length, random);
                 }
@@ -38,7 +44,8 @@ class VectorAttentionKernelsTest {
                 x[l] = kind == 0 ? Float.intBitsToFloat(random.nextInt())
                         : (float) ((random.nextDouble() - 0.5) * Math.pow(2, random.nextInt(-30, 18)));
             }
-            Simd.roundToHalf(jdk.incubator.vector.FloatVector.fromArray(Simd.F, x, 0)).intoArray(r, 0);
+            System.arraycopy(x, 0, r, 0, x.length);
+            Simd.roundToHalf(r, 0, r.length);
             for (int l = 0; l < x.length; l++) {
                 float expected = Half.toFloat(Half.fromFloat(x[l]));
                 if (Float.isNaN(expected)) {
