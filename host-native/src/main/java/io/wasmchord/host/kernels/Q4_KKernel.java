@@ -11,6 +11,7 @@ import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.B2S;
 import static jdk.incubator.vector.VectorOperators.I2F;
 import static jdk.incubator.vector.VectorOperators.LSHL;
+import static jdk.incubator.vector.VectorOperators.S2I;
 
 import io.wasmchord.quant.GgmlType;
 import java.lang.foreign.MemorySegment;
@@ -38,12 +39,15 @@ final class Q4_KKernel extends RowKernel {
         int blocks = a.cols >> 8;
         short[] q = a.q;
         int[] sums = a.sums16;
-        int qi = t * a.cols;
-        int si = t * (a.cols >> 4);
+        int q0 = t * a.cols;
+        int s0 = t * (a.cols >> 4);
         int di = t * blocks;
         FloatVector acc = FloatVector.zero(F);
         float minTotal = 0;
-        for (int b = 0; b < blocks; b++, qi += 256, si += 16) {
+        for (int b = 0; b < blocks; b++) {
+            // Indices affine in b let C2 hoist the range checks out of the loop.
+            int qi = q0 + 256 * b;
+            int si = s0 + 16 * b;
             long p = offset + (long) b * BYTES;
             int u0 = w.get(INT, p + 4);
             int u1 = w.get(INT, p + 8);
@@ -80,5 +84,41 @@ final class Q4_KKernel extends RowKernel {
             minTotal += Simd.half(w, p + 2) * dy * minSum;
         }
         return acc.reduceLanes(ADD) - minTotal;
+    }
+
+    @Override
+    void dequantize(MemorySegment w, long offset, int cols, float[] dst, int at, Scratch s) {
+        for (int b = 0; b < cols >> 8; b++, at += 256) {
+            long p = offset + (long) b * BYTES;
+            float d = Simd.half(w, p);
+            float dmin = Simd.half(w, p + 2);
+            int u0 = w.get(INT, p + 4);
+            int u1 = w.get(INT, p + 8);
+            int u2 = w.get(INT, p + 12);
+            int sc0 = u0 & 0x3F3F3F3F;
+            int sc1 = (u2 & 0x0F0F0F0F) | (((u0 >>> 6) & 0x03030303) << 4);
+            int m0 = u1 & 0x3F3F3F3F;
+            int m1 = ((u2 >>> 4) & 0x0F0F0F0F) | (((u1 >>> 6) & 0x03030303) << 4);
+            for (int pair = 0; pair < 4; pair++) {
+                long qs = p + 16 + 32 * pair;
+                int sc = pair < 2 ? sc0 >>> (16 * pair) : sc1 >>> (16 * (pair - 2));
+                int m = pair < 2 ? m0 >>> (16 * pair) : m1 >>> (16 * (pair - 2));
+                float scaleLow = d * (sc & 0xFF);
+                float scaleHigh = d * ((sc >>> 8) & 0xFF);
+                float minLow = dmin * (m & 0xFF);
+                float minHigh = dmin * ((m >>> 8) & 0xFF);
+                int o = at + 64 * pair;
+                for (int j = 0; j < 32; j += SHORTS) {
+                    ShortVector packed = (ShortVector) ByteVector.fromMemorySegment(B_HALF, w, qs + j, LE).convertShape(B2S, S, 0);
+                    ShortVector low = packed.and((short) 0xF);
+                    ShortVector high = packed.lanewise(ASHR, 4).and((short) 0xF);
+                    for (int part = 0; part < 2; part++) {
+                        int k = j + part * Simd.FLOATS;
+                        ((FloatVector) low.convertShape(S2I, I, part).convert(I2F, 0)).mul(scaleLow).sub(minLow).intoArray(dst, o + k);
+                        ((FloatVector) high.convertShape(S2I, I, part).convert(I2F, 0)).mul(scaleHigh).sub(minHigh).intoArray(dst, o + 32 + k);
+                    }
+                }
+            }
+        }
     }
 }

@@ -11,6 +11,7 @@ import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.B2S;
 import static jdk.incubator.vector.VectorOperators.I2F;
 import static jdk.incubator.vector.VectorOperators.LSHL;
+import static jdk.incubator.vector.VectorOperators.S2I;
 
 import io.wasmchord.quant.GgmlType;
 import java.lang.foreign.MemorySegment;
@@ -37,10 +38,12 @@ final class Q6_KKernel extends RowKernel {
     float dot(MemorySegment w, long offset, Activations a, int t, Scratch s) {
         int blocks = a.cols >> 8;
         short[] q = a.q;
-        int qi = t * a.cols;
+        int q0 = t * a.cols;
         int di = t * blocks;
         FloatVector acc = FloatVector.zero(F);
-        for (int b = 0; b < blocks; b++, qi += 256) {
+        for (int b = 0; b < blocks; b++) {
+            // Indices affine in b let C2 hoist the range checks out of the loop.
+            int qi = q0 + 256 * b;
             long p = offset + (long) b * BYTES;
             IntVector isum = IntVector.zero(I);
             for (int h = 0; h < 2; h++) {
@@ -71,5 +74,39 @@ final class Q6_KKernel extends RowKernel {
             acc = ((FloatVector) isum.convert(I2F, 0)).fma(FloatVector.broadcast(F, Simd.half(w, p + 208) * a.d[di + b]), acc);
         }
         return acc.reduceLanes(ADD);
+    }
+
+    @Override
+    void dequantize(MemorySegment w, long offset, int cols, float[] dst, int at, Scratch s) {
+        for (int b = 0; b < cols >> 8; b++, at += 256) {
+            long p = offset + (long) b * BYTES;
+            float d = Simd.half(w, p + 208);
+            for (int h = 0; h < 2; h++) {
+                long ql = p + 64 * h;
+                long qh = p + 128 + 32 * h;
+                long scales = p + 192 + 8 * h;
+                int o = at + 128 * h;
+                for (int l = 0; l < 32; l += SHORTS) {
+                    ShortVector lo0 = (ShortVector) ByteVector.fromMemorySegment(B_HALF, w, ql + l, LE).convertShape(B2S, S, 0);
+                    ShortVector lo1 = (ShortVector) ByteVector.fromMemorySegment(B_HALF, w, ql + 32 + l, LE).convertShape(B2S, S, 0);
+                    ShortVector top = (ShortVector) ByteVector.fromMemorySegment(B_HALF, w, qh + l, LE).convertShape(B2S, S, 0);
+                    int run = l >> 4;
+                    for (int k = 0; k < 4; k++) {
+                        ShortVector v = switch (k) {
+                            case 0 -> lo0.and((short) 0xF).or(top.lanewise(LSHL, 4).and((short) 0x30));
+                            case 1 -> lo1.and((short) 0xF).or(top.lanewise(LSHL, 2).and((short) 0x30));
+                            case 2 -> lo0.lanewise(ASHR, 4).and((short) 0xF).or(top.and((short) 0x30));
+                            default -> lo1.lanewise(ASHR, 4).and((short) 0xF).or(top.lanewise(ASHR, 2).and((short) 0x30));
+                        };
+                        v = v.sub((short) 32);
+                        float scale = d * w.get(ValueLayout.JAVA_BYTE, scales + 2 * k + run);
+                        for (int part = 0; part < 2; part++) {
+                            ((FloatVector) v.convertShape(S2I, I, part).convert(I2F, 0)).mul(scale)
+                                    .intoArray(dst, o + 32 * k + l + part * Simd.FLOATS);
+                        }
+                    }
+                }
+            }
+        }
     }
 }

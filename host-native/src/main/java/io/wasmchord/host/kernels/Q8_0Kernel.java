@@ -34,10 +34,12 @@ final class Q8_0Kernel extends RowKernel {
         int blocks = a.cols >> 5;
         short[] q = a.q;
         float[] d = a.d;
-        int qi = t * a.cols;
+        int q0 = t * a.cols;
         int di = t * blocks;
         FloatVector acc = FloatVector.zero(F);
-        for (int b = 0; b < blocks; b++, qi += 32) {
+        for (int b = 0; b < blocks; b++) {
+            // Indices affine in b let C2 hoist the range checks out of the loop.
+            int qi = q0 + 32 * b;
             long p = offset + (long) b * BYTES + 2;
             IntVector sum = IntVector.zero(I);
             for (int j = 0; j < 32; j += 2 * SHORTS) {

@@ -45,6 +45,22 @@ final class Simd {
     static final ValueLayout.OfShort HALF = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
     static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(LE);
 
+    /** 16 bytes: the nibble-table formats (IQ4_NL, IQ4_XS) look values up with one byte shuffle at any width. */
+    static final VectorSpecies<Byte> B16 = ByteVector.SPECIES_128;
+    /** Short vectors one 16-byte lookup widens into. */
+    static final int PARTS_OF_16 = 16 / SHORTS;
+    /** IQ4_NL's and IQ4_XS's sixteen values, as ggml's kvalues_iq4nl. */
+    static final byte[] IQ4_VALUES = {-127, -104, -83, -65, -49, -35, -22, -10, 1, 13, 25, 38, 53, 69, 89, 113};
+
+    /** Lane i holds bit i: with a broadcast word, picks each lane's bit of a packed bit field (Q5 high bits). */
+    static final short[] LANE_BITS = new short[16];
+
+    static {
+        for (int i = 0; i < 16; i++) {
+            LANE_BITS[i] = (short) (1 << i);
+        }
+    }
+
     private Simd() {
     }
 

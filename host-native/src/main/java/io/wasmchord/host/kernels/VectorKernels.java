@@ -59,8 +59,16 @@ public final class VectorKernels implements Kernels, AutoCloseable {
             case BF16 -> new BF16Kernel();
             case Q8_0 -> new Q8_0Kernel();
             case Q4_0 -> new Q4_0Kernel();
+            case Q4_1 -> new Q4_1Kernel();
+            case Q5_0 -> new Q5_0Kernel();
+            case Q5_1 -> new Q5_1Kernel();
+            case Q2_K -> new Q2_KKernel();
+            case Q3_K -> new Q3_KKernel();
             case Q4_K -> new Q4_KKernel();
+            case Q5_K -> new Q5_KKernel();
             case Q6_K -> new Q6_KKernel();
+            case IQ4_NL -> new IQ4_NLKernel();
+            case IQ4_XS -> new IQ4_XSKernel();
             default -> new ScalarRowKernel(t);
         };
     }
@@ -105,6 +113,16 @@ public final class VectorKernels implements Kernels, AutoCloseable {
         matmul.set(kernel, segment(w.data()), w.rowBytes(), rows, activations, out, n, perPart, scratch);
         pool.run(matmul, (rows + perPart - 1) / perPart);
         matmul.clear();
+    }
+
+    @Override
+    public void rmsNorm(float[] x, float[] weight, float[] out, int n, int rows, float eps) {
+        FusedOps.rmsNorm(x, weight, out, n, rows, eps);
+    }
+
+    @Override
+    public void swiglu(float[] gate, float[] up, int n) {
+        FusedOps.swiglu(gate, up, n);
     }
 
     @Override
