@@ -91,10 +91,11 @@ final class GenerateCommand implements Command {
             out.println();
             if (!quiet) {
                 Usage u = g.usage();
-                System.err.printf("chord: context %d, prompt %d tokens in %.1f ms (%.1f tok/s), generated %d tokens in %.1f ms (%.1f tok/s), stopped: %s%n",
-                        session.context(), u.promptTokens(), u.prefillNanos() / 1e6, u.prefillTokensPerSecond(),
-                        u.generatedTokens(), u.decodeNanos() / 1e6, u.decodeTokensPerSecond(),
-                        u.stopReason().name().toLowerCase().replace('_', ' '));
+                System.err.println("chord: context " + session.context() + ", prompt " + u.promptTokens() + " tokens in "
+                        + Decimals.fixed(u.prefillNanos() / 1e6, 1) + " ms (" + Decimals.fixed(u.prefillTokensPerSecond(), 1)
+                        + " tok/s), generated " + u.generatedTokens() + " tokens in " + Decimals.fixed(u.decodeNanos() / 1e6, 1)
+                        + " ms (" + Decimals.fixed(u.decodeTokensPerSecond(), 1) + " tok/s), stopped: "
+                        + u.stopReason().name().toLowerCase().replace('_', ' '));
                 String memory = MemoryReport.describe(loaded.gguf().source().size(), session.kvCacheBytes());
                 if (memory != null) {
                     System.err.println("chord: memory after loading: " + loadedMemory);

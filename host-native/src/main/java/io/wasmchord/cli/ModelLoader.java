@@ -35,9 +35,9 @@ final class ModelLoader {
         }
         if (!quiet) {
             ModelConfig c = loaded.model().config();
-            System.err.printf("chord: %s: %s, %d layers, dim %d, %d heads (%d kv), vocab %d, trained context %d; loaded in %.0f ms%n",
-                    file, c.architecture().ggufName, c.blockCount(), c.embeddingLength(), c.headCount(), c.headCountKv(),
-                    c.vocabSize(), c.contextLength(), (System.nanoTime() - t0) / 1e6);
+            System.err.println("chord: " + file + ": " + c.architecture().ggufName + ", " + c.blockCount() + " layers, dim "
+                    + c.embeddingLength() + ", " + c.headCount() + " heads (" + c.headCountKv() + " kv), vocab " + c.vocabSize()
+                    + ", trained context " + c.contextLength() + "; loaded in " + Decimals.fixed((System.nanoTime() - t0) / 1e6, 0) + " ms");
         }
         return loaded;
     }

@@ -47,7 +47,9 @@ final class StartupTrainingCommand implements Command {
 
     @Override
     public int run(Args args) throws Exception {
-        args.finish();
+        if (!args.finish().isEmpty()) {
+            throw new Args.UsageException("startup-training takes no arguments");
+        }
         Path dir = Files.createTempDirectory("chord-startup-training");
         try {
             Path f32 = write(dir, "F32");
