@@ -26,4 +26,19 @@ public interface Kernels {
         FlashAttention.compute(q, qOffset, keys, values, length, shape, out, outOffset,
                 new float[2 * shape.headDim()]);
     }
+
+    /**
+     * RMS normalisation fused with the norm weight, for {@code rows} consecutive rows of {@code n} values:
+     * {@code out[t*n + i] = x[t*n + i] / sqrt(mean(x_t^2) + eps) * weight[i]}, as {@link VectorMath#rmsNorm}.
+     */
+    default void rmsNorm(float[] x, float[] weight, float[] out, int n, int rows, float eps) {
+        for (int t = 0; t < rows; t++) {
+            VectorMath.rmsNorm(x, t * n, weight, out, t * n, n, eps);
+        }
+    }
+
+    /** SwiGLU fused in one pass: {@code gate[i] = silu(gate[i]) * up[i]} for the first {@code n} values. */
+    default void swiglu(float[] gate, float[] up, int n) {
+        VectorMath.swiglu(gate, up, n);
+    }
 }

@@ -118,13 +118,14 @@ public final class LlamaModel implements LanguageModel {
             }
             WeightRows.dequantize(tokenEmbedding, token, s.x, t * dim, s.rowBytes);
         }
-        Rope rope = new Rope(c.architecture().ropeStyle, c.ropeDimensions(), c.ropeFreqBase(), c.ropeFreqScale(),
-                ropeFreqFactors);
+        if (s.rope == null) { // made once per state: decoding allocates nothing per token
+            s.rope = new Rope(c.architecture().ropeStyle, c.ropeDimensions(), c.ropeFreqBase(), c.ropeFreqScale(),
+                    ropeFreqFactors);
+        }
+        Rope rope = s.rope;
         for (int l = 0; l < layers.length; l++) {
             Layer L = layers[l];
-            for (int t = 0; t < n; t++) {
-                VectorMath.rmsNorm(s.x, t * dim, L.attnNorm, s.xb, t * dim, dim, c.rmsEps());
-            }
+            kernels.rmsNorm(s.x, L.attnNorm, s.xb, dim, n, c.rmsEps());
             kernels.matmul(L.wq, s.xb, s.q, n);
             kernels.matmul(L.wk, s.xb, s.k, n);
             kernels.matmul(L.wv, s.xb, s.v, n);
@@ -153,12 +154,10 @@ public final class LlamaModel implements LanguageModel {
             }
             VectorMath.add(s.x, 0, s.xb2, 0, n * dim);
 
-            for (int t = 0; t < n; t++) {
-                VectorMath.rmsNorm(s.x, t * dim, L.ffnNorm, s.xb, t * dim, dim, c.rmsEps());
-            }
+            kernels.rmsNorm(s.x, L.ffnNorm, s.xb, dim, n, c.rmsEps());
             kernels.matmul(L.gate, s.xb, s.gate, n);
             kernels.matmul(L.up, s.xb, s.up, n);
-            VectorMath.swiglu(s.gate, s.up, n * ff);
+            kernels.swiglu(s.gate, s.up, n * ff);
             kernels.matmul(L.down, s.gate, s.xb2, n);
             VectorMath.add(s.x, 0, s.xb2, 0, n * dim);
         }

@@ -24,6 +24,7 @@ public final class ModelState {
     float[] gate;    // rows x ff
     float[] up;      // rows x ff
     private float[] logits = new float[0];
+    Rope rope;       // the model's rotary tables for this sequence's positions
     final byte[] rowBytes; // an embedding row in its file format
 
     ModelState(ModelConfig c, int context, Kernels kernels, int batchCapacity, int embeddingRowBytes) {

@@ -84,14 +84,11 @@ final class GenerateCommand implements Command {
             for (String w : g.warnings()) {
                 System.err.println("chord generate: warning: " + w);
             }
-            Thread hook = new Thread(g::cancel);
-            Runtime.getRuntime().addShutdownHook(hook);
             while (g.hasNext()) {
                 out.print(g.next());
                 out.flush();
             }
             out.println();
-            Runtime.getRuntime().removeShutdownHook(hook);
             if (!quiet) {
                 Usage u = g.usage();
                 System.err.println("chord: context " + session.context() + ", prompt " + u.promptTokens() + " tokens in "

@@ -3,19 +3,34 @@ package io.wasmchord.tools;
 import io.wasmchord.kernel.Kernels;
 import io.wasmchord.model.LanguageModel;
 import io.wasmchord.model.ModelState;
+import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
  * llama-bench's two tests on a loaded model: prompt processing ({@code pp}: n tokens in one batch from an
  * empty cache) and text generation ({@code tg}: n single-token steps from an empty cache, starting at
- * BOS, each producing logits). Tokens are random ids, as llama-bench's are. One warm-up run precedes
- * the timed repetitions.
+ * BOS, each producing logits). Tokens are random ids, as llama-bench's are. Warm-up runs precede the
+ * timed repetitions: one, as llama-bench does, then more until {@link #WARM_UP_NANOS} have passed, because
+ * the JIT compiles the small per-token vector methods (norms, attention) seconds after the matmuls, and
+ * until it has they run as slow, allocating interpreted vector code.
  */
 public final class Benchmark {
+    /** Warm-up lasts at least this long (and at most {@link #MAX_WARM_UP_RUNS} runs). */
+    static final long WARM_UP_NANOS = 3_000_000_000L;
+    static final int MAX_WARM_UP_RUNS = 20;
 
     /** One test's timings: tokens per second of each repetition. */
-    public record Result(String test, int prompt, int gen, double[] tokensPerSecond, long[] nanos) {
+    public record Result(String test, int prompt, int gen, double[] tokensPerSecond, long[] nanos, long cpuNanos) {
+        /**
+         * Tokens per second of CPU time the whole process used over the timed runs (-1 when the JVM cannot
+         * tell). On a machine shared with other work it says what the code does per core, whatever share
+         * of the cores it got; spinning worker threads count as used.
+         */
+        public double tokensPerCpuSecond() {
+            return cpuNanos <= 0 ? -1 : (double) (prompt + gen) * tokensPerSecond.length * 1e9 / cpuNanos;
+        }
+
         public double mean() {
             return Arrays.stream(tokensPerSecond).average().orElse(Double.NaN);
         }
@@ -112,15 +127,28 @@ public final class Benchmark {
     }
 
     private Result run(String name, int prompt, int gen, int repetitions, TimedRun timed) {
-        timed.nanos(); // warm-up, as llama-bench does: JIT compilation and page faults happen here
+        // Warm-up: JIT compilation and page faults happen here.
+        long warm = 0;
+        for (int run = 0; run == 0 || (warm < WARM_UP_NANOS && run < MAX_WARM_UP_RUNS); run++) {
+            warm += timed.nanos();
+        }
         double[] tps = new double[repetitions];
         long[] nanos = new long[repetitions];
         int tokens = prompt + gen;
+        long cpuStart = processCpuNanos();
         for (int r = 0; r < repetitions; r++) {
             nanos[r] = timed.nanos();
             tps[r] = tokens * 1e9 / nanos[r];
         }
-        return new Result(name, prompt, gen, tps, nanos);
+        long cpu = cpuStart < 0 ? -1 : processCpuNanos() - cpuStart;
+        return new Result(name, prompt, gen, tps, nanos, cpu);
+    }
+
+    private static long processCpuNanos() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime();
+        }
+        return -1;
     }
 
     private void randomTokens(int[] tokens) {

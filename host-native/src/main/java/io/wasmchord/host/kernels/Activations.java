@@ -28,6 +28,8 @@ final class Activations {
     /** Float types: the values as the weight type rounds them (F16, BF16) or as they are (F32). */
     float[] f = new float[0];
     private float[] rounded = new float[0];
+    private float[] expanded = new float[0];
+    private boolean expandedValid;
 
     /** Encodes rows {@code [0, rows)} of {@code x} (cols apart) for weights whose vec-dot type is {@code type}. */
     void encode(GgmlType type, float[] x, int cols, int rows) {
@@ -35,6 +37,7 @@ final class Activations {
         this.cols = cols;
         this.rows = rows;
         int n = cols * rows;
+        expandedValid = false;
         switch (type) {
             case F32 -> f = x;
             case F16 -> {
@@ -87,6 +90,30 @@ final class Activations {
                 }
             }
         }
+    }
+
+    /**
+     * The encoded rows as floats, for the float mat-mat: the quantized values times their block scales
+     * (exactly what the integer dot multiplies, so only the summation order differs from it), or the
+     * (rounded) floats themselves. Computed once per encoding.
+     */
+    float[] asFloats() {
+        if (type == GgmlType.F32 || type == GgmlType.F16 || type == GgmlType.BF16) {
+            return f;
+        }
+        if (!expandedValid) {
+            int n = cols * rows;
+            expanded = grow(expanded, n);
+            int bs = type.blockSize;
+            for (int b = 0; b < n / bs; b++) {
+                float scale = d[b];
+                for (int j = b * bs; j < (b + 1) * bs; j++) {
+                    expanded[j] = q[j] * scale;
+                }
+            }
+            expandedValid = true;
+        }
+        return expanded;
     }
 
     private static short[] grow(short[] a, int n) {

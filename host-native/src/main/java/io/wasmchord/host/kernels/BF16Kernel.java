@@ -10,8 +10,12 @@ import jdk.incubator.vector.VectorOperators;
 
 /** BF16 weights against activations rounded to bf16: a bfloat16 is the top half of a float. */
 final class BF16Kernel extends RowKernel {
+    BF16Kernel() {
+        super(io.wasmchord.quant.GgmlType.BF16);
+    }
+
     @Override
-    float dot(MemorySegment w, long offset, Activations a, int t) {
+    float dot(MemorySegment w, long offset, Activations a, int t, Scratch s) {
         int n = a.cols;
         float[] x = a.f;
         int xi = t * n;

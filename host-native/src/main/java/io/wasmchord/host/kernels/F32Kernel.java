@@ -8,8 +8,12 @@ import jdk.incubator.vector.VectorOperators;
 
 /** F32 weights against F32 activations. */
 final class F32Kernel extends RowKernel {
+    F32Kernel() {
+        super(io.wasmchord.quant.GgmlType.F32);
+    }
+
     @Override
-    float dot(MemorySegment w, long offset, Activations a, int t) {
+    float dot(MemorySegment w, long offset, Activations a, int t, Scratch s) {
         int n = a.cols;
         float[] x = a.f;
         int xi = t * n;

@@ -1,13 +1,25 @@
 package io.wasmchord.host.kernels;
 
+import static io.wasmchord.host.kernels.Simd.B_HALF;
+import static io.wasmchord.host.kernels.Simd.F;
+import static io.wasmchord.host.kernels.Simd.I;
+import static io.wasmchord.host.kernels.Simd.LE;
+import static io.wasmchord.host.kernels.Simd.S;
 import static io.wasmchord.host.kernels.Simd.SHORTS;
+import static jdk.incubator.vector.VectorOperators.ADD;
+import static jdk.incubator.vector.VectorOperators.ASHR;
+import static jdk.incubator.vector.VectorOperators.B2S;
+import static jdk.incubator.vector.VectorOperators.I2F;
+import static jdk.incubator.vector.VectorOperators.LSHL;
+import static jdk.incubator.vector.VectorOperators.S2I;
 
+import io.wasmchord.quant.GgmlType;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
-import jdk.incubator.vector.VectorOperators;
 
 /**
  * Q4_K weights (d:f16, dmin:f16, 6-bit scales and mins packed in 12 bytes, qs:u8[128]) against Q8_K
@@ -16,19 +28,26 @@ import jdk.incubator.vector.VectorOperators;
  */
 final class Q4_KKernel extends RowKernel {
     private static final int BYTES = 144;
-    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(Simd.LE);
+    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(LE);
+
+    Q4_KKernel() {
+        super(GgmlType.Q4_K);
+    }
 
     @Override
-    float dot(MemorySegment w, long offset, Activations a, int t) {
+    float dot(MemorySegment w, long offset, Activations a, int t, Scratch s) {
         int blocks = a.cols >> 8;
         short[] q = a.q;
         int[] sums = a.sums16;
-        int qi = t * a.cols;
-        int si = t * (a.cols >> 4);
+        int q0 = t * a.cols;
+        int s0 = t * (a.cols >> 4);
         int di = t * blocks;
-        FloatVector acc = FloatVector.zero(Simd.F);
+        FloatVector acc = FloatVector.zero(F);
         float minTotal = 0;
-        for (int b = 0; b < blocks; b++, qi += 256, si += 16) {
+        for (int b = 0; b < blocks; b++) {
+            // Indices affine in b let C2 hoist the range checks out of the loop.
+            int qi = q0 + 256 * b;
+            int si = s0 + 16 * b;
             long p = offset + (long) b * BYTES;
             int u0 = w.get(INT, p + 4);
             int u1 = w.get(INT, p + 8);
@@ -38,28 +57,68 @@ final class Q4_KKernel extends RowKernel {
             int sc1 = (u2 & 0x0F0F0F0F) | (((u0 >>> 6) & 0x03030303) << 4);
             int m0 = u1 & 0x3F3F3F3F;
             int m1 = ((u2 >>> 4) & 0x0F0F0F0F) | (((u1 >>> 6) & 0x03030303) << 4);
-            IntVector isum = IntVector.zero(Simd.I);
+            IntVector isum = IntVector.zero(I);
             int minSum = 0;
             for (int pair = 0; pair < 4; pair++) {
                 long qs = p + 16 + 32 * pair;
                 int qa = qi + 64 * pair;
-                ShortVector lowAcc = ShortVector.zero(Simd.S);
-                ShortVector highAcc = ShortVector.zero(Simd.S);
+                // |nibble * a| <= 1905: the 32 values of a run fit two products per 16-bit lane.
+                ShortVector lowAcc = ShortVector.zero(S);
+                ShortVector highAcc = ShortVector.zero(S);
                 for (int j = 0; j < 32; j += SHORTS) {
-                    ShortVector packed = Simd.bytes(w, qs + j);
-                    lowAcc = lowAcc.add(packed.and((short) 0xF).mul(Simd.shorts(q, qa + j)));
-                    highAcc = highAcc.add(packed.lanewise(VectorOperators.ASHR, 4).and((short) 0xF).mul(Simd.shorts(q, qa + 32 + j)));
+                    ShortVector packed = (ShortVector) ByteVector.fromMemorySegment(B_HALF, w, qs + j, LE).convertShape(B2S, S, 0);
+                    lowAcc = lowAcc.add(packed.and((short) 0xF).mul(ShortVector.fromArray(S, q, qa + j)));
+                    highAcc = highAcc.add(packed.lanewise(ASHR, 4).and((short) 0xF).mul(ShortVector.fromArray(S, q, qa + 32 + j)));
                 }
                 int scLow = pair < 2 ? sc0 >>> (16 * pair) : sc1 >>> (16 * (pair - 2));
                 int mLow = pair < 2 ? m0 >>> (16 * pair) : m1 >>> (16 * (pair - 2));
-                isum = isum.add(Simd.pairSum(lowAcc).mul(scLow & 0xFF)).add(Simd.pairSum(highAcc).mul((scLow >>> 8) & 0xFF));
+                IntVector lo = lowAcc.reinterpretAsInts();
+                IntVector hi = highAcc.reinterpretAsInts();
+                isum = isum.add(lo.lanewise(LSHL, 16).lanewise(ASHR, 16).add(lo.lanewise(ASHR, 16)).mul(scLow & 0xFF))
+                        .add(hi.lanewise(LSHL, 16).lanewise(ASHR, 16).add(hi.lanewise(ASHR, 16)).mul((scLow >>> 8) & 0xFF));
                 int g = si + 4 * pair;
                 minSum += (mLow & 0xFF) * (sums[g] + sums[g + 1]) + ((mLow >>> 8) & 0xFF) * (sums[g + 2] + sums[g + 3]);
             }
             float dy = a.d[di + b];
-            acc = Simd.toFloat(isum).fma(FloatVector.broadcast(Simd.F, Simd.half(w, p) * dy), acc);
+            acc = ((FloatVector) isum.convert(I2F, 0)).fma(FloatVector.broadcast(F, Simd.half(w, p) * dy), acc);
             minTotal += Simd.half(w, p + 2) * dy * minSum;
         }
-        return acc.reduceLanes(VectorOperators.ADD) - minTotal;
+        return acc.reduceLanes(ADD) - minTotal;
+    }
+
+    @Override
+    void dequantize(MemorySegment w, long offset, int cols, float[] dst, int at, Scratch s) {
+        for (int b = 0; b < cols >> 8; b++, at += 256) {
+            long p = offset + (long) b * BYTES;
+            float d = Simd.half(w, p);
+            float dmin = Simd.half(w, p + 2);
+            int u0 = w.get(INT, p + 4);
+            int u1 = w.get(INT, p + 8);
+            int u2 = w.get(INT, p + 12);
+            int sc0 = u0 & 0x3F3F3F3F;
+            int sc1 = (u2 & 0x0F0F0F0F) | (((u0 >>> 6) & 0x03030303) << 4);
+            int m0 = u1 & 0x3F3F3F3F;
+            int m1 = ((u2 >>> 4) & 0x0F0F0F0F) | (((u1 >>> 6) & 0x03030303) << 4);
+            for (int pair = 0; pair < 4; pair++) {
+                long qs = p + 16 + 32 * pair;
+                int sc = pair < 2 ? sc0 >>> (16 * pair) : sc1 >>> (16 * (pair - 2));
+                int m = pair < 2 ? m0 >>> (16 * pair) : m1 >>> (16 * (pair - 2));
+                float scaleLow = d * (sc & 0xFF);
+                float scaleHigh = d * ((sc >>> 8) & 0xFF);
+                float minLow = dmin * (m & 0xFF);
+                float minHigh = dmin * ((m >>> 8) & 0xFF);
+                int o = at + 64 * pair;
+                for (int j = 0; j < 32; j += SHORTS) {
+                    ShortVector packed = (ShortVector) ByteVector.fromMemorySegment(B_HALF, w, qs + j, LE).convertShape(B2S, S, 0);
+                    ShortVector low = packed.and((short) 0xF);
+                    ShortVector high = packed.lanewise(ASHR, 4).and((short) 0xF);
+                    for (int part = 0; part < 2; part++) {
+                        int k = j + part * Simd.FLOATS;
+                        ((FloatVector) low.convertShape(S2I, I, part).convert(I2F, 0)).mul(scaleLow).sub(minLow).intoArray(dst, o + k);
+                        ((FloatVector) high.convertShape(S2I, I, part).convert(I2F, 0)).mul(scaleHigh).sub(minHigh).intoArray(dst, o + 32 + k);
+                    }
+                }
+            }
+        }
     }
 }

@@ -19,6 +19,11 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Quantized dot products run on 16-bit lanes: int8 quants are widened to shorts, multiplied (every
  * product fits: |w| &lt;= 128, |a| &lt;= 127), two products are added per lane, and pairs of lanes are
  * summed into 32-bit lanes, the job x86's pmaddubsw/pmaddwd do in llama.cpp.
+ *
+ * <p>Kernels spell their vector expressions out instead of calling helpers that take or return vectors:
+ * C2 often refuses to inline such a helper once it was compiled on its own ("already compiled into a big
+ * method"), and every vector crossing the call is then boxed: a kernel ran 10x slower depending on
+ * which other formats had run first. Helpers here work on arrays or scalars only.
  */
 final class Simd {
     static final int BITS = chooseBits();
@@ -40,6 +45,22 @@ final class Simd {
     static final ValueLayout.OfShort HALF = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
     static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(LE);
 
+    /** 16 bytes: the nibble-table formats (IQ4_NL, IQ4_XS) look values up with one byte shuffle at any width. */
+    static final VectorSpecies<Byte> B16 = ByteVector.SPECIES_128;
+    /** Short vectors one 16-byte lookup widens into. */
+    static final int PARTS_OF_16 = 16 / SHORTS;
+    /** IQ4_NL's and IQ4_XS's sixteen values, as ggml's kvalues_iq4nl. */
+    static final byte[] IQ4_VALUES = {-127, -104, -83, -65, -49, -35, -22, -10, 1, 13, 25, 38, 53, 69, 89, 113};
+
+    /** Lane i holds bit i: with a broadcast word, picks each lane's bit of a packed bit field (Q5 high bits). */
+    static final short[] LANE_BITS = new short[16];
+
+    static {
+        for (int i = 0; i < 16; i++) {
+            LANE_BITS[i] = (short) (1 << i);
+        }
+    }
+
     private Simd() {
     }
 
@@ -55,63 +76,55 @@ final class Simd {
         return Math.min(256, Math.max(128, FloatVector.SPECIES_PREFERRED.vectorBitSize()));
     }
 
-    /** SHORTS signed bytes from {@code m} at {@code offset}, widened. */
-    static ShortVector bytes(MemorySegment m, long offset) {
-        return (ShortVector) ByteVector.fromMemorySegment(B_HALF, m, offset, LE).convertShape(VectorOperators.B2S, S, 0);
-    }
-
-    static ShortVector shorts(short[] a, int i) {
-        return ShortVector.fromArray(S, a, i);
-    }
-
-    /** Lane i of the result is lanes 2i and 2i+1 of {@code s} added, in 32 bits. */
-    static IntVector pairSum(ShortVector s) {
-        IntVector x = s.reinterpretAsInts();
-        return x.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                .add(x.lanewise(VectorOperators.ASHR, 16));
-    }
-
-    static FloatVector toFloat(IntVector v) {
-        return (FloatVector) v.convert(VectorOperators.I2F, 0);
-    }
-
-    /** FLOATS fp16 values from {@code m} at {@code offset}, exactly converted (subnormals, infinities, NaNs kept). */
-    static FloatVector halves(MemorySegment m, long offset) {
-        return halfBitsToFloat((IntVector) ShortVector.fromMemorySegment(S_HALF, m, offset, LE)
-                .convertShape(VectorOperators.S2I, I, 0));
-    }
-
-    /** FLOATS fp16 values from {@code a} at {@code i}, exactly converted. */
-    static FloatVector halves(short[] a, int i) {
-        return halfBitsToFloat((IntVector) ShortVector.fromArray(S_HALF, a, i).convertShape(VectorOperators.S2I, I, 0));
-    }
-
-    /** Rebiasing by a multiply keeps subnormal halves exact; infinities and NaNs take the all-ones exponent. */
-    private static FloatVector halfBitsToFloat(IntVector h) {
-        IntVector magnitude = h.and(0x7FFF);
-        IntVector bits = magnitude.lanewise(VectorOperators.LSHL, 13);
-        FloatVector f = bits.reinterpretAsFloats().mul(0x1p112f);
-        IntVector special = bits.or(0x7F800000);
-        IntVector merged = f.reinterpretAsInts().blend(special, magnitude.compare(VectorOperators.GE, 0x7C00));
-        return merged.or(h.and(0x80000000)).reinterpretAsFloats();
-    }
-
     /**
-     * The fp16 value nearest each lane (ties to even), as a float: what storing to fp16 and loading back
-     * gives. Normal halves round the float mantissa to 10 bits; below 2^-14 the step is 2^-24, which
-     * adding and removing 0.5 produces; beyond 65504 the result is infinite.
+     * Rounds {@code n} floats of {@code a} from {@code offset} (a multiple of FLOATS) to the nearest fp16
+     * value, ties to even, kept as floats: what storing to fp16 and loading back gives. Normal halves round
+     * the float mantissa to 10 bits; below 2^-14 the step is 2^-24, which adding and removing 0.5 gives;
+     * beyond 65504 the result is infinite; NaNs stay NaN.
+     *
+     * <p>Like every helper here, it takes and returns arrays, never vectors: a vector passed through a
+     * call the JIT declines to inline is boxed, which costs ten times the arithmetic (see the kernels).
      */
-    static FloatVector roundToHalf(FloatVector x) {
-        IntVector bits = x.reinterpretAsInts();
-        IntVector normal = bits.add(bits.lanewise(VectorOperators.LSHR, 13).and(1)).add(0x0FFF).and(0xFFFFE000);
-        FloatVector abs = x.abs();
-        FloatVector tiny = abs.add(0.5f).sub(0.5f);
-        IntVector sign = bits.and(0x80000000);
-        IntVector rounded = normal.blend(tiny.reinterpretAsInts().or(sign), abs.compare(VectorOperators.LT, 0x1p-14f).cast(I));
-        FloatVector r = rounded.reinterpretAsFloats();
-        IntVector infinity = sign.or(0x7F800000);
-        return r.blend(infinity.reinterpretAsFloats(), r.abs().compare(VectorOperators.GT, 65504f))
-                .blend(x, x.test(VectorOperators.IS_NAN));
+    static void roundToHalf(float[] a, int offset, int n) {
+        for (int i = offset; i < offset + n; i += FLOATS) {
+            FloatVector x = FloatVector.fromArray(F, a, i);
+            IntVector bits = x.reinterpretAsInts();
+            IntVector normal = bits.add(bits.lanewise(VectorOperators.LSHR, 13).and(1)).add(0x0FFF).and(0xFFFFE000);
+            FloatVector abs = x.abs();
+            FloatVector tiny = abs.add(0.5f).sub(0.5f);
+            IntVector sign = bits.and(0x80000000);
+            IntVector rounded = normal.blend(tiny.reinterpretAsInts().or(sign), abs.compare(VectorOperators.LT, 0x1p-14f).cast(I));
+            FloatVector r = rounded.reinterpretAsFloats();
+            IntVector infinity = sign.or(0x7F800000);
+            r.blend(infinity.reinterpretAsFloats(), r.abs().compare(VectorOperators.GT, 65504f))
+                    .blend(x, x.test(VectorOperators.IS_NAN)).intoArray(a, i);
+        }
+    }
+
+    /** {@code n} fp16 values (a multiple of FLOATS) of {@code src} from {@code i}, exactly converted into {@code dst}. */
+    static void halvesToFloats(short[] src, int i, float[] dst, int at, int n) {
+        for (int k = 0; k < n; k += FLOATS) {
+            IntVector h = (IntVector) ShortVector.fromArray(S_HALF, src, i + k).convertShape(VectorOperators.S2I, I, 0);
+            // Rebiasing by a multiply keeps subnormal halves exact; infinities and NaNs take the all-ones exponent.
+            IntVector magnitude = h.and(0x7FFF);
+            IntVector bits = magnitude.lanewise(VectorOperators.LSHL, 13);
+            IntVector f = bits.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
+            f.blend(bits.or(0x7F800000), magnitude.compare(VectorOperators.GE, 0x7C00))
+                    .or(h.and(0x80000000)).reinterpretAsFloats().intoArray(dst, at + k);
+        }
+    }
+
+    /** {@code n} fp16 values (a multiple of FLOATS) of {@code m} from byte {@code offset}, exactly converted. */
+    static void halvesToFloats(MemorySegment m, long offset, float[] dst, int at, int n) {
+        for (int k = 0; k < n; k += FLOATS) {
+            IntVector h = (IntVector) ShortVector.fromMemorySegment(S_HALF, m, offset + 2L * k, LE)
+                    .convertShape(VectorOperators.S2I, I, 0);
+            IntVector magnitude = h.and(0x7FFF);
+            IntVector bits = magnitude.lanewise(VectorOperators.LSHL, 13);
+            IntVector f = bits.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
+            f.blend(bits.or(0x7F800000), magnitude.compare(VectorOperators.GE, 0x7C00))
+                    .or(h.and(0x80000000)).reinterpretAsFloats().intoArray(dst, at + k);
+        }
     }
 
     static float half(MemorySegment m, long offset) {

@@ -34,8 +34,8 @@ final class VectorAttention implements WorkerPool.Job {
         this.shape = shape;
         this.out = out;
         this.outOffset = outOffset;
-        if (scratch.length < workers || scratch[0].length < 2 * shape.headDim()) {
-            scratch = new float[workers][2 * shape.headDim()];
+        if (scratch.length < workers || scratch[0].length < 3 * shape.headDim()) {
+            scratch = new float[workers][3 * shape.headDim()];
         }
     }
 
@@ -49,23 +49,22 @@ final class VectorAttention implements WorkerPool.Job {
         int kvDim = shape.kvDim();
         int group = shape.heads() / shape.kvHeads();
         float scale = shape.scale();
-        float[] qh = scratch[worker];
+        // Scratch of this worker: the query rounded to fp16, the V accumulator, one cached row as floats.
+        float[] buf = scratch[worker];
         int acc = headDim;
-        int qBase = qOffset + head * headDim;
-        for (int d = 0; d < headDim; d += FLOATS) {
-            Simd.roundToHalf(FloatVector.fromArray(Simd.F, q, qBase + d)).intoArray(qh, d);
-            FloatVector.zero(Simd.F).intoArray(qh, acc + d);
-        }
+        int row = 2 * headDim;
+        System.arraycopy(q, qOffset + head * headDim, buf, 0, headDim);
+        Simd.roundToHalf(buf, 0, headDim);
+        java.util.Arrays.fill(buf, acc, acc + headDim, 0f);
         int kvBase = (head / group) * headDim;
         float sum = 0f;
         float max = Float.NEGATIVE_INFINITY;
-        short[] k = keys;
-        short[] v = values;
         for (int p = 0; p < length; p++) {
-            int row = p * kvDim + kvBase;
+            int at = p * kvDim + kvBase;
+            Simd.halvesToFloats(keys, at, buf, row, headDim);
             FloatVector dot = FloatVector.zero(Simd.F);
             for (int d = 0; d < headDim; d += FLOATS) {
-                dot = Simd.halves(k, row + d).fma(FloatVector.fromArray(Simd.F, qh, d), dot);
+                dot = FloatVector.fromArray(Simd.F, buf, row + d).fma(FloatVector.fromArray(Simd.F, buf, d), dot);
             }
             float s = dot.reduceLanes(VectorOperators.ADD) * scale;
             float ms = 1f;
@@ -76,19 +75,23 @@ final class VectorAttention implements WorkerPool.Job {
             } else {
                 vs = (float) Math.exp(s - max);
             }
-            for (int d = 0; d < headDim; d += FLOATS) {
-                FloatVector a = FloatVector.fromArray(Simd.F, qh, acc + d);
-                if (ms != 1f) {
-                    a = Simd.roundToHalf(a.mul(ms));
+            if (ms != 1f) {
+                for (int d = 0; d < headDim; d += FLOATS) {
+                    FloatVector.fromArray(Simd.F, buf, acc + d).mul(ms).intoArray(buf, acc + d);
                 }
-                Simd.roundToHalf(a.add(Simd.halves(v, row + d).mul(vs))).intoArray(qh, acc + d);
+                Simd.roundToHalf(buf, acc, headDim);
             }
+            Simd.halvesToFloats(values, at, buf, row, headDim);
+            for (int d = 0; d < headDim; d += FLOATS) {
+                FloatVector.fromArray(Simd.F, buf, acc + d).add(FloatVector.fromArray(Simd.F, buf, row + d).mul(vs)).intoArray(buf, acc + d);
+            }
+            Simd.roundToHalf(buf, acc, headDim);
             sum = sum * ms + vs;
         }
         float inv = sum == 0f ? 0f : 1f / sum;
         int oBase = outOffset + head * headDim;
         for (int d = 0; d < headDim; d += FLOATS) {
-            FloatVector.fromArray(Simd.F, qh, acc + d).mul(inv).intoArray(out, oBase + d);
+            FloatVector.fromArray(Simd.F, buf, acc + d).mul(inv).intoArray(out, oBase + d);
         }
     }
 }

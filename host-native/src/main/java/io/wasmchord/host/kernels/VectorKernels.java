@@ -21,6 +21,12 @@ import java.util.WeakHashMap;
 public final class VectorKernels implements Kernels, AutoCloseable {
     /** Rows per unit of work: small enough to balance two busy cores, large enough to amortise a claim. */
     private static final int MIN_ROWS_PER_PART = 8;
+    /**
+     * From this many activation rows on, matmuls run as a float mat-mat over expanded weight tiles. Not
+     * for Q8_1 activations (Q4_1, Q5_1): their block sums are stored in fp16 and the integer dot's result
+     * depends on that rounding, which the float expansion would not reproduce.
+     */
+    static final int GEMM_FROM = 4;
     /** Below this many multiply-adds a job runs on the calling thread: waking helpers would cost more. */
     private static final long PARALLEL_FROM = 1 << 16;
 
@@ -28,12 +34,18 @@ public final class VectorKernels implements Kernels, AutoCloseable {
     private final RowKernel[] byType = new RowKernel[GgmlType.values().length];
     private final Activations activations = new Activations();
     private final MatmulJob matmul = new MatmulJob();
+    private final GemmJob gemm = new GemmJob();
+    private final Scratch[] scratch;
     private final VectorAttention attention = new VectorAttention();
     private final Map<ByteSource, MemorySegment> heapCopies = new WeakHashMap<>();
     private float[] attentionScratch = new float[0];
 
     public VectorKernels(int threads) {
         this.pool = new WorkerPool(threads);
+        this.scratch = new Scratch[pool.threads()];
+        for (int i = 0; i < scratch.length; i++) {
+            scratch[i] = new Scratch();
+        }
         for (GgmlType t : GgmlType.values()) {
             byType[t.ordinal()] = t.isSupported() ? kernelFor(t) : null;
         }
@@ -47,8 +59,16 @@ public final class VectorKernels implements Kernels, AutoCloseable {
             case BF16 -> new BF16Kernel();
             case Q8_0 -> new Q8_0Kernel();
             case Q4_0 -> new Q4_0Kernel();
+            case Q4_1 -> new Q4_1Kernel();
+            case Q5_0 -> new Q5_0Kernel();
+            case Q5_1 -> new Q5_1Kernel();
+            case Q2_K -> new Q2_KKernel();
+            case Q3_K -> new Q3_KKernel();
             case Q4_K -> new Q4_KKernel();
+            case Q5_K -> new Q5_KKernel();
             case Q6_K -> new Q6_KKernel();
+            case IQ4_NL -> new IQ4_NLKernel();
+            case IQ4_XS -> new IQ4_XSKernel();
             default -> new ScalarRowKernel(t);
         };
     }
@@ -81,10 +101,28 @@ public final class VectorKernels implements Kernels, AutoCloseable {
         activations.encode(type.vecDotType(), x, w.cols(), n);
         int rows = w.rows();
         boolean small = (long) rows * w.cols() * n < PARALLEL_FROM;
+        if (n >= GEMM_FROM && w.cols() % Simd.FLOATS == 0 && type.vecDotType() != GgmlType.Q8_1) {
+            int tiles = (rows + GemmJob.TILE_ROWS - 1) / GemmJob.TILE_ROWS;
+            int perPart = GemmJob.TILE_ROWS * (small ? tiles : Math.max(1, tiles / (pool.threads() * 8)));
+            gemm.set(kernel, segment(w.data()), w.rowBytes(), rows, w.cols(), activations.asFloats(), out, n, perPart, scratch);
+            pool.run(gemm, (rows + perPart - 1) / perPart);
+            gemm.clear();
+            return;
+        }
         int perPart = small ? rows : Math.max(MIN_ROWS_PER_PART, rows / (pool.threads() * 16));
-        matmul.set(kernel, segment(w.data()), w.rowBytes(), rows, activations, out, n, perPart);
+        matmul.set(kernel, segment(w.data()), w.rowBytes(), rows, activations, out, n, perPart, scratch);
         pool.run(matmul, (rows + perPart - 1) / perPart);
         matmul.clear();
+    }
+
+    @Override
+    public void rmsNorm(float[] x, float[] weight, float[] out, int n, int rows, float eps) {
+        FusedOps.rmsNorm(x, weight, out, n, rows, eps);
+    }
+
+    @Override
+    public void swiglu(float[] gate, float[] up, int n) {
+        FusedOps.swiglu(gate, up, n);
     }
 
     @Override
@@ -141,8 +179,11 @@ public final class VectorKernels implements Kernels, AutoCloseable {
         private float[] out;
         private int n;
         private int perPart;
+        private Scratch[] scratch;
 
-        void set(RowKernel kernel, MemorySegment weights, long rowBytes, int rows, Activations a, float[] out, int n, int perPart) {
+        void set(RowKernel kernel, MemorySegment weights, long rowBytes, int rows, Activations a, float[] out, int n,
+                 int perPart, Scratch[] scratch) {
+            this.scratch = scratch;
             this.kernel = kernel;
             this.weights = weights;
             this.rowBytes = rowBytes;
@@ -164,11 +205,12 @@ public final class VectorKernels implements Kernels, AutoCloseable {
             int to = Math.min(rows, from + perPart);
             RowKernel k = kernel;
             MemorySegment w = weights;
+            Scratch s = scratch[worker];
             // Each weight row is read from memory once and reused, from cache, for every activation row.
             for (int r = from; r < to; r++) {
                 long offset = r * rowBytes;
                 for (int t = 0; t < n; t++) {
-                    out[t * rows + r] = k.dot(w, offset, a, t);
+                    out[t * rows + r] = k.dot(w, offset, a, t, s);
                 }
             }
         }

@@ -58,8 +58,8 @@ class VectorKernelsTest {
     }
 
     @Test
-    void coversTheFormatsOfTheBenchmarkModels() {
-        for (GgmlType t : new GgmlType[] {GgmlType.F32, GgmlType.F16, GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q6_K}) {
+    void everyWeightFormatHasASimdKernel() {
+        for (GgmlType t : weightTypes()) {
             assertTrue(VectorKernels.hasSimdKernel(t), t + " needs a SIMD kernel");
         }
     }

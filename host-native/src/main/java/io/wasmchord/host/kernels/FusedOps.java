@@ -1,0 +1,61 @@
+package io.wasmchord.host.kernels;
+
+import static io.wasmchord.host.kernels.Simd.F;
+import static io.wasmchord.host.kernels.Simd.FLOATS;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The elementwise steps around the matmuls, vectorised and fused: RMSNorm times the norm weight in one
+ * pass over the output, SwiGLU (silu of the gate times up) in one pass. Numerics follow
+ * engine-common's VectorMath: squares in float summed in double, then {@code x * scale * weight}.
+ */
+final class FusedOps {
+    private static final VectorSpecies<Double> D = VectorSpecies.of(double.class, Simd.SHAPE);
+
+    private FusedOps() {
+    }
+
+    static void rmsNorm(float[] x, float[] weight, float[] out, int n, int rows, float eps) {
+        int whole = n - n % FLOATS;
+        for (int t = 0; t < rows; t++) {
+            int base = t * n;
+            DoubleVector sum0 = DoubleVector.zero(D);
+            DoubleVector sum1 = DoubleVector.zero(D);
+            for (int i = 0; i < whole; i += FLOATS) {
+                FloatVector v = FloatVector.fromArray(F, x, base + i);
+                FloatVector squares = v.mul(v);
+                sum0 = sum0.add((DoubleVector) squares.convertShape(VectorOperators.F2D, D, 0));
+                sum1 = sum1.add((DoubleVector) squares.convertShape(VectorOperators.F2D, D, 1));
+            }
+            double sum = sum0.add(sum1).reduceLanes(VectorOperators.ADD);
+            for (int i = whole; i < n; i++) {
+                float v = x[base + i];
+                sum += v * v;
+            }
+            float mean = (float) (sum / n);
+            float scale = 1f / (float) Math.sqrt(mean + eps);
+            for (int i = 0; i < whole; i += FLOATS) {
+                FloatVector.fromArray(F, x, base + i).mul(scale).mul(FloatVector.fromArray(F, weight, i)).intoArray(out, base + i);
+            }
+            for (int i = whole; i < n; i++) {
+                out[base + i] = x[base + i] * scale * weight[i];
+            }
+        }
+    }
+
+    static void swiglu(float[] gate, float[] up, int n) {
+        int whole = n - n % FLOATS;
+        for (int i = 0; i < whole; i += FLOATS) {
+            FloatVector g = FloatVector.fromArray(F, gate, i);
+            g.div(g.neg().lanewise(VectorOperators.EXP).add(1f)).mul(FloatVector.fromArray(F, up, i)).intoArray(gate, i);
+        }
+        for (int i = whole; i < n; i++) {
+            float g = gate[i];
+            gate[i] = g / (1f + (float) Math.exp(-g)) * up[i];
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package io.wasmchord.host.kernels;
+
+import static io.wasmchord.host.kernels.Simd.F;
+import static io.wasmchord.host.kernels.Simd.FLOATS;
+import static jdk.incubator.vector.VectorOperators.ADD;
+
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * The mat-mat of a prompt batch: each part takes a range of weight rows, expands them {@link #TILE_ROWS}
+ * at a time to floats in the worker's scratch (each weight block decoded once per batch, not once per
+ * token), and multiplies the tile with every token's activations {@link #TILE_TOKENS} tokens at a time,
+ * a register tile of 4 x 2 vector accumulators. Activations are the quantized values llama.cpp's batched
+ * path multiplies (Q8_0 / Q8_1 / Q8_K times their scales), so results differ from the integer dot only
+ * in summation order. Needs cols to be a multiple of the vector width.
+ */
+final class GemmJob implements WorkerPool.Job {
+    static final int TILE_ROWS = 4;
+    static final int TILE_TOKENS = 2;
+
+    private RowKernel kernel;
+    private MemorySegment weights;
+    private long rowBytes;
+    private int rows;
+    private int cols;
+    private float[] x;
+    private float[] out;
+    private int n;
+    private int perPart;
+    private Scratch[] scratch;
+
+    void set(RowKernel kernel, MemorySegment weights, long rowBytes, int rows, int cols, float[] x, float[] out, int n,
+             int perPart, Scratch[] scratch) {
+        this.kernel = kernel;
+        this.weights = weights;
+        this.rowBytes = rowBytes;
+        this.rows = rows;
+        this.cols = cols;
+        this.x = x;
+        this.out = out;
+        this.n = n;
+        this.perPart = perPart;
+        this.scratch = scratch;
+    }
+
+    void clear() {
+        weights = null;
+        x = null;
+        out = null;
+    }
+
+    @Override
+    public void run(int part, int worker) {
+        int from = part * perPart;
+        int to = Math.min(rows, from + perPart);
+        int c = cols;
+        Scratch s = scratch[worker];
+        float[] tile = s.tile(TILE_ROWS * c);
+        for (int r0 = from; r0 < to; r0 += TILE_ROWS) {
+            // Short last tiles repeat their last row; its results are not stored twice.
+            for (int i = 0; i < TILE_ROWS; i++) {
+                int r = Math.min(r0 + i, to - 1);
+                kernel.dequantize(weights, r * rowBytes, c, tile, i * c, s);
+            }
+            for (int t0 = 0; t0 < n; t0 += TILE_TOKENS) {
+                multiplyTile(tile, r0, Math.min(to - r0, TILE_ROWS), t0, Math.min(t0 + 1, n - 1));
+            }
+        }
+    }
+
+    /** Rows r0.. (valid of them) of the tile times tokens t0 and t1 (t1 == t0 on an odd last token). */
+    private void multiplyTile(float[] tile, int r0, int valid, int t0, int t1) {
+        int c = cols;
+        float[] a = x;
+        int a0 = t0 * c;
+        int a1 = t1 * c;
+        FloatVector s00 = FloatVector.zero(F), s01 = FloatVector.zero(F);
+        FloatVector s10 = FloatVector.zero(F), s11 = FloatVector.zero(F);
+        FloatVector s20 = FloatVector.zero(F), s21 = FloatVector.zero(F);
+        FloatVector s30 = FloatVector.zero(F), s31 = FloatVector.zero(F);
+        for (int k = 0; k < c; k += FLOATS) {
+            FloatVector x0 = FloatVector.fromArray(F, a, a0 + k);
+            FloatVector x1 = FloatVector.fromArray(F, a, a1 + k);
+            FloatVector w0 = FloatVector.fromArray(F, tile, k);
+            FloatVector w1 = FloatVector.fromArray(F, tile, c + k);
+            FloatVector w2 = FloatVector.fromArray(F, tile, 2 * c + k);
+            FloatVector w3 = FloatVector.fromArray(F, tile, 3 * c + k);
+            s00 = w0.fma(x0, s00);
+            s01 = w0.fma(x1, s01);
+            s10 = w1.fma(x0, s10);
+            s11 = w1.fma(x1, s11);
+            s20 = w2.fma(x0, s20);
+            s21 = w2.fma(x1, s21);
+            s30 = w3.fma(x0, s30);
+            s31 = w3.fma(x1, s31);
+        }
+        int o0 = t0 * rows + r0;
+        int o1 = t1 * rows + r0;
+        float[] o = out;
+        o[o0] = s00.reduceLanes(ADD);
+        o[o1] = s01.reduceLanes(ADD);
+        if (valid > 1) {
+            o[o0 + 1] = s10.reduceLanes(ADD);
+            o[o1 + 1] = s11.reduceLanes(ADD);
+        }
+        if (valid > 2) {
+            o[o0 + 2] = s20.reduceLanes(ADD);
+            o[o1 + 2] = s21.reduceLanes(ADD);
+        }
+        if (valid > 3) {
+            o[o0 + 3] = s30.reduceLanes(ADD);
+            o[o1 + 3] = s31.reduceLanes(ADD);
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package io.wasmchord.host.kernels;
+
+/** One worker's scratch buffers, grown on demand and then reused, so steady-state matmuls allocate nothing. */
+final class Scratch {
+    private float[] floats = new float[0];
+    private float[] tile = new float[0];
+    private byte[] bytes = new byte[0];
+
+    /** A row's worth of floats (fp16 rows converted once, for instance). */
+    float[] floats(int n) {
+        if (floats.length < n) {
+            floats = new float[n];
+        }
+        return floats;
+    }
+
+    /** The weight rows of one mat-mat tile, as floats. */
+    float[] tile(int n) {
+        if (tile.length < n) {
+            tile = new float[n];
+        }
+        return tile;
+    }
+
+    /** A row's bytes, copied out of the mapping for the reference (byte-array) kernels. */
+    byte[] bytes(int n) {
+        if (bytes.length < n) {
+            bytes = new byte[n];
+        }
+        return bytes;
+    }
+}

@@ -1,0 +1,56 @@
+package io.wasmchord.host.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.wasmchord.kernel.VectorMath;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The vector kernels' fused RMSNorm-times-weight and SwiGLU against engine-common's scalar steps, on
+ * lengths that are and are not multiples of the vector width (run at 256 and 128 bits by the build).
+ */
+class FusedOpsTest {
+    @Test
+    void rmsNormMatchesTheScalarReference() {
+        SplittableRandom random = new SplittableRandom(5);
+        for (int n : new int[] {64, 77, 768, 3}) {
+            int rows = 3;
+            float[] x = randoms(random, n * rows, 5f);
+            float[] weight = randoms(random, n, 2f);
+            float[] out = new float[n * rows];
+            float[] expected = new float[n * rows];
+            FusedOps.rmsNorm(x, weight, out, n, rows, 1e-5f);
+            for (int t = 0; t < rows; t++) {
+                VectorMath.rmsNorm(x, t * n, weight, expected, t * n, n, 1e-5f);
+            }
+            for (int i = 0; i < out.length; i++) {
+                // The double sums differ only in order: the results are equal or one float step apart.
+                assertEquals(expected[i], out[i], Math.ulp(expected[i]) * 2, "n " + n + " value " + i);
+            }
+        }
+    }
+
+    @Test
+    void swigluMatchesTheScalarReference() {
+        SplittableRandom random = new SplittableRandom(6);
+        for (int n : new int[] {64, 301, 2048}) {
+            float[] gate = randoms(random, n, 20f);
+            float[] up = randoms(random, n, 3f);
+            float[] expected = gate.clone();
+            VectorMath.swiglu(expected, up, n);
+            FusedOps.swiglu(gate, up, n);
+            for (int i = 0; i < n; i++) {
+                assertEquals(expected[i], gate[i], 4 * Math.ulp(expected[i]) + 1e-30f, "n " + n + " value " + i);
+            }
+        }
+    }
+
+    private static float[] randoms(SplittableRandom random, int n, float range) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) ((random.nextDouble() * 2 - 1) * range);
+        }
+        return a;
+    }
+}
