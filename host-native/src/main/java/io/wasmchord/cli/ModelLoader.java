@@ -71,8 +71,8 @@ final class ModelLoader {
 
     /**
      * Kernels for generating with {@code loaded} in a context of {@code context} positions (0: the trained
-     * one). Small models get the scalar reference kernels on the calling thread: the Vector API runs
-     * hundreds of times slower than scalar code until C2 has compiled it, which costs about a second of
+     * one). Small models get the scalar reference kernels on the calling thread: Vector API code runs
+     * far slower than plain scalar code until C2 has compiled it, which costs about a second of
      * CPU (measured on stories260K: 1.7-2.8 s for a 5-token prompt with the vector kernels, 50-150 ms
      * with the scalar ones, on the 2-core development VM under load). When even a full context of
      * tokens needs less weight work than {@link #SCALAR_WORK_LIMIT} multiply-adds (well under a second
