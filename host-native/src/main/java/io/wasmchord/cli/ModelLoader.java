@@ -4,33 +4,52 @@ import io.wasmchord.generate.LoadedModel;
 import io.wasmchord.gguf.GgufTensor;
 import io.wasmchord.host.MappedFile;
 import io.wasmchord.host.kernels.HostKernels;
+import io.wasmchord.io.ByteArraySource;
+import io.wasmchord.io.ByteSource;
 import io.wasmchord.kernel.Kernels;
 import io.wasmchord.kernel.ScalarKernels;
 import io.wasmchord.model.ModelConfig;
 import java.io.IOException;
 import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Opens a model file for the generating commands: memory-mapped, paged in with a progress bar when large. */
+/**
+ * Opens a model file for the generating commands: memory-mapped (paged in with a progress bar when
+ * large), or read into the heap when tiny.
+ */
 final class ModelLoader {
     /** Files at least this large are paged in up front, behind a progress bar. */
     private static final long PREFETCH_FROM = 256L << 20;
     private static final long PAGE = 4096;
+    /**
+     * Files smaller than this are read into the heap instead of mapped: for them, setting up the JVM's
+     * foreign memory (Arena and its method handles, not in the AOT cache while the vector module is in
+     * the boot layer) costs more on a cold start (~20 ms) than reading the bytes.
+     */
+    private static final long READ_BELOW = 8L << 20;
 
     private ModelLoader() {
     }
 
     static LoadedModel load(String file, boolean quiet) throws IOException {
         long t0 = System.nanoTime();
-        MappedFile mapped = MappedFile.open(Path.of(file));
-        if (mapped.size() >= PREFETCH_FROM) {
-            pageIn(mapped, !quiet);
+        Path path = Path.of(file);
+        ByteSource source;
+        if (Files.isRegularFile(path) && Files.size(path) < READ_BELOW) {
+            source = new ByteArraySource(file, Files.readAllBytes(path));
+        } else {
+            MappedFile mapped = MappedFile.open(path);
+            if (mapped.size() >= PREFETCH_FROM) {
+                pageIn(mapped, !quiet);
+            }
+            source = mapped;
         }
         LoadedModel loaded;
         try {
-            loaded = LoadedModel.load(mapped);
+            loaded = LoadedModel.load(source);
         } catch (RuntimeException e) {
-            mapped.close();
+            source.close();
             throw e;
         }
         if (!quiet) {
@@ -52,8 +71,8 @@ final class ModelLoader {
 
     /**
      * Kernels for generating with {@code loaded} in a context of {@code context} positions (0: the trained
-     * one). Small models get the scalar reference kernels on the calling thread: the Vector API runs
-     * hundreds of times slower than scalar code until C2 has compiled it, which costs about a second of
+     * one). Small models get the scalar reference kernels on the calling thread: Vector API code runs
+     * far slower than plain scalar code until C2 has compiled it, which costs about a second of
      * CPU (measured on stories260K: 1.7-2.8 s for a 5-token prompt with the vector kernels, 50-150 ms
      * with the scalar ones, on the 2-core development VM under load). When even a full context of
      * tokens needs less weight work than {@link #SCALAR_WORK_LIMIT} multiply-adds (well under a second
