@@ -25,6 +25,8 @@ final class Activations {
     float[] s = new float[0];
     /** Q8_K: the sum of each run of 16 quants, cols/16 per row. */
     int[] sums16 = new int[0];
+    /** Q8_K: the sum of each run of 32 quants (two runs of 16), cols/32 per row: the minimums of Q4_K and Q5_K. */
+    int[] sums32 = new int[0];
     /** Float types: the values as the weight type rounds them (F16, BF16) or as they are (F32). */
     float[] f = new float[0];
     private float[] rounded = new float[0];
@@ -73,6 +75,7 @@ final class Activations {
         }
         if (k) {
             sums16 = grow(sums16, cols / 16 * rows);
+            sums32 = grow(sums32, cols / 32 * rows);
         }
         int bs = type.blockSize;
         for (int b = 0; b < blocks; b++) {
@@ -87,6 +90,9 @@ final class Activations {
             if (k) {
                 for (int g = 0; g < 16; g++) {
                     sums16[b * 16 + g] = LittleEndian.getShort(raw, at + 4 + 256 + 2 * g);
+                }
+                for (int g = 0; g < 8; g++) {
+                    sums32[b * 8 + g] = sums16[b * 16 + 2 * g] + sums16[b * 16 + 2 * g + 1];
                 }
             }
         }

@@ -24,7 +24,7 @@ import jdk.incubator.vector.ShortVector;
 /**
  * Q4_K weights (d:f16, dmin:f16, 6-bit scales and mins packed in 12 bytes, qs:u8[128]) against Q8_K
  * activations. Runs 2i and 2i + 1 are the low and high nibbles of qs[32i, 32i + 32); the minimums are
- * applied through the activations' sums of 16, as llama.cpp does.
+ * applied through the activations' sums of 32 (runs of 16 paired), as llama.cpp does.
  */
 final class Q4_KKernel extends RowKernel {
     private static final int BYTES = 144;
@@ -38,16 +38,16 @@ final class Q4_KKernel extends RowKernel {
     float dot(MemorySegment w, long offset, Activations a, int t, Scratch s) {
         int blocks = a.cols >> 8;
         short[] q = a.q;
-        int[] sums = a.sums16;
+        int[] sums = a.sums32;
         int q0 = t * a.cols;
-        int s0 = t * (a.cols >> 4);
+        int s0 = t * (a.cols >> 5);
         int di = t * blocks;
         FloatVector acc = FloatVector.zero(F);
         float minTotal = 0;
         for (int b = 0; b < blocks; b++) {
             // Indices affine in b let C2 hoist the range checks out of the loop.
             int qi = q0 + 256 * b;
-            int si = s0 + 16 * b;
+            int si = s0 + 8 * b;
             long p = offset + (long) b * BYTES;
             int u0 = w.get(INT, p + 4);
             int u1 = w.get(INT, p + 8);
@@ -57,8 +57,11 @@ final class Q4_KKernel extends RowKernel {
             int sc1 = (u2 & 0x0F0F0F0F) | (((u0 >>> 6) & 0x03030303) << 4);
             int m0 = u1 & 0x3F3F3F3F;
             int m1 = ((u2 >>> 4) & 0x0F0F0F0F) | (((u1 >>> 6) & 0x03030303) << 4);
+            // Minimums times the activations' sums of 32, once per block.
+            int minSum = (m0 & 0xFF) * sums[si] + ((m0 >>> 8) & 0xFF) * sums[si + 1] + ((m0 >>> 16) & 0xFF) * sums[si + 2]
+                    + (m0 >>> 24) * sums[si + 3] + (m1 & 0xFF) * sums[si + 4] + ((m1 >>> 8) & 0xFF) * sums[si + 5]
+                    + ((m1 >>> 16) & 0xFF) * sums[si + 6] + (m1 >>> 24) * sums[si + 7];
             IntVector isum = IntVector.zero(I);
-            int minSum = 0;
             for (int pair = 0; pair < 4; pair++) {
                 long qs = p + 16 + 32 * pair;
                 int qa = qi + 64 * pair;
@@ -71,13 +74,10 @@ final class Q4_KKernel extends RowKernel {
                     highAcc = highAcc.add(packed.lanewise(ASHR, 4).and((short) 0xF).mul(ShortVector.fromArray(S, q, qa + 32 + j)));
                 }
                 int scLow = pair < 2 ? sc0 >>> (16 * pair) : sc1 >>> (16 * (pair - 2));
-                int mLow = pair < 2 ? m0 >>> (16 * pair) : m1 >>> (16 * (pair - 2));
                 IntVector lo = lowAcc.reinterpretAsInts();
                 IntVector hi = highAcc.reinterpretAsInts();
                 isum = isum.add(lo.lanewise(LSHL, 16).lanewise(ASHR, 16).add(lo.lanewise(ASHR, 16)).mul(scLow & 0xFF))
                         .add(hi.lanewise(LSHL, 16).lanewise(ASHR, 16).add(hi.lanewise(ASHR, 16)).mul((scLow >>> 8) & 0xFF));
-                int g = si + 4 * pair;
-                minSum += (mLow & 0xFF) * (sums[g] + sums[g + 1]) + ((mLow >>> 8) & 0xFF) * (sums[g + 2] + sums[g + 3]);
             }
             float dy = a.d[di + b];
             acc = ((FloatVector) isum.convert(I2F, 0)).fma(FloatVector.broadcast(F, Simd.half(w, p) * dy), acc);
