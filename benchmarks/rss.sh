@@ -34,7 +34,8 @@ source_java() {
 }
 java="$(source_java)"
 jar="$(ls "$root"/host-native/target/host-native-*.jar | head -n 1)"
-out="$("$java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xmn4m \
+# shellcheck disable=SC2086
+out="$("$java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED ${CHORD_BENCH_JVM:--XX:+UseSerialGC -Xmn4m} \
         -cp "$jar:$root/host-native/target/lib/*" io.wasmchord.cli.Chord \
         generate -m "$model" -p "Once upon a time" -n 4 --temp 0 -c "$ctx" 2>&1 >/dev/null)"
 echo "$out" | grep -v '^WARNING' >&2

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs the Node tests of the compiled engine (src/test/node/*.test.mjs) under Node >= 22, which Wasm GC needs.
 # Node comes from, in order: $CHORD_NODE, wasm-target/node_modules (npm package "node"), the PATH.
-# When none is >= 22 it is installed from the npm registry (never nodejs.org) into wasm-target/node_modules;
-# after that first install the build works offline.
+# When none is >= 22, or TypeScript (for the package's type check) is missing, package.json's tools are
+# installed from the npm registry (never nodejs.org) into wasm-target/node_modules; after that first
+# install the build works offline.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
@@ -18,8 +19,9 @@ pick_node() {
   return 1
 }
 
-if ! node_bin="$(pick_node)"; then
-  echo "wasm-target: no Node >= 22 found; installing it from the npm registry (package \"node\")" >&2
+tsc="$here/node_modules/typescript/bin/tsc"
+if ! node_bin="$(pick_node)" || [ ! -f "$tsc" ]; then
+  echo "wasm-target: installing the build's tools (Node 22, TypeScript) from the npm registry" >&2
   if ! command -v npm >/dev/null; then
     echo "wasm-target: npm is needed once to install Node 22 (Debian: apt-get install npm), or set CHORD_NODE" >&2
     exit 1
@@ -29,6 +31,7 @@ if ! node_bin="$(pick_node)"; then
 fi
 echo "wasm-target: node tests with $node_bin ($("$node_bin" --version))" >&2
 
+export CHORD_TSC="$tsc"
 export CHORD_TARGET_DIR="${CHORD_TARGET_DIR:-$here/target}"
 export CHORD_WASM_DIR="${CHORD_WASM_DIR:-$here/target/wasm}"
 export CHORD_NPM_DIR="${CHORD_NPM_DIR:-$here/target/npm}"

@@ -142,7 +142,7 @@ async function openResponse(file, signal) {
   file.open = () => response.body;
 }
 
-/** Reads every piece of {@code stream} and hands it to {@code sink}; stops early on abort. */
+/** Reads every piece of {@code stream} and hands it to {@code sink}; on abort or error the stream is cancelled. */
 async function pump(stream, signal, sink) {
   const reader = stream.getReader();
   try {
@@ -152,9 +152,11 @@ async function pump(stream, signal, sink) {
       if (done) return;
       sink(value);
     }
+  } catch (e) {
+    await reader.cancel(e).catch(() => {}); // stop a download nobody will read
+    throw e;
   } finally {
-    reader.releaseLock?.();
-    if (signal?.aborted) stream.cancel?.().catch(() => {});
+    reader.releaseLock();
   }
 }
 

@@ -58,9 +58,9 @@ public final class HfLlamaConverter {
                     throw new IllegalArgumentException("tensors " + prev + " and " + hfName + " both map to " + name);
                 }
                 int permuteHeads = 0;
-                if (hfName.endsWith("q_proj.weight") || hfName.endsWith("q_proj.bias")) {
+                if (c.permuteQk() && (hfName.endsWith("q_proj.weight") || hfName.endsWith("q_proj.bias"))) {
                     permuteHeads = c.nHead();
-                } else if (hfName.endsWith("k_proj.weight") || hfName.endsWith("k_proj.bias")) {
+                } else if (c.permuteQk() && (hfName.endsWith("k_proj.weight") || hfName.endsWith("k_proj.bias"))) {
                     permuteHeads = c.nHeadKv();
                 }
                 HfTensorRows rows = new HfTensorRows(t, permuteHeads);
@@ -70,6 +70,11 @@ public final class HfLlamaConverter {
         }
         if (!seen.containsKey("token_embd.weight")) {
             throw new IllegalArgumentException(files.name() + ": no model.embed_tokens.weight in the safetensors files");
+        }
+        float[] ropeFactors = Llama3Rope.factors(files.config(), c);
+        if (ropeFactors != null) {
+            out.add(new Planned("rope_freqs.weight", new long[] {ropeFactors.length}, GgmlType.F32,
+                    HfTensorRows.of("rope_freqs.weight", ropeFactors)));
         }
         return out;
     }
@@ -127,6 +132,8 @@ public final class HfLlamaConverter {
                     case "mlp.gate_proj.weight" -> "ffn_gate.weight";
                     case "mlp.up_proj.weight" -> "ffn_up.weight";
                     case "mlp.down_proj.weight" -> "ffn_down.weight";
+                    case "self_attn.q_norm.weight" -> "attn_q_norm.weight";
+                    case "self_attn.k_norm.weight" -> "attn_k_norm.weight";
                     case "self_attn.rotary_emb.inv_freq" -> "";
                     default -> null;
                 };
@@ -138,38 +145,43 @@ public final class HfLlamaConverter {
         throw new IllegalArgumentException("cannot map tensor " + hf + " to a llama.cpp name");
     }
 
-    /** The metadata keys convert_hf_to_gguf.py writes for a Llama model, then the tokenizer's. */
+    /** The metadata keys convert_hf_to_gguf.py writes for the architecture, then the tokenizer's. */
     public static Map<String, GgufValue> metadata(HfModelFiles files, FileType type, String pre) {
         HfLlamaConfig c = HfLlamaConfig.of(files.config());
+        String a = c.arch() + ".";
+        boolean llama = c.arch().equals("llama");
         Map<String, GgufValue> m = new LinkedHashMap<>();
-        m.put("general.architecture", GgufValue.of("llama"));
+        m.put("general.architecture", GgufValue.of(c.arch()));
         m.put("general.type", GgufValue.of("model"));
         m.put("general.name", GgufValue.of(files.name()));
-        m.put("llama.block_count", GgufValue.ofUint32(c.nLayer()));
+        m.put(a + "block_count", GgufValue.ofUint32(c.nLayer()));
         if (c.contextLength() > 0) {
-            m.put("llama.context_length", GgufValue.ofUint32(c.contextLength()));
+            m.put(a + "context_length", GgufValue.ofUint32(c.contextLength()));
         }
-        m.put("llama.embedding_length", GgufValue.ofUint32(c.nEmbd()));
-        m.put("llama.feed_forward_length", GgufValue.ofUint32(c.nFf()));
-        m.put("llama.attention.head_count", GgufValue.ofUint32(c.nHead()));
-        m.put("llama.attention.head_count_kv", GgufValue.ofUint32(c.nHeadKv()));
+        m.put(a + "embedding_length", GgufValue.ofUint32(c.nEmbd()));
+        m.put(a + "feed_forward_length", GgufValue.ofUint32(c.nFf()));
+        m.put(a + "attention.head_count", GgufValue.ofUint32(c.nHead()));
+        m.put(a + "attention.head_count_kv", GgufValue.ofUint32(c.nHeadKv()));
         if (c.hasRopeTheta()) {
-            m.put("llama.rope.freq_base", GgufValue.ofFloat32((float) c.ropeTheta()));
+            m.put(a + "rope.freq_base", GgufValue.ofFloat32((float) c.ropeTheta()));
         }
-        m.put("llama.attention.layer_norm_rms_epsilon", GgufValue.ofFloat32((float) c.rmsEps()));
+        m.put(a + "attention.layer_norm_rms_epsilon", GgufValue.ofFloat32((float) c.rmsEps()));
         if (files.config().has("head_dim")) {
-            m.put("llama.attention.key_length", GgufValue.ofUint32(c.headDim()));
-            m.put("llama.attention.value_length", GgufValue.ofUint32(c.headDim()));
+            m.put(a + "attention.key_length", GgufValue.ofUint32(c.headDim()));
+            m.put(a + "attention.value_length", GgufValue.ofUint32(c.headDim()));
         }
         m.put("general.file_type", GgufValue.ofUint32(type.id));
-        if (c.vocabSize() > 0) {
-            m.put("llama.vocab_size", GgufValue.ofUint32(c.vocabSize()));
+        if (llama && c.vocabSize() > 0) {
+            m.put(a + "vocab_size", GgufValue.ofUint32(c.vocabSize()));
         }
-        m.put("llama.rope.dimension_count", GgufValue.ofUint32(c.headDim()));
+        if (llama) {
+            m.put(a + "rope.dimension_count", GgufValue.ofUint32(c.headDim()));
+        }
         if ("linear".equals(c.ropeScalingType()) && c.ropeScalingFactor() > 0) {
-            m.put("llama.rope.scaling.type", GgufValue.of("linear"));
-            m.put("llama.rope.scaling.factor", GgufValue.ofFloat32((float) c.ropeScalingFactor()));
-        } else if (c.ropeScalingType() != null && !"default".equals(c.ropeScalingType())) {
+            m.put(a + "rope.scaling.type", GgufValue.of("linear"));
+            m.put(a + "rope.scaling.factor", GgufValue.ofFloat32((float) c.ropeScalingFactor()));
+        } else if (c.ropeScalingType() != null && !"default".equals(c.ropeScalingType())
+                && !(llama && "llama3".equals(c.ropeScalingType()))) {
             throw new IllegalArgumentException(files.config().where() + ": rope_scaling type " + c.ropeScalingType()
                     + " is not supported yet");
         }

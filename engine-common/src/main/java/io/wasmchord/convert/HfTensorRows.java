@@ -43,6 +43,16 @@ public final class HfTensorRows {
         }
     }
 
+    /** A tensor the converter computes (not read from the checkpoint), as float32 values. */
+    public static HfTensorRows of(String name, float[] values) {
+        byte[] b = new byte[4 * values.length];
+        for (int i = 0; i < values.length; i++) {
+            LittleEndian.putFloat(b, 4 * i, values[i]);
+        }
+        return new HfTensorRows(new Safetensors.Tensor(name, "F32", new long[] {values.length},
+                new io.wasmchord.io.ByteArraySource(name, b)), 0);
+    }
+
     /** ggml order: row length first; trailing size-1 dimensions dropped as numpy's squeeze does. */
     public long[] ggmlShape() {
         long[] shape = tensor.shape();

@@ -31,6 +31,8 @@ public final class HfVocab {
             "eos", "tokenizer.ggml.eos_token_id", "unk", "tokenizer.ggml.unknown_token_id",
             "sep", "tokenizer.ggml.seperator_token_id", "pad", "tokenizer.ggml.padding_token_id",
             "cls", "tokenizer.ggml.cls_token_id", "mask", "tokenizer.ggml.mask_token_id");
+    /** Qwen2's split pattern (Llama 3's with single digits); llama.cpp calls it "qwen2". */
+    private static final String QWEN2_PATTERN = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
     /** Llama 3's pre-tokenizer split pattern; llama.cpp calls it "llama-bpe". */
     private static final String LLAMA3_PATTERN = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
 
@@ -348,6 +350,9 @@ public final class HfVocab {
         String patterns = pt == null ? "" : String.valueOf(pt.map());
         if (patterns.contains(LLAMA3_PATTERN)) {
             return "llama-bpe";
+        }
+        if (patterns.contains(QWEN2_PATTERN)) {
+            return "qwen2";
         }
         if (pt != null && "ByteLevel".equals(pt.string("type", null))) {
             return "gpt-2";

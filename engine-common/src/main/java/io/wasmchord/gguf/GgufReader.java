@@ -171,7 +171,7 @@ final class GgufReader {
             case STRING -> {
                 String[] a = new String[n];
                 for (int i = 0; i < n; i++) {
-                    a[i] = in.string(what + "[" + i + "]");
+                    a[i] = in.string(what, i);
                 }
                 return a;
             }

@@ -69,29 +69,50 @@ final class HeaderCursor {
 
     /** A length or count that must be non-negative and fit what is left of the file. */
     long count(String what, int minBytesEach) {
+        return count(what, -1, "", minBytesEach);
+    }
+
+    /** As {@link #count(String, int)}, labelled {@code label(what, index) + suffix} in errors only. */
+    private long count(String what, int index, String suffix, int minBytesEach) {
         long at = position;
+        if (remaining() < 8) {
+            need(8, label(what, index) + suffix); // throws: the file ends here
+        }
         long n = u64(what);
         if (n < 0 || (minBytesEach > 0 && n > remaining() / minBytesEach)) {
-            throw error(at, what + " of " + Long.toUnsignedString(n) + " cannot fit in the "
+            throw error(at, label(what, index) + suffix + " of " + Long.toUnsignedString(n) + " cannot fit in the "
                     + remaining() + " bytes left in the file");
         }
         return n;
     }
 
     String string(String what) {
+        return string(what, -1);
+    }
+
+    /**
+     * A string; {@code index} >= 0 makes it element {@code index} of the array {@code what}. The label is
+     * built only for an error: a vocabulary has tens of thousands of strings, and building two labels
+     * each was most of the time of reading a small model's header.
+     */
+    String string(String what, int index) {
         long at = position;
-        long length = count(what + " length", 1);
+        long length = count(what, index, " length", 1);
         if (length > Integer.MAX_VALUE - 8) {
-            throw error(at, what + " of " + length + " bytes is too long");
+            throw error(at, label(what, index) + " of " + length + " bytes is too long");
         }
         byte[] bytes = new byte[(int) length];
         int done = 0;
         while (done < length) {
             int n = (int) Math.min(CHUNK, length - done);
-            int i = need(n, what);
+            int i = need(n, what); // cannot fail: count checked the length against the file
             System.arraycopy(buffer, i, bytes, done, n);
             done += n;
         }
         return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    private static String label(String what, int index) {
+        return index < 0 ? what : what + "[" + index + "]";
     }
 }

@@ -25,8 +25,8 @@ final class FormatTable {
     private static BlockFormat create(GgmlType type) {
         return switch (type) {
             case F32 -> new F32Format();
-            case F16 -> new F16Format();
-            case BF16 -> new BF16Format();
+            case F16 -> new HalfWidthFormat.F16();
+            case BF16 -> new HalfWidthFormat.BF16();
             case Q8_0 -> new Q8_0Format();
             case Q8_1 -> new Q8_1Format();
             case Q4_0 -> new Q4_0Format();

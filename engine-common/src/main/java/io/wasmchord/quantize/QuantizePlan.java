@@ -50,7 +50,7 @@ public final class QuantizePlan {
         for (GgufTensor t : ordered) {
             names.add(t.name());
         }
-        TensorTypeChooser chooser = new TensorTypeChooser(ModelShape.of(in), options, names);
+        TensorTypeChooser chooser = new TensorTypeChooser(ModelHparams.of(in), options, names);
         List<Item> items = new ArrayList<>();
         for (GgufTensor t : ordered) {
             GgmlType target = chooser.choose(t.name(), t.ne(), t.type());
@@ -59,6 +59,23 @@ public final class QuantizePlan {
         }
         return new QuantizePlan(outputMetadata(in, options.fileType()), Collections.unmodifiableList(items),
                 chooser.fallbacks());
+    }
+
+    /**
+     * The type llama-quantize gives each tensor of a model not yet written (a synthetic one, say),
+     * given every tensor's name and ggml shape as a converter writes them in F32. Tensors are visited
+     * in llama.cpp's order whatever the map's order, since the layer counters depend on it.
+     */
+    public static Map<String, GgmlType> tensorTypes(ModelHparams model, QuantizeOptions options,
+                                                    Map<String, long[]> shapes) {
+        List<String> names = new ArrayList<>(shapes.keySet());
+        names.sort(LLAMA_NAME_ORDER);
+        TensorTypeChooser chooser = new TensorTypeChooser(model, options, names);
+        Map<String, GgmlType> types = new LinkedHashMap<>();
+        for (String name : names) {
+            types.put(name, chooser.choose(name, shapes.get(name), GgmlType.F32));
+        }
+        return types;
     }
 
     private static void check(GgufFile in, GgufTensor t, GgmlType target, QuantizeOptions options) {
@@ -97,14 +114,16 @@ public final class QuantizePlan {
     }
 
     /** llama.cpp's weight order: by layer number (none = -1 first), then by name. */
-    static final Comparator<GgufTensor> LLAMA_ORDER = (a, b) -> {
-        int la = layerOf(a.name());
-        int lb = layerOf(b.name());
+    static final Comparator<String> LLAMA_NAME_ORDER = (a, b) -> {
+        int la = layerOf(a);
+        int lb = layerOf(b);
         if (la != lb) {
             return Integer.compare(la, lb);
         }
-        return a.name().compareTo(b.name());
+        return a.compareTo(b);
     };
+
+    static final Comparator<GgufTensor> LLAMA_ORDER = (a, b) -> LLAMA_NAME_ORDER.compare(a.name(), b.name());
 
     /** The N of a name starting "blk.N." (as sscanf "blk.%d." reads it), or -1. */
     static int layerOf(String name) {

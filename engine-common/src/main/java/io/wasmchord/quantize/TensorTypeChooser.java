@@ -10,7 +10,7 @@ import io.wasmchord.quant.GgmlType;
  * {@link QuantizePlan}), because layer counters advance as attn_v / ffn_* tensors go by.
  */
 final class TensorTypeChooser {
-    private final ModelShape model;
+    private final ModelHparams model;
     private final QuantizeOptions options;
     private final FileType ftype;
     private final int nAttentionWv;
@@ -22,7 +22,7 @@ final class TensorTypeChooser {
     private int iFfnUp;
     private int fallbacks;
 
-    TensorTypeChooser(ModelShape model, QuantizeOptions options, Iterable<String> allNames) {
+    TensorTypeChooser(ModelHparams model, QuantizeOptions options, Iterable<String> allNames) {
         this.model = model;
         this.options = options;
         this.ftype = options.fileType();

@@ -24,7 +24,7 @@ class DequantReferenceTest {
 
     @TestFactory
     Stream<DynamicTest> everyDumpMatchesBitForBit() {
-        Map<?, ?> index = (Map<?, ?>) MiniJson.parse(new String(SharedModels.read(SharedModels.path(DIR + "/index.json")),
+        Map<?, ?> index = (Map<?, ?>) io.wasmchord.json.Json.parse(new String(SharedModels.read(SharedModels.path(DIR + "/index.json")),
                 StandardCharsets.UTF_8));
         List<?> entries = (List<?>) index.get("entries");
         assertTrue(entries.size() >= 20, "index lists " + entries.size() + " dumps");
@@ -35,15 +35,15 @@ class DequantReferenceTest {
 
     private static void check(Map<?, ?> entry, Map<String, byte[]> files) {
         GgmlType type = GgmlType.byName((String) entry.get("ggml_type"));
-        assertEquals(((Double) entry.get("ggml_type_id")).intValue(), type.id);
-        assertEquals(((Double) entry.get("block_size")).intValue(), type.blockSize);
-        assertEquals(((Double) entry.get("type_size")).intValue(), type.typeSize);
+        assertEquals(((Number) entry.get("ggml_type_id")).intValue(), type.id);
+        assertEquals(((Number) entry.get("block_size")).intValue(), type.blockSize);
+        assertEquals(((Number) entry.get("type_size")).intValue(), type.typeSize);
         String ggufName = (String) entry.get("gguf_file");
         byte[] gguf = files.computeIfAbsent(ggufName,
                 name -> SharedModels.read(SharedModels.path("synthK-A/gguf/" + name)));
-        int offset = ((Double) entry.get("quant_offset")).intValue();
-        int nBytes = ((Double) entry.get("quant_n_bytes")).intValue();
-        int n = ((Double) entry.get("n_values")).intValue();
+        int offset = ((Number) entry.get("quant_offset")).intValue();
+        int nBytes = ((Number) entry.get("quant_n_bytes")).intValue();
+        int n = ((Number) entry.get("n_values")).intValue();
 
         GgufTensor tensor = GgufFile.open(new ByteArraySource(ggufName, gguf)).tensor((String) entry.get("tensor"));
         assertEquals(type, tensor.type());

@@ -16,7 +16,10 @@ import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -150,6 +153,28 @@ class QuantizePlanTest {
                 case "token_embd.weight" -> assertEquals(GgmlType.F16, i.target());
                 case "output_norm.weight" -> assertEquals(GgmlType.F32, i.target());
                 default -> {
+                }
+            }
+        }
+    }
+
+    /** The names-and-shapes entry point (used by chord synth) must agree with the plan of a real file, in any order. */
+    @Test
+    void tensorTypesFromShapesMatchThePlan() throws Exception {
+        for (String model : List.of("stories260K/stories260K-F32.gguf", "synthK-A/gguf/synthK-A-F32.gguf")) {
+            GgufFile in = open(SharedModels.root().resolve(model));
+            for (FileType ft : List.of(FileType.MOSTLY_Q4_K_M, FileType.MOSTLY_Q3_K_M, FileType.MOSTLY_IQ4_XS)) {
+                QuantizeOptions options = QuantizeOptions.of(ft);
+                Map<String, long[]> shapes = new LinkedHashMap<>();
+                List<GgufTensor> reversed = new ArrayList<>(in.tensors());
+                Collections.reverse(reversed);
+                for (GgufTensor t : reversed) {
+                    shapes.put(t.name(), t.ne());
+                }
+                Map<String, GgmlType> types = QuantizePlan.tensorTypes(ModelHparams.of(in), options, shapes);
+                for (QuantizePlan.Item i : QuantizePlan.of(in, options).items()) {
+                    assertEquals(i.target(), types.get(i.source().name()), model + " " + ft.displayName + ": "
+                            + i.source().name());
                 }
             }
         }

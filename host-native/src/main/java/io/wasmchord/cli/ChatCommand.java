@@ -62,8 +62,9 @@ final class ChatCommand implements Command {
         }
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        Kernels kernels = ModelLoader.kernels(threads);
+        Kernels kernels = null;
         try (LoadedModel loaded = ModelLoader.load(model, false)) {
+            kernels = ModelLoader.kernels(threads, loaded, ctx);
             Session session = loaded.newSession(ctx, kernels);
             GenerationOptions options = new GenerationOptions(n, sampling, stops, false, true);
             StringBuilder transcript = new StringBuilder(system);

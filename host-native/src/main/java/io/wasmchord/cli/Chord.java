@@ -25,7 +25,8 @@ public final class Chord {
                 new KldCommand(),
                 new QualityReportCommand(),
                 new SynthCommand(),
-                new BenchCommand())) {
+                new BenchCommand(),
+                new StartupTrainingCommand())) {
             COMMANDS.put(c.name(), c);
         }
     }
@@ -81,7 +82,7 @@ public final class Chord {
     private static String overview() {
         StringBuilder sb = new StringBuilder("usage: ./chord <command> [options]   (./chord <command> --help for more)\n\ncommands:\n");
         for (Command c : COMMANDS.values()) {
-            sb.append(String.format("  %-12s %s%n", c.name(), c.summary()));
+            sb.append(String.format("  %-16s %s%n", c.name(), c.summary()));
         }
         return sb.toString();
     }

@@ -23,7 +23,7 @@ final class ConvertHfCommand implements Command {
 
     @Override
     public String summary() {
-        return "convert a Hugging Face Llama directory (safetensors) to GGUF";
+        return "convert a Hugging Face Llama/Mistral/Qwen2/Qwen3 directory (safetensors) to GGUF";
     }
 
     @Override
@@ -31,11 +31,12 @@ final class ConvertHfCommand implements Command {
         return """
                 usage: ./chord convert-hf [options] DIR OUT.gguf
 
-                Converts a Hugging Face Llama-family model directory to GGUF the way llama.cpp's
+                Converts a Hugging Face model directory (LlamaForCausalLM, MistralForCausalLM, Qwen2ForCausalLM,
+                Qwen3ForCausalLM) to GGUF the way llama.cpp's
                 convert_hf_to_gguf.py does: config.json, *.safetensors (one file or shards listed in
                 model.safetensors.index.json), tokenizer.model or tokenizer.json, tokenizer_config.json (special
-                tokens, add_bos/add_eos, chat template). q_proj/k_proj rows are permuted to llama.cpp's rotary
-                layout. Norms and 1-D tensors stay F32.
+                tokens, add_bos/add_eos, chat template). Llama q_proj/k_proj rows are permuted to llama.cpp's
+                rotary layout; Llama 3.1 rope scaling becomes rope_freqs.weight. Norms and 1-D tensors stay F32.
 
                 options:
                   --type T     f32, f16, bf16, q8_0 or auto (bf16 if the weights are bf16, else f16), as

@@ -74,8 +74,9 @@ final class GenerateCommand implements Command {
             throw new Args.UsageException("--ctx-size must be positive");
         }
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-        Kernels kernels = ModelLoader.kernels(threads);
+        Kernels kernels = null;
         try (LoadedModel loaded = ModelLoader.load(model, quiet)) {
+            kernels = ModelLoader.kernels(threads, loaded, ctx);
             Session session = loaded.newSession(ctx, kernels);
             String loadedMemory = quiet ? null : MemoryReport.describe(loaded.gguf().source().size(), session.kvCacheBytes());
             GenerationOptions options = new GenerationOptions(n, sampling, stops, ignoreEos, truncate);
@@ -83,20 +84,18 @@ final class GenerateCommand implements Command {
             for (String w : g.warnings()) {
                 System.err.println("chord generate: warning: " + w);
             }
-            Thread hook = new Thread(g::cancel);
-            Runtime.getRuntime().addShutdownHook(hook);
             while (g.hasNext()) {
                 out.print(g.next());
                 out.flush();
             }
             out.println();
-            Runtime.getRuntime().removeShutdownHook(hook);
             if (!quiet) {
                 Usage u = g.usage();
-                System.err.printf("chord: context %d, prompt %d tokens in %.1f ms (%.1f tok/s), generated %d tokens in %.1f ms (%.1f tok/s), stopped: %s%n",
-                        session.context(), u.promptTokens(), u.prefillNanos() / 1e6, u.prefillTokensPerSecond(),
-                        u.generatedTokens(), u.decodeNanos() / 1e6, u.decodeTokensPerSecond(),
-                        u.stopReason().name().toLowerCase().replace('_', ' '));
+                System.err.println("chord: context " + session.context() + ", prompt " + u.promptTokens() + " tokens in "
+                        + Decimals.fixed(u.prefillNanos() / 1e6, 1) + " ms (" + Decimals.fixed(u.prefillTokensPerSecond(), 1)
+                        + " tok/s), generated " + u.generatedTokens() + " tokens in " + Decimals.fixed(u.decodeNanos() / 1e6, 1)
+                        + " ms (" + Decimals.fixed(u.decodeTokensPerSecond(), 1) + " tok/s), stopped: "
+                        + u.stopReason().name().toLowerCase().replace('_', ' '));
                 String memory = MemoryReport.describe(loaded.gguf().source().size(), session.kvCacheBytes());
                 if (memory != null) {
                     System.err.println("chord: memory after loading: " + loadedMemory);

@@ -3,7 +3,7 @@ package io.wasmchord.cli;
 import io.wasmchord.generate.KlDivergence;
 import io.wasmchord.gguf.GgufFile;
 import io.wasmchord.host.MappedFile;
-import io.wasmchord.kernel.ScalarKernels;
+import io.wasmchord.kernel.Kernels;
 import io.wasmchord.model.LanguageModel;
 import io.wasmchord.model.Models;
 import io.wasmchord.tokenizer.Tokenizer;
@@ -43,7 +43,7 @@ final class KldCommand implements Command {
                   -f, --file TEXT     the text (UTF-8)
                   -c, --ctx-size N    tokens per chunk (default 512); the text needs at least 2N tokens
                   --chunks K          use only the first K chunks
-                """;
+                """ + ModelLoader.THREADS_HELP;
     }
 
     @Override
@@ -53,20 +53,22 @@ final class KldCommand implements Command {
         String file = args.required("TEXT", "-f", "--file");
         int ctx = args.intOption(512, "-c", "--ctx-size");
         int maxChunks = args.intOption(-1, "--chunks");
+        int threads = args.intOption(0, "-t", "--threads");
         List<String> rest = args.finish();
         if (!rest.isEmpty()) {
             throw new Args.UsageException("unexpected argument \"" + rest.get(0) + "\"");
         }
         String text = Files.readString(Path.of(file), StandardCharsets.UTF_8);
-        KlDivergence.Result r = measure(Path.of(model), Path.of(base), text, ctx, maxChunks, true);
-        System.out.print(summary(r));
+        try (Comparison c = new Comparison(Path.of(base), text, ctx, maxChunks, false, threads)) {
+            System.out.print(summary(c.against(Path.of(model), true)));
+        }
         return 0;
     }
 
     /** Runs the comparison; prints a line per chunk to stdout when {@code verbose}. */
     static KlDivergence.Result measure(Path model, Path base, String text, int ctx, int maxChunks, boolean verbose)
             throws Exception {
-        try (Comparison c = new Comparison(base, text, ctx, maxChunks, false)) {
+        try (Comparison c = new Comparison(base, text, ctx, maxChunks, false, 0)) {
             return c.against(model, verbose);
         }
     }
@@ -84,8 +86,11 @@ final class KldCommand implements Command {
         private final int ctx;
         private final int bos;
         private final KlDivergence.Reference reference;
+        private final Kernels kernels;
 
-        Comparison(Path base, String text, int ctx, int maxChunks, boolean cacheBase) throws Exception {
+        /** @param threads compute threads, 0 for every core */
+        Comparison(Path base, String text, int ctx, int maxChunks, boolean cacheBase, int threads) throws Exception {
+            this.kernels = ModelLoader.kernels(threads);
             this.baseFile = GgufFile.open(MappedFile.open(base));
             try {
                 Tokenizer tokenizer = Tokenizers.fromGguf(baseFile);
@@ -98,9 +103,9 @@ final class KldCommand implements Command {
                 this.ctx = ctx;
                 this.bos = tokenizer.addsBos() ? tokenizer.bos() : -1;
                 this.reference = cacheBase && KlDivergence.Reference.bytesFor(baseModel, t.length, ctx) <= MAX_CACHE
-                        ? KlDivergence.Reference.compute(baseModel, new ScalarKernels(), t, ctx, bos) : null;
+                        ? KlDivergence.Reference.compute(baseModel, kernels, t, ctx, bos) : null;
             } catch (Exception | Error e) {
-                baseFile.close();
+                close();
                 throw e;
             }
         }
@@ -119,14 +124,18 @@ final class KldCommand implements Command {
                     }
                 };
                 return reference != null
-                        ? KlDivergence.compute(reference, judged, new ScalarKernels(), tokens, ctx, bos, progress)
-                        : KlDivergence.compute(baseModel, judged, new ScalarKernels(), tokens, ctx, bos, progress);
+                        ? KlDivergence.compute(reference, judged, kernels, tokens, ctx, bos, progress)
+                        : KlDivergence.compute(baseModel, judged, kernels, tokens, ctx, bos, progress);
             }
         }
 
         @Override
-        public void close() {
-            baseFile.close();
+        public void close() throws Exception {
+            try {
+                baseFile.close();
+            } finally {
+                ModelLoader.release(kernels);
+            }
         }
     }
 

@@ -22,13 +22,25 @@ final class MemoryReport {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
                 if (line.startsWith(key)) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                    return kibibytes(line) * 1024;
                 }
             }
         } catch (IOException | RuntimeException e) {
             return -1;
         }
         return -1;
+    }
+
+    /** The number in a line such as "VmRSS:   123456 kB" (a loop, not a regex: this runs on the startup path). */
+    private static long kibibytes(String line) {
+        long n = 0;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (c >= '0' && c <= '9') {
+                n = n * 10 + (c - '0');
+            }
+        }
+        return n;
     }
 
     /** "RSS 1100 MiB = file 1024 MiB + KV cache 44 MiB + 32 MiB other", or null without /proc. */

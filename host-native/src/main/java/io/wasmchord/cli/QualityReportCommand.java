@@ -60,7 +60,7 @@ final class QualityReportCommand implements Command {
                   -o, --out DIR        where to write the report (default quality-report-<model>)
                   --types T,T,...      only these file types (default: all of them)
                   --keep               keep the quantized files in DIR
-                  --threads N          quantization threads (default: all cores)
+                  --threads N          quantization and compute threads (default: all cores)
                 """;
     }
 
@@ -97,7 +97,7 @@ final class QualityReportCommand implements Command {
         List<Row> rows = new ArrayList<>();
         long elements;
         try (GgufFile gguf = GgufFile.open(MappedFile.open(base));
-             KldCommand.Comparison comparison = new KldCommand.Comparison(base, content, ctx, chunks, true)) {
+             KldCommand.Comparison comparison = new KldCommand.Comparison(base, content, ctx, chunks, true, threads)) {
             elements = weightCount(gguf);
             rows.add(measure("base (" + typeOf(gguf) + ")", base, comparison, elements));
             for (FileType type : types) {

@@ -34,10 +34,6 @@ final class SynthCommand implements Command {
             shapes.append(String.format("                    %-15s dim %d, ffn %d, %d layers, %d heads (%d kv), vocab %d, ~%.2fB weights%n",
                     s.name(), s.dim(), s.hidden(), s.layers(), s.heads(), s.kvHeads(), s.vocab(), s.parameterCount() / 1e9));
         }
-        StringBuilder types = new StringBuilder();
-        for (QuantMix m : QuantMix.KNOWN) {
-            types.append(types.isEmpty() ? "" : " ").append(m.name());
-        }
         return """
                 usage: ./chord synth --shape SHAPE --type TYPE [options] OUT.gguf
 
@@ -63,7 +59,7 @@ final class SynthCommand implements Command {
                                   OUT's stem + .tokenizer.bin its tokenizer; safetensors: OUT is a Hugging Face
                                   directory (--type F32, F16 or BF16), for timing the converters
                   --shard-size B  with --format safetensors: shards of about B bytes plus an index
-                """.formatted(shapes, types);
+                """.formatted(shapes, QuantMix.names());
     }
 
     @Override

@@ -71,7 +71,9 @@ public final class MappedFile implements ByteSource {
     @Override
     public void read(long offset, byte[] dst, int dstOffset, int length) {
         ByteSource.checkRange(segment.byteSize(), offset, length);
-        MemorySegment.copy(segment, ValueLayout.JAVA_BYTE, offset, dst, dstOffset, length);
+        // Segment to segment: the array overload of MemorySegment.copy resolves the array's type through
+        // a pattern switch whose bootstrap spins a class at run time, ~10 ms of a cold start.
+        MemorySegment.copy(segment, offset, MemorySegment.ofArray(dst), dstOffset, length);
     }
 
     /** A view that is itself segment-backed, so kernels can reach the memory of any tensor. */

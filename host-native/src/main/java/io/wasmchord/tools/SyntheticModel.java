@@ -3,9 +3,11 @@ package io.wasmchord.tools;
 import io.wasmchord.gguf.GgufValue;
 import io.wasmchord.gguf.GgufWriter;
 import io.wasmchord.quant.GgmlType;
-import io.wasmchord.tools.QuantMix.Role;
+import io.wasmchord.quantize.ModelHparams;
+import io.wasmchord.quantize.QuantizePlan;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -38,25 +40,43 @@ public final class SyntheticModel {
         w.put("llama.vocab_size", GgufValue.ofUint32(shape.vocab()));
         w.putAll(vocab);
 
+        Map<String, long[]> shapes = tensorShapes(shape);
+        ModelHparams hparams = new ModelHparams("llama", shape.layers(), shape.heads(), shape.kvHeads(), 0);
+        Map<String, GgmlType> types = QuantizePlan.tensorTypes(hparams, mix.options(), shapes);
         int[] index = {0};
-        int d = shape.dim();
-        int n = shape.layers();
-        matrix(w, "token_embd.weight", mix.typeFor(Role.TOKEN_EMBD, 0, n, shape), d, shape.vocab(), seed, index);
-        for (int l = 0; l < n; l++) {
-            String p = "blk." + l + ".";
-            vector(w, p + "attn_norm.weight", d, seed, index);
-            matrix(w, p + "attn_q.weight", mix.typeFor(Role.ATTN_Q, l, n, shape), d, d, seed, index);
-            matrix(w, p + "attn_k.weight", mix.typeFor(Role.ATTN_K, l, n, shape), d, shape.kvDim(), seed, index);
-            matrix(w, p + "attn_v.weight", mix.typeFor(Role.ATTN_V, l, n, shape), d, shape.kvDim(), seed, index);
-            matrix(w, p + "attn_output.weight", mix.typeFor(Role.ATTN_OUTPUT, l, n, shape), d, d, seed, index);
-            vector(w, p + "ffn_norm.weight", d, seed, index);
-            matrix(w, p + "ffn_gate.weight", mix.typeFor(Role.FFN_GATE, l, n, shape), d, shape.hidden(), seed, index);
-            matrix(w, p + "ffn_down.weight", mix.typeFor(Role.FFN_DOWN, l, n, shape), shape.hidden(), d, seed, index);
-            matrix(w, p + "ffn_up.weight", mix.typeFor(Role.FFN_UP, l, n, shape), d, shape.hidden(), seed, index);
+        for (Map.Entry<String, long[]> e : shapes.entrySet()) {
+            long[] ne = e.getValue();
+            if (ne.length == 1) {
+                vector(w, e.getKey(), (int) ne[0], seed, index);
+            } else {
+                matrix(w, e.getKey(), types.get(e.getKey()), (int) ne[0], (int) ne[1], seed, index);
+            }
         }
-        vector(w, "output_norm.weight", d, seed, index);
-        matrix(w, "output.weight", mix.typeFor(Role.OUTPUT, n, n, shape), d, shape.vocab(), seed, index);
         return w;
+    }
+
+    /** Every tensor's ggml shape ([cols, rows] for matrices), in the order llama.cpp's converter writes them. */
+    private static Map<String, long[]> tensorShapes(ModelShape shape) {
+        long d = shape.dim();
+        long kv = shape.kvDim();
+        long ffn = shape.hidden();
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        shapes.put("token_embd.weight", new long[]{d, shape.vocab()});
+        for (int l = 0; l < shape.layers(); l++) {
+            String p = "blk." + l + ".";
+            shapes.put(p + "attn_norm.weight", new long[]{d});
+            shapes.put(p + "attn_q.weight", new long[]{d, d});
+            shapes.put(p + "attn_k.weight", new long[]{d, kv});
+            shapes.put(p + "attn_v.weight", new long[]{d, kv});
+            shapes.put(p + "attn_output.weight", new long[]{d, d});
+            shapes.put(p + "ffn_norm.weight", new long[]{d});
+            shapes.put(p + "ffn_gate.weight", new long[]{d, ffn});
+            shapes.put(p + "ffn_down.weight", new long[]{ffn, d});
+            shapes.put(p + "ffn_up.weight", new long[]{d, ffn});
+        }
+        shapes.put("output_norm.weight", new long[]{d});
+        shapes.put("output.weight", new long[]{d, shape.vocab()});
+        return shapes;
     }
 
     /** A matrix of {@code rows} rows of {@code cols} values (ggml shape [cols, rows]). */

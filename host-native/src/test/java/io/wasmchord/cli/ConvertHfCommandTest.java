@@ -8,7 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wasmchord.gguf.GgufFile;
 import io.wasmchord.gguf.GgufTensor;
+import io.wasmchord.convert.Safetensors;
+import io.wasmchord.convert.SafetensorsWriter;
 import io.wasmchord.io.ByteArraySource;
+import io.wasmchord.json.Json;
+import io.wasmchord.quant.GgmlType;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import io.wasmchord.kernel.ScalarKernels;
 import io.wasmchord.model.LanguageModel;
 import io.wasmchord.model.Models;
@@ -152,6 +160,113 @@ class ConvertHfCommandTest {
             assertArrayEquals(bytes(want, t), bytes(got, o), t.name());
         }
         assertFalse(Files.list(dir).anyMatch(p -> p.toString().endsWith(".tmp")), "the F32 intermediate is removed");
+    }
+
+    /** Exports synthK-A, then rewrites config.json with {@code edits} and adds {@code extra} tensors in a second shard. */
+    private Path editedExport(Map<String, Object> edits, List<SafetensorsWriter.Entry> extra) throws Exception {
+        Path hf = dir.resolve("hf");
+        assertEquals(0, run("export-hf", SHARED.resolve("synthK-A/gguf/synthK-A-F32.gguf").toString(), hf.toString()).code());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> config = (Map<String, Object>) Json.parse(Files.readString(hf.resolve("config.json")));
+        config.putAll(edits);
+        Files.writeString(hf.resolve("config.json"), Json.writePretty(config));
+        if (!extra.isEmpty()) {
+            Files.move(hf.resolve("model.safetensors"), hf.resolve("model-00001-of-00002.safetensors"));
+            try (java.io.OutputStream out = Files.newOutputStream(hf.resolve("model-00002-of-00002.safetensors"))) {
+                SafetensorsWriter.write(extra, Map.of(), out);
+            }
+            Map<String, Object> weightMap = new LinkedHashMap<>();
+            Safetensors first = Safetensors.read(new ByteArraySource(Files.readAllBytes(hf.resolve("model-00001-of-00002.safetensors"))));
+            for (String n : first.names()) {
+                weightMap.put(n, "model-00001-of-00002.safetensors");
+            }
+            for (SafetensorsWriter.Entry e : extra) {
+                weightMap.put(e.name(), "model-00002-of-00002.safetensors");
+            }
+            Files.writeString(hf.resolve("model.safetensors.index.json"), Json.write(Map.of("weight_map", weightMap)));
+        }
+        return hf;
+    }
+
+    private static SafetensorsWriter.Entry ones(String name, int n) {
+        byte[] b = new byte[4 * n];
+        for (int i = 0; i < n; i++) {
+            io.wasmchord.io.LittleEndian.putFloat(b, 4 * i, 1f + i * 1e-3f);
+        }
+        return new SafetensorsWriter.Entry(name, "F32", new long[] {n}, out -> out.write(b));
+    }
+
+    private GgufFile convertDir(Path hf) throws Exception {
+        Path out = dir.resolve("converted.gguf");
+        Result r = run("convert-hf", "--type", "f32", hf.toString(), out.toString());
+        assertEquals(0, r.code(), r.err());
+        return open(out);
+    }
+
+    private static void runs(GgufFile gguf) {
+        float[] logits = logits(gguf, new int[] {1, 100, 200, 300});
+        for (float v : logits) {
+            assertTrue(Float.isFinite(v));
+        }
+    }
+
+    @Test
+    void qwen2KeepsHfRowOrderAndItsBiases() throws Exception {
+        List<SafetensorsWriter.Entry> biases = new ArrayList<>();
+        for (int l = 0; l < 2; l++) {
+            biases.add(ones("model.layers." + l + ".self_attn.q_proj.bias", 256));
+            biases.add(ones("model.layers." + l + ".self_attn.k_proj.bias", 128));
+            biases.add(ones("model.layers." + l + ".self_attn.v_proj.bias", 128));
+        }
+        Path hf = editedExport(Map.of("architectures", List.of("Qwen2ForCausalLM"), "model_type", "qwen2"), biases);
+        GgufFile q = convertDir(hf);
+        assertEquals("qwen2", q.getString("general.architecture", null));
+        assertEquals(256, q.getInt("qwen2.embedding_length", 0));
+        assertEquals(128, q.tensor("blk.1.attn_k.bias").ne()[0]);
+        // no permutation: GGUF rows are HF's rows
+        Safetensors first = Safetensors.read(new ByteArraySource(Files.readAllBytes(hf.resolve("model-00001-of-00002.safetensors"))));
+        Safetensors.Tensor hfQ = first.tensors().get("model.layers.0.self_attn.q_proj.weight");
+        byte[] hfBytes = new byte[(int) hfQ.data().size()];
+        hfQ.data().read(0, hfBytes, 0, hfBytes.length);
+        assertArrayEquals(hfBytes, bytes(q, q.tensor("blk.0.attn_q.weight")));
+        runs(q);
+    }
+
+    @Test
+    void qwen3GetsItsPerHeadNorms() throws Exception {
+        List<SafetensorsWriter.Entry> norms = new ArrayList<>();
+        for (int l = 0; l < 2; l++) {
+            norms.add(ones("model.layers." + l + ".self_attn.q_norm.weight", 64));
+            norms.add(ones("model.layers." + l + ".self_attn.k_norm.weight", 64));
+        }
+        GgufFile q = convertDir(editedExport(Map.of("architectures", List.of("Qwen3ForCausalLM"), "head_dim", 64L), norms));
+        assertEquals("qwen3", q.getString("general.architecture", null));
+        assertEquals(64, q.getInt("qwen3.attention.key_length", 0));
+        assertEquals(GgmlType.F32, q.tensor("blk.0.attn_q_norm.weight").type());
+        runs(q);
+    }
+
+    @Test
+    void llama3RopeScalingBecomesRopeFreqs() throws Exception {
+        Map<String, Object> scaling = new LinkedHashMap<>();
+        scaling.put("rope_type", "llama3");
+        scaling.put("factor", 8.0);
+        scaling.put("low_freq_factor", 1.0);
+        scaling.put("high_freq_factor", 4.0);
+        scaling.put("original_max_position_embeddings", 8192L);
+        GgufFile g = convertDir(editedExport(Map.of("rope_scaling", scaling), List.of()));
+        GgufTensor t = g.tensor("rope_freqs.weight");
+        assertEquals(32, t.ne()[0]);
+        byte[] b = bytes(g, t);
+        float previous = 0;
+        for (int i = 0; i < 32; i++) {
+            float f = io.wasmchord.io.LittleEndian.getFloat(b, 4 * i);
+            assertTrue(f >= previous && f >= 1 && f <= 8, "factor " + i + " = " + f);
+            previous = f;
+        }
+        assertEquals(1f, io.wasmchord.io.LittleEndian.getFloat(b, 0));
+        assertEquals(8f, io.wasmchord.io.LittleEndian.getFloat(b, 4 * 31));
+        runs(g);
     }
 
     @Test

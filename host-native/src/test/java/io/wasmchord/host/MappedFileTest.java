@@ -82,4 +82,24 @@ class MappedFileTest {
             assertEquals(0, mapped.size());
         }
     }
+
+    @Test
+    void readsIntoTheMiddleOfAnArray(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("bytes.bin");
+        byte[] content = new byte[300];
+        for (int i = 0; i < content.length; i++) {
+            content[i] = (byte) (i * 7 + 1);
+        }
+        Files.write(f, content);
+        try (MappedFile mapped = MappedFile.open(f)) {
+            byte[] dst = new byte[20];
+            java.util.Arrays.fill(dst, (byte) -1);
+            mapped.read(250, dst, 3, 12);
+            for (int i = 0; i < dst.length; i++) {
+                byte expected = i >= 3 && i < 15 ? content[250 + i - 3] : -1;
+                assertEquals(expected, dst[i], "byte " + i);
+            }
+            assertThrows(IndexOutOfBoundsException.class, () -> mapped.read(295, dst, 0, 6));
+        }
+    }
 }

@@ -80,7 +80,7 @@ class JvmTokensTest {
         Files.writeString(Path.of("target", "jvm-tokens.json"), json.append("}\n").toString());
     }
 
-    private static int[] run(Session session, String prompt, SamplingParams sampling, int maxTokens) {
+    static int[] run(Session session, String prompt, SamplingParams sampling, int maxTokens) {
         GenerationOptions options = GenerationOptions.defaults().withSampling(sampling).withMaxTokens(maxTokens)
                 .withIgnoreEos(true);
         Generation g = session.generate(prompt, options);

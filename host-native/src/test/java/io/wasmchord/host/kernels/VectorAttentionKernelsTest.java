@@ -8,7 +8,10 @@ import io.wasmchord.quant.Half;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** Vector flash attention against the reference in engine-common, GQA and MHA, short and long caches. */
+/**
+ * Vector flash attention against the reference in engine-common (itself checked against plain attention
+ * by FlashAttentionTest), GQA and MHA, odd head dims, short and long caches.
+ */
 class VectorAttentionKernelsTest {
 
     @Test
@@ -19,7 +22,10 @@ class VectorAttentionKernelsTest {
                     new AttentionShape(8, 4, 8, 1f / (float) Math.sqrt(8)),
                     new AttentionShape(4, 2, 64, 0.125f),
                     new AttentionShape(12, 12, 64, 0.125f),
-                    new AttentionShape(6, 1, 16, 0.25f)}) {
+                    new AttentionShape(6, 1, 16, 0.25f),
+                    new AttentionShape(8, 2, 80, 1f / (float) Math.sqrt(80)),    // 80: a multiple of the lanes only
+                    new AttentionShape(6, 2, 7, 1f / (float) Math.sqrt(7)),      // odd head dims: the scalar path
+                    new AttentionShape(5, 1, 13, 1f / (float) Math.sqrt(13))}) {
                 for (int length : new int[] {1, 2, 7, 100, 333}) {
                     check(kernels, shape, length, random);
                 }

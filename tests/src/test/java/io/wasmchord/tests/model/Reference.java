@@ -40,7 +40,7 @@ final class Reference {
 
         /** The tolerance class: F32/F16, BF16 or quantized. */
         Tolerance tolerance() {
-            String type = name.substring(name.indexOf('-') + 1);
+            String type = name.substring(family.length() + 1); // "synthK-A-F32" -> "F32"
             if (type.equals("F32") || type.equals("F16")) {
                 return new Tolerance(0.03, 0.05, 0.001);
             }

@@ -4,15 +4,15 @@ import io.wasmchord.gguf.GgufFile;
 import io.wasmchord.gguf.GgufValue;
 
 /** The hyperparameters llama.cpp's per-tensor type rules look at, read from GGUF metadata. */
-public record ModelShape(String arch, int nLayer, int nHead, int nHeadKv, int nExpert) {
+public record ModelHparams(String arch, int nLayer, int nHead, int nHeadKv, int nExpert) {
 
-    public static ModelShape of(GgufFile file) {
+    public static ModelHparams of(GgufFile file) {
         String arch = file.getString("general.architecture", "");
         int nLayer = firstInt(file.get(arch + ".block_count"), 0);
         int nHead = firstInt(file.get(arch + ".attention.head_count"), 0);
         int nHeadKv = firstInt(file.get(arch + ".attention.head_count_kv"), nHead);
         int nExpert = firstInt(file.get(arch + ".expert_count"), 0);
-        return new ModelShape(arch, nLayer, nHead, nHeadKv, nExpert);
+        return new ModelHparams(arch, nLayer, nHead, nHeadKv, nExpert);
     }
 
     /** A scalar, or the first element of a per-layer array. */
