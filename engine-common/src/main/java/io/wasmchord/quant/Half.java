@@ -5,7 +5,7 @@ import io.wasmchord.io.LittleEndian;
 /**
  * IEEE binary16 (fp16) and bfloat16 conversions, bit-exact with ggml: round to nearest even,
  * subnormals kept, infinities kept, NaNs made quiet. Written with integer operations only, because
- * Float.float16ToFloat and friends are not available under TeaVM.
+ * the JDK's own half-float conversions are not available under TeaVM.
  */
 public final class Half {
     private Half() {

@@ -3,7 +3,10 @@ package io.wasmchord.wasm;
 import io.wasmchord.gguf.GgufFile;
 import io.wasmchord.gguf.GgufTensor;
 import io.wasmchord.gguf.GgufValue;
-import io.wasmchord.gguf.GgufValueType;
+import io.wasmchord.json.Json;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** A GGUF file's header as JSON: metadata (long arrays summarised) and the tensor table. */
@@ -15,75 +18,69 @@ final class ModelInfo {
     }
 
     static String json(GgufFile file, long fileSize, int shards) {
-        Json j = new Json().beginObject();
-        j.key("name").value(file.name());
-        j.key("ggufVersion").value(file.version());
-        j.key("fileSize").value(fileSize);
-        j.key("shards").value(shards);
-        j.key("alignment").value(file.alignment());
-        j.key("metadata").beginObject();
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("name", file.name());
+        info.put("ggufVersion", file.version());
+        info.put("fileSize", fileSize);
+        info.put("shards", shards);
+        info.put("alignment", file.alignment());
+        Map<String, Object> metadata = new LinkedHashMap<>();
         for (Map.Entry<String, GgufValue> e : file.metadata().entrySet()) {
-            j.key(e.getKey());
-            value(j, e.getValue());
+            metadata.put(e.getKey(), value(e.getValue()));
         }
-        j.endObject();
-        j.key("tensors").beginArray();
+        info.put("metadata", metadata);
+        List<Object> tensors = new ArrayList<>();
         for (GgufTensor t : file.tensors()) {
-            j.beginObject();
-            j.key("name").value(t.name());
-            j.key("type").value(t.type().displayName);
-            j.key("shape").beginArray();
+            Map<String, Object> tensor = new LinkedHashMap<>();
+            tensor.put("name", t.name());
+            tensor.put("type", t.type().displayName);
+            List<Object> shape = new ArrayList<>();
             for (long d : t.ne()) {
-                j.value(d);
+                shape.add(d);
             }
-            j.endArray();
-            j.key("offset").value(t.dataOffset());
-            j.key("bytes").value(t.byteSize());
-            j.endObject();
+            tensor.put("shape", shape);
+            tensor.put("offset", t.dataOffset());
+            tensor.put("bytes", t.byteSize());
+            tensors.add(tensor);
         }
-        j.endArray();
-        return j.endObject().toString();
+        info.put("tensors", tensors);
+        return Json.write(info);
     }
 
-    private static void value(Json j, GgufValue v) {
+    private static Object value(GgufValue v) {
         if (!v.isArray()) {
-            scalar(j, v.type(), v.raw());
-            return;
+            return switch (v.type()) {
+                case STRING -> v.asString();
+                case BOOL -> v.asBool();
+                case FLOAT32, FLOAT64 -> finite(v.asDouble());
+                default -> v.asLong();
+            };
         }
         int n = v.length();
         if (n > MAX_LISTED) {
-            j.beginObject().key("type").value("array").key("elementType").value(v.elementType().typeName())
-                    .key("length").value(n).endObject();
-            return;
+            Map<String, Object> summary = new LinkedHashMap<>();
+            summary.put("type", "array");
+            summary.put("elementType", v.elementType().typeName());
+            summary.put("length", n);
+            return summary;
         }
-        j.beginArray();
+        List<Object> list = new ArrayList<>(n);
         Object raw = v.raw();
         for (int i = 0; i < n; i++) {
-            switch (v.elementType()) {
-                case STRING -> j.value(((String[]) raw)[i]);
-                case FLOAT32 -> j.value((double) ((float[]) raw)[i]);
-                case FLOAT64 -> j.value(((double[]) raw)[i]);
-                case BOOL -> j.value(((boolean[]) raw)[i]);
-                case ARRAY -> value(j, ((GgufValue[]) raw)[i]);
-                default -> j.value(v.longAt(i));
-            }
+            list.add(switch (v.elementType()) {
+                case STRING -> ((String[]) raw)[i];
+                case FLOAT32 -> finite(((float[]) raw)[i]);
+                case FLOAT64 -> finite(((double[]) raw)[i]);
+                case BOOL -> ((boolean[]) raw)[i];
+                case ARRAY -> value(((GgufValue[]) raw)[i]);
+                default -> v.longAt(i);
+            });
         }
-        j.endArray();
+        return list;
     }
 
-    private static void scalar(Json j, GgufValueType type, Object raw) {
-        switch (type) {
-            case STRING -> j.value((String) raw);
-            case BOOL -> j.value((Boolean) raw);
-            case FLOAT32 -> j.value((double) (Float) raw);
-            case FLOAT64 -> j.value((Double) raw);
-            case UINT8 -> j.value((Byte) raw & 0xFFL);
-            case UINT16 -> j.value((Short) raw & 0xFFFFL);
-            case UINT32 -> j.value((Integer) raw & 0xFFFFFFFFL);
-            case INT8 -> j.value((long) (Byte) raw);
-            case INT16 -> j.value((long) (Short) raw);
-            case INT32 -> j.value((long) (Integer) raw);
-            default -> j.value((Long) raw);
-        }
+    /** Numbers JSON cannot hold (NaN, infinities) become null. */
+    static Double finite(double v) {
+        return Double.isNaN(v) || Double.isInfinite(v) ? null : v;
     }
 }

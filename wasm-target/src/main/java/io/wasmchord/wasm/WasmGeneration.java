@@ -2,6 +2,10 @@ package io.wasmchord.wasm;
 
 import io.wasmchord.generate.Generation;
 import io.wasmchord.generate.Usage;
+import io.wasmchord.json.Json;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.teavm.jso.JSExport;
 import org.teavm.jso.typedarrays.Int32Array;
 
@@ -42,21 +46,17 @@ public final class WasmGeneration {
     @JSExport
     public String usage() {
         Usage u = generation.usage();
-        Json j = new Json().beginObject();
-        j.key("promptTokens").value(u.promptTokens());
-        j.key("reusedPromptTokens").value(u.reusedTokens());
-        j.key("generatedTokens").value(u.generatedTokens());
-        j.key("prefillMs").value(u.prefillNanos() / 1e6);
-        j.key("decodeMs").value(u.decodeNanos() / 1e6);
-        j.key("prefillTokensPerSecond").value(u.prefillTokensPerSecond());
-        j.key("decodeTokensPerSecond").value(u.decodeTokensPerSecond());
-        j.key("stopReason").value(u.stopReason() == null ? null : camel(u.stopReason().name()));
-        j.key("warnings").beginArray();
-        for (String w : generation.warnings()) {
-            j.value(w);
-        }
-        j.endArray();
-        return j.endObject().toString();
+        Map<String, Object> j = new LinkedHashMap<>();
+        j.put("promptTokens", u.promptTokens());
+        j.put("reusedPromptTokens", u.reusedTokens());
+        j.put("generatedTokens", u.generatedTokens());
+        j.put("prefillMs", ModelInfo.finite(u.prefillNanos() / 1e6));
+        j.put("decodeMs", ModelInfo.finite(u.decodeNanos() / 1e6));
+        j.put("prefillTokensPerSecond", ModelInfo.finite(u.prefillTokensPerSecond()));
+        j.put("decodeTokensPerSecond", ModelInfo.finite(u.decodeTokensPerSecond()));
+        j.put("stopReason", u.stopReason() == null ? null : camel(u.stopReason().name()));
+        j.put("warnings", new ArrayList<Object>(generation.warnings()));
+        return Json.write(j);
     }
 
     /** END_OF_TEXT -> "endOfText". */
