@@ -27,6 +27,10 @@ final class Activations {
     int[] sums16 = new int[0];
     /** Q8_K: the sum of each run of 32 quants (two runs of 16), cols/32 per row: the minimums of Q4_K and Q5_K. */
     int[] sums32 = new int[0];
+    /** Q8_0: quants 2k and 2k + 1 as the low and high halves of one int, cols/2 per row (broadcast by {@link InterleavedKernel}s). */
+    int[] pairs = new int[0];
+    /** Q8_0: the sum of each block's 32 quants, cols/32 per row. */
+    int[] blockSums = new int[0];
     /** Float types: the values as the weight type rounds them (F16, BF16) or as they are (F32). */
     float[] f = new float[0];
     private float[] rounded = new float[0];
@@ -78,6 +82,11 @@ final class Activations {
             sums32 = grow(sums32, cols / 32 * rows);
         }
         int bs = type.blockSize;
+        boolean q80 = type == GgmlType.Q8_0;
+        if (q80) {
+            pairs = grow(pairs, cols / 2 * rows);
+            blockSums = grow(blockSums, blocks);
+        }
         for (int b = 0; b < blocks; b++) {
             int at = b * type.typeSize;
             d[b] = k ? LittleEndian.getFloat(raw, at) : Half.read(raw, at);
@@ -86,6 +95,16 @@ final class Activations {
             }
             for (int j = 0; j < bs; j++) {
                 q[b * bs + j] = raw[at + quantsAt + j];
+            }
+            if (q80) {
+                int sum = 0;
+                for (int j = 0; j < bs; j += 2) {
+                    byte lo = raw[at + quantsAt + j];
+                    byte hi = raw[at + quantsAt + j + 1];
+                    pairs[(b * bs + j) >> 1] = (lo & 0xFFFF) | hi << 16;
+                    sum += lo + hi;
+                }
+                blockSums[b] = sum;
             }
             if (k) {
                 for (int g = 0; g < 16; g++) {

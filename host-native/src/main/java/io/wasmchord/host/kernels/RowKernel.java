@@ -16,6 +16,14 @@ abstract class RowKernel {
         this.type = type;
     }
 
+    /**
+     * This format's kernel for one matrix of {@code rows} rows repacked at load into groups of rows read
+     * together ({@link InterleavedKernel}), or null where the file's layout is kept.
+     */
+    InterleavedKernel interleaved(int rows) {
+        return null;
+    }
+
     /** Dot of the row at byte {@code offset} of {@code w} ({@code a.cols} values) with activation row {@code t}. */
     abstract float dot(MemorySegment w, long offset, Activations a, int t, Scratch s);
 

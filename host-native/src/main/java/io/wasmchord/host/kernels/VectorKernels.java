@@ -7,6 +7,7 @@ import io.wasmchord.kernel.FlashAttention;
 import io.wasmchord.kernel.Kernels;
 import io.wasmchord.kernel.WeightMatrix;
 import io.wasmchord.quant.GgmlType;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Map;
 import java.util.WeakHashMap;
@@ -37,7 +38,13 @@ public final class VectorKernels implements Kernels, AutoCloseable {
     private final GemmJob gemm = new GemmJob();
     private final Scratch[] scratch;
     private final VectorAttention attention = new VectorAttention();
-    private final Map<ByteSource, MemorySegment> heapCopies = new WeakHashMap<>();
+    /** Per weight tensor: the kernel and the bytes it reads (the mapping, a heap copy or a repacked copy). */
+    private final Map<ByteSource, Prepared> prepared = new WeakHashMap<>();
+    /** Whether formats with an {@link InterleavedKernel} get their matrices repacked ({@code -Dchord.repack=false}: no). */
+    private static final boolean REPACK = !"false".equals(System.getProperty("chord.repack"));
+
+    private record Prepared(RowKernel kernel, MemorySegment segment) {
+    }
     private float[] attentionScratch = new float[0];
 
     public VectorKernels(int threads) {
@@ -99,18 +106,21 @@ public final class VectorKernels implements Kernels, AutoCloseable {
                     + n * w.rows() + " outputs, got " + x.length + " and " + out.length);
         }
         activations.encode(type.vecDotType(), x, w.cols(), n);
+        Prepared ready = prepare(w, kernel);
+        kernel = ready.kernel;
         int rows = w.rows();
         boolean small = (long) rows * w.cols() * n < PARALLEL_FROM;
         if (n >= GEMM_FROM && w.cols() % Simd.FLOATS == 0 && type.vecDotType() != GgmlType.Q8_1) {
             int tiles = (rows + GemmJob.TILE_ROWS - 1) / GemmJob.TILE_ROWS;
             int perPart = GemmJob.TILE_ROWS * (small ? tiles : Math.max(1, tiles / (pool.threads() * 8)));
-            gemm.set(kernel, segment(w), w.rowBytes(), rows, w.cols(), activations.asFloats(), out, n, perPart, scratch);
+            gemm.set(kernel, ready.segment, w.rowBytes(), rows, w.cols(), activations.asFloats(), out, n, perPart, scratch);
             pool.run(gemm, (rows + perPart - 1) / perPart);
             gemm.clear();
             return;
         }
         int perPart = small ? rows : Math.max(MIN_ROWS_PER_PART, rows / (pool.threads() * 16));
-        matmul.set(kernel, segment(w), w.rowBytes(), rows, activations, out, n, perPart, scratch);
+        perPart = (perPart + InterleavedKernel.GROUP - 1) / InterleavedKernel.GROUP * InterleavedKernel.GROUP;
+        matmul.set(kernel, ready.segment, w.rowBytes(), rows, activations, out, n, perPart, scratch);
         pool.run(matmul, (rows + perPart - 1) / perPart);
         matmul.clear();
     }
@@ -146,30 +156,55 @@ public final class VectorKernels implements Kernels, AutoCloseable {
     }
 
     /**
-     * The weights as a memory segment: the mapping itself, or (for in-memory sources: small models are read
-     * into the heap) a copy made once, into an array of the element type the kernel loads. C2 compiles a
-     * float or short vector load from a byte[]-backed segment as a slow, allocating fallback (F32 ran at
-     * 0.6 GMAC/s that way, 10 from a float[]).
+     * The kernel and bytes of a weight matrix, made on its first use: the mapping itself; or, for formats
+     * with an {@link InterleavedKernel}, a repacked copy off the heap (the mapped pages it was read from
+     * are then released, so the resident set stays about the file's size); or, for in-memory sources
+     * (small models are read into the heap), a copy into an array of the element type the kernel loads.
+     * C2 compiles a float or short vector load from a byte[]-backed segment as a slow, allocating
+     * fallback (F32 ran at 0.6 GMAC/s that way, 10 from a float[]).
      */
-    private MemorySegment segment(WeightMatrix w) {
+    private Prepared prepare(WeightMatrix w, RowKernel kernel) {
         ByteSource data = w.data();
+        synchronized (prepared) {
+            Prepared p = prepared.get(data);
+            if (p == null) {
+                p = load(w, kernel);
+                prepared.put(data, p);
+            }
+            return p;
+        }
+    }
+
+    private static Prepared load(WeightMatrix w, RowKernel kernel) {
+        ByteSource data = w.data();
+        InterleavedKernel interleaved = REPACK && w.rows() >= InterleavedKernel.GROUP ? kernel.interleaved(w.rows()) : null;
+        if (interleaved != null) {
+            MemorySegment source = data instanceof MappedFile m ? m.segment() : heapBytes(data);
+            MemorySegment packed = Arena.ofAuto().allocate(data.size(), 64);
+            interleaved.repack(source, packed, w.cols());
+            if (source.isMapped()) {
+                source.unload(); // read once, never again: give the pages back
+            }
+            return new Prepared(interleaved, packed);
+        }
         if (data instanceof MappedFile m) {
-            return m.segment();
+            return new Prepared(kernel, m.segment());
         }
-        synchronized (heapCopies) {
-            return heapCopies.computeIfAbsent(data, d -> {
-                int size = Math.toIntExact(d.size());
-                byte[] bytes = new byte[size];
-                d.read(0, bytes, 0, size);
-                MemorySegment copy = switch (w.type()) {
-                    case F32 -> MemorySegment.ofArray(new float[(size + 3) / 4]);
-                    case F16, BF16 -> MemorySegment.ofArray(new short[(size + 1) / 2]);
-                    default -> MemorySegment.ofArray(new byte[size]);
-                };
-                MemorySegment.copy(MemorySegment.ofArray(bytes), 0, copy, 0, size);
-                return copy;
-            });
-        }
+        int size = Math.toIntExact(data.size());
+        MemorySegment copy = switch (w.type()) {
+            case F32 -> MemorySegment.ofArray(new float[(size + 3) / 4]);
+            case F16, BF16 -> MemorySegment.ofArray(new short[(size + 1) / 2]);
+            default -> MemorySegment.ofArray(new byte[size]);
+        };
+        MemorySegment.copy(heapBytes(data), 0, copy, 0, size);
+        return new Prepared(kernel, copy);
+    }
+
+    private static MemorySegment heapBytes(ByteSource data) {
+        int size = Math.toIntExact(data.size());
+        byte[] bytes = new byte[size];
+        data.read(0, bytes, 0, size);
+        return MemorySegment.ofArray(bytes);
     }
 
     @Override
@@ -219,6 +254,16 @@ public final class VectorKernels implements Kernels, AutoCloseable {
             RowKernel k = kernel;
             MemorySegment w = weights;
             Scratch s = scratch[worker];
+            if (k instanceof InterleavedKernel g) {
+                // Parts start on a group boundary (perPart is a multiple of the group).
+                int grouped = Math.min(to, g.groupedRows);
+                for (; from < grouped; from += InterleavedKernel.GROUP) {
+                    long offset = from * rowBytes;
+                    for (int t = 0; t < n; t++) {
+                        g.dotGroup(w, offset, a, t, out, t * rows + from);
+                    }
+                }
+            }
             // Each weight row is read from memory once and reused, from cache, for every activation row.
             for (int r = from; r < to; r++) {
                 long offset = r * rowBytes;

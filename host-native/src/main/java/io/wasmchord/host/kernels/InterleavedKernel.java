@@ -1,0 +1,67 @@
+package io.wasmchord.host.kernels;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * A format's kernel over one weight matrix repacked once, at load, into groups of {@link #GROUP} rows
+ * whose blocks are interleaved, after llama.cpp's repacking of Q4_0 for AVX2: one vector load holds a
+ * few values of each row of the group, the activations they meet are broadcast, and a block's 16-bit
+ * sums end up one row per 32-bit lane. The scales of a block's rows sit side by side, so widening the
+ * sums and applying the scales happens once per block for the whole group instead of once per row:
+ * without {@code pmaddubsw} that was most of a block's cost.
+ *
+ * <p>The repacked matrix has the file's size: group {@code g} takes the bytes of rows
+ * {@code [8g, 8g + 8)}, and rows past the last whole group stay as they were (the plain kernel reads
+ * them). So row {@code r}'s group starts at byte {@code r / 8 * 8 * rowBytes}, and the mat-mat's
+ * per-row {@link #dequantize} finds every row where it looks for it.
+ */
+abstract class InterleavedKernel extends RowKernel {
+    static final int GROUP = 8;
+    /** The file-layout kernel: rows past the last group, and the reference for the repacked ones. */
+    final RowKernel plain;
+    /** Rows of the matrix; those from {@code groupedRows} on keep the file layout. */
+    final int rows;
+    final int groupedRows;
+
+    InterleavedKernel(RowKernel plain, int rows) {
+        super(plain.type);
+        this.plain = plain;
+        this.rows = rows;
+        this.groupedRows = rows / GROUP * GROUP;
+    }
+
+    /** Copies the {@code rows x cols} matrix from the file layout in {@code src} to this layout in {@code dst}. */
+    abstract void repack(MemorySegment src, MemorySegment dst, int cols);
+
+    /**
+     * Dots of the group of rows at byte {@code offset} (a group's start) with activation row {@code t},
+     * into {@code out[at, at + GROUP)}.
+     */
+    abstract void dotGroup(MemorySegment w, long offset, Activations a, int t, float[] out, int at);
+
+    /** Row {@code r} of the group at byte {@code offset}, copied back into the file layout in {@code row}. */
+    abstract void unpackRow(MemorySegment w, long offset, int r, int cols, MemorySegment row);
+
+    @Override
+    float dot(MemorySegment w, long offset, Activations a, int t, Scratch s) {
+        return plain.dot(w, offset, a, t, s); // rows past the last group
+    }
+
+    /**
+     * Row {@code offset / rowBytes} as floats, for the mat-mat: a grouped row is copied back into the
+     * file layout (once per row per batch, a small part of the mat-mat's work), then expanded by the
+     * plain kernel.
+     */
+    @Override
+    void dequantize(MemorySegment w, long offset, int cols, float[] dst, int at, Scratch s) {
+        long rowBytes = type.bytesFor(cols);
+        long r = offset / rowBytes;
+        if (r >= groupedRows) {
+            plain.dequantize(w, offset, cols, dst, at, s);
+            return;
+        }
+        s.bytes((int) rowBytes);
+        unpackRow(w, (r / GROUP) * GROUP * rowBytes, (int) (r % GROUP), cols, s.bytesSegment());
+        plain.dequantize(s.bytesSegment(), 0, cols, dst, at, s);
+    }
+}

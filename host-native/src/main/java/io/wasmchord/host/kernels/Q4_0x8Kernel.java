@@ -1,0 +1,111 @@
+package io.wasmchord.host.kernels;
+
+import static io.wasmchord.host.kernels.Simd.B_HALF;
+import static io.wasmchord.host.kernels.Simd.F;
+import static io.wasmchord.host.kernels.Simd.I;
+import static io.wasmchord.host.kernels.Simd.LE;
+import static io.wasmchord.host.kernels.Simd.S;
+import static io.wasmchord.host.kernels.Simd.SHORTS;
+import static io.wasmchord.host.kernels.Simd.S_HALF;
+import static jdk.incubator.vector.VectorOperators.ASHR;
+import static jdk.incubator.vector.VectorOperators.B2S;
+import static jdk.incubator.vector.VectorOperators.GE;
+import static jdk.incubator.vector.VectorOperators.I2F;
+import static jdk.incubator.vector.VectorOperators.LSHL;
+import static jdk.incubator.vector.VectorOperators.S2I;
+
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+
+/**
+ * Q4_0 repacked in groups of 8 rows (see {@link InterleavedKernel}). Per block of 32 columns a group
+ * takes 8 x 18 bytes: the 8 rows' fp16 scales, then 8 runs of 16 bytes; byte {@code 2r + e} of run
+ * {@code m} is byte {@code 2m + e} of row r's quants, so its low nibble is value {@code 2m + e} and its
+ * high nibble value {@code 16 + 2m + e}. Widened to 16-bit lanes, run m meets the broadcast activation
+ * pairs {@code (2m, 2m + 1)} and {@code (16 + 2m, 17 + 2m)}.
+ *
+ * <p>The nibbles are multiplied as they are (0..15) and the offset of 8 comes off the block's sum as
+ * 8 times the sum of its activations, in integers, so the result is the reference's integer block dot.
+ * A lane sums 16 products of at most 15 x 127: 30,480 fits in 16 bits.
+ */
+final class Q4_0x8Kernel extends InterleavedKernel {
+    private static final int BLOCK = 18;
+    private static final int GROUP_BLOCK = GROUP * BLOCK;
+
+    Q4_0x8Kernel(RowKernel plain, int rows) {
+        super(plain, rows);
+    }
+
+    @Override
+    void dotGroup(MemorySegment w, long offset, Activations a, int t, float[] out, int at) {
+        int blocks = a.cols >> 5;
+        int[] pairs = a.pairs;
+        int[] sums = a.blockSums;
+        float[] d = a.d;
+        int p0 = t * (a.cols >> 1);
+        int di = t * blocks;
+        // One pass per part of the group a vector holds: all 8 rows at 256 bits, 4 at 128.
+        for (int h = 0; h < 16; h += SHORTS) {
+            FloatVector acc = FloatVector.zero(F);
+            for (int b = 0; b < blocks; b++) {
+                long p = offset + (long) b * GROUP_BLOCK;
+                int pi = p0 + 16 * b;
+                ShortVector acc16 = ShortVector.zero(S);
+                for (int m = 0; m < 8; m++) {
+                    ShortVector v = (ShortVector) ByteVector.fromMemorySegment(B_HALF, w, p + 16 + 16 * m + h, LE)
+                            .convertShape(B2S, S, 0);
+                    acc16 = acc16.add(v.and((short) 0xF).mul(IntVector.broadcast(I, pairs[pi + m]).reinterpretAsShorts()))
+                            .add(v.lanewise(ASHR, 4).and((short) 0xF)
+                                    .mul(IntVector.broadcast(I, pairs[pi + 8 + m]).reinterpretAsShorts()));
+                }
+                IntVector x = acc16.reinterpretAsInts();
+                IntVector isum = x.lanewise(LSHL, 16).lanewise(ASHR, 16).add(x.lanewise(ASHR, 16)).sub(8 * sums[di + b]);
+                // The rows' fp16 scales, converted exactly (as Simd.halvesToFloats, spelled out: no vector helpers).
+                IntVector half = (IntVector) ShortVector.fromMemorySegment(S_HALF, w, p + h, LE).convertShape(S2I, I, 0);
+                IntVector magnitude = half.and(0x7FFF);
+                IntVector bits = magnitude.lanewise(LSHL, 13);
+                FloatVector scales = bits.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
+                        .blend(bits.or(0x7F800000), magnitude.compare(GE, 0x7C00))
+                        .or(half.and(0x80000000)).reinterpretAsFloats();
+                acc = ((FloatVector) isum.convert(I2F, 0)).fma(scales.mul(d[di + b]), acc);
+            }
+            acc.intoArray(out, at + h / 2);
+        }
+    }
+
+    @Override
+    void repack(MemorySegment src, MemorySegment dst, int cols) {
+        int blocks = cols >> 5;
+        long rowBytes = (long) blocks * BLOCK;
+        for (int g = 0; g < groupedRows / GROUP; g++) {
+            long group = g * GROUP * rowBytes;
+            for (int b = 0; b < blocks; b++) {
+                long to = group + (long) b * GROUP_BLOCK;
+                for (int r = 0; r < GROUP; r++) {
+                    long from = group + r * rowBytes + (long) b * BLOCK;
+                    dst.set(Simd.HALF, to + 2 * r, src.get(Simd.HALF, from));
+                    for (int m = 0; m < 8; m++) {
+                        dst.set(Simd.HALF, to + 16 + 16 * m + 2 * r, src.get(Simd.HALF, from + 2 + 2 * m));
+                    }
+                }
+            }
+        }
+        long tail = groupedRows * rowBytes;
+        MemorySegment.copy(src, tail, dst, tail, (rows - groupedRows) * rowBytes);
+    }
+
+    @Override
+    void unpackRow(MemorySegment w, long offset, int r, int cols, MemorySegment row) {
+        for (int b = 0; b < cols >> 5; b++) {
+            long from = offset + (long) b * GROUP_BLOCK;
+            long to = (long) b * BLOCK;
+            row.set(Simd.HALF, to, w.get(Simd.HALF, from + 2 * r));
+            for (int m = 0; m < 8; m++) {
+                row.set(Simd.HALF, to + 2 + 2 * m, w.get(Simd.HALF, from + 16 + 16 * m + 2 * r));
+            }
+        }
+    }
+}
