@@ -13,11 +13,13 @@ import static jdk.incubator.vector.VectorOperators.GE;
 import static jdk.incubator.vector.VectorOperators.I2F;
 import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.S2I;
+import static io.wasmchord.host.kernels.Simd.L_HALF;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.ShortVector;
 
 /**
@@ -95,6 +97,48 @@ final class Q4_0x8Kernel extends InterleavedKernel {
         }
         long tail = groupedRows * rowBytes;
         MemorySegment.copy(src, tail, dst, tail, (rows - groupedRows) * rowBytes);
+    }
+
+    /**
+     * Row {@code offset / rowBytes} as floats, for the mat-mat, read from its group in place: its 16
+     * bytes of a block are 8 pairs 16 bytes apart, gathered into two longs.
+     */
+    @Override
+    void dequantize(MemorySegment w, long offset, int cols, float[] dst, int at, Scratch s) {
+        long rowBytes = (long) (cols >> 5) * BLOCK;
+        long r = offset / rowBytes;
+        if (r >= groupedRows) {
+            plain.dequantize(w, offset, cols, dst, at, s);
+            return;
+        }
+        long group = (r / GROUP) * GROUP * rowBytes;
+        int lane = 2 * (int) (r % GROUP);
+        for (int b = 0; b < cols >> 5; b++, at += 32) {
+            long p = group + (long) b * GROUP_BLOCK + lane;
+            float scale = Simd.half(w, p);
+            long low = pairsOf(w, p + 16);
+            long high = pairsOf(w, p + 16 + 64);
+            for (int j = 0; j < 16; j += SHORTS) {
+                LongVector bytes = LongVector.broadcast(L_HALF, j == 0 ? low : high);
+                if (L_HALF.length() > 1) {
+                    bytes = bytes.withLane(1, high);
+                }
+                ShortVector packed = (ShortVector) bytes.reinterpretAsBytes().convertShape(B2S, S, 0);
+                ShortVector lo = packed.and((short) 0xF).sub((short) 8);
+                ShortVector hi = packed.lanewise(ASHR, 4).and((short) 0xF).sub((short) 8);
+                for (int part = 0; part < 2; part++) {
+                    int k = j + part * Simd.FLOATS;
+                    ((FloatVector) lo.convertShape(S2I, I, part).convert(I2F, 0)).mul(scale).intoArray(dst, at + k);
+                    ((FloatVector) hi.convertShape(S2I, I, part).convert(I2F, 0)).mul(scale).intoArray(dst, at + 16 + k);
+                }
+            }
+        }
+    }
+
+    /** Four 2-byte pieces 16 bytes apart from {@code p}, as one little-endian long. */
+    private static long pairsOf(MemorySegment w, long p) {
+        return (w.get(Simd.HALF, p) & 0xFFFFL) | (w.get(Simd.HALF, p + 16) & 0xFFFFL) << 16
+                | (w.get(Simd.HALF, p + 32) & 0xFFFFL) << 32 | (long) w.get(Simd.HALF, p + 48) << 48;
     }
 
     @Override

@@ -36,6 +36,8 @@ final class Simd {
     static final VectorSpecies<Byte> B_HALF = VectorSpecies.of(byte.class, HALF_SHAPE);
     /** Shorts that widen to one full int or float vector. */
     static final VectorSpecies<Short> S_HALF = VectorSpecies.of(short.class, HALF_SHAPE);
+    /** Longs of the half shape: 8-byte pieces assembled into one half-width byte vector. */
+    static final VectorSpecies<Long> L_HALF = VectorSpecies.of(long.class, HALF_SHAPE);
     /** Lanes of a short vector: quants handled per step. */
     static final int SHORTS = S.length();
     /** Lanes of a float vector. */
