@@ -27,7 +27,7 @@ final class Activations {
     int[] sums16 = new int[0];
     /** Q8_K: the sum of each run of 32 quants (two runs of 16), cols/32 per row: the minimums of Q4_K and Q5_K. */
     int[] sums32 = new int[0];
-    /** Q8_0: quants 2k and 2k + 1 as the low and high halves of one int, cols/2 per row (broadcast by {@link InterleavedKernel}s). */
+    /** Q8_0, Q8_K: quants 2k and 2k + 1 as the low and high halves of one int, cols/2 per row (broadcast by {@link InterleavedKernel}s). */
     int[] pairs = new int[0];
     /** Q8_0: the sum of each block's 32 quants, cols/32 per row. */
     int[] blockSums = new int[0];
@@ -83,8 +83,11 @@ final class Activations {
         }
         int bs = type.blockSize;
         boolean q80 = type == GgmlType.Q8_0;
-        if (q80) {
+        boolean paired = q80 || k;
+        if (paired) {
             pairs = grow(pairs, cols / 2 * rows);
+        }
+        if (q80) {
             blockSums = grow(blockSums, blocks);
         }
         for (int b = 0; b < blocks; b++) {
@@ -96,7 +99,7 @@ final class Activations {
             for (int j = 0; j < bs; j++) {
                 q[b * bs + j] = raw[at + quantsAt + j];
             }
-            if (q80) {
+            if (paired) {
                 int sum = 0;
                 for (int j = 0; j < bs; j += 2) {
                     byte lo = raw[at + quantsAt + j];
@@ -104,7 +107,9 @@ final class Activations {
                     pairs[(b * bs + j) >> 1] = (lo & 0xFFFF) | hi << 16;
                     sum += lo + hi;
                 }
-                blockSums[b] = sum;
+                if (q80) {
+                    blockSums[b] = sum;
+                }
             }
             if (k) {
                 for (int g = 0; g < 16; g++) {

@@ -39,29 +39,24 @@ abstract class InterleavedKernel extends RowKernel {
      */
     abstract void dotGroup(MemorySegment w, long offset, Activations a, int t, float[] out, int at);
 
-    /** Row {@code r} of the group at byte {@code offset}, copied back into the file layout in {@code row}. */
-    abstract void unpackRow(MemorySegment w, long offset, int r, int cols, MemorySegment row);
-
     @Override
     float dot(MemorySegment w, long offset, Activations a, int t, Scratch s) {
         return plain.dot(w, offset, a, t, s); // rows past the last group
     }
 
     /**
-     * Row {@code offset / rowBytes} as floats, for the mat-mat: a grouped row is copied back into the
-     * file layout (once per row per batch, a small part of the mat-mat's work), then expanded by the
-     * plain kernel.
+     * Row {@code offset / rowBytes} as floats, for the mat-mat (which asks row by row, at the offsets of
+     * the file layout): read from its group in place, or by the plain kernel past the last group.
      */
     @Override
-    void dequantize(MemorySegment w, long offset, int cols, float[] dst, int at, Scratch s) {
-        long rowBytes = type.bytesFor(cols);
-        long r = offset / rowBytes;
-        if (r >= groupedRows) {
-            plain.dequantize(w, offset, cols, dst, at, s);
-            return;
-        }
-        s.bytes((int) rowBytes);
-        unpackRow(w, (r / GROUP) * GROUP * rowBytes, (int) (r % GROUP), cols, s.bytesSegment());
-        plain.dequantize(s.bytesSegment(), 0, cols, dst, at, s);
+    abstract void dequantize(MemorySegment w, long offset, int cols, float[] dst, int at, Scratch s);
+
+    /**
+     * One row's four 2-byte pieces of four consecutive 16-byte runs from byte {@code p}, as one
+     * little-endian long: 8 bytes of the row in the file's order, for expanding it in place.
+     */
+    static long piecesOf(MemorySegment w, long p) {
+        return (w.get(Simd.HALF, p) & 0xFFFFL) | (w.get(Simd.HALF, p + 16) & 0xFFFFL) << 16
+                | (w.get(Simd.HALF, p + 32) & 0xFFFFL) << 32 | (long) w.get(Simd.HALF, p + 48) << 48;
     }
 }

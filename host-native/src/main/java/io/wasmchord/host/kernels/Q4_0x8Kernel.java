@@ -116,8 +116,8 @@ final class Q4_0x8Kernel extends InterleavedKernel {
         for (int b = 0; b < cols >> 5; b++, at += 32) {
             long p = group + (long) b * GROUP_BLOCK + lane;
             float scale = Simd.half(w, p);
-            long low = pairsOf(w, p + 16);
-            long high = pairsOf(w, p + 16 + 64);
+            long low = piecesOf(w, p + 16);
+            long high = piecesOf(w, p + 16 + 64);
             for (int j = 0; j < 16; j += SHORTS) {
                 LongVector bytes = LongVector.broadcast(L_HALF, j == 0 ? low : high);
                 if (L_HALF.length() > 1) {
@@ -131,24 +131,6 @@ final class Q4_0x8Kernel extends InterleavedKernel {
                     ((FloatVector) lo.convertShape(S2I, I, part).convert(I2F, 0)).mul(scale).intoArray(dst, at + k);
                     ((FloatVector) hi.convertShape(S2I, I, part).convert(I2F, 0)).mul(scale).intoArray(dst, at + 16 + k);
                 }
-            }
-        }
-    }
-
-    /** Four 2-byte pieces 16 bytes apart from {@code p}, as one little-endian long. */
-    private static long pairsOf(MemorySegment w, long p) {
-        return (w.get(Simd.HALF, p) & 0xFFFFL) | (w.get(Simd.HALF, p + 16) & 0xFFFFL) << 16
-                | (w.get(Simd.HALF, p + 32) & 0xFFFFL) << 32 | (long) w.get(Simd.HALF, p + 48) << 48;
-    }
-
-    @Override
-    void unpackRow(MemorySegment w, long offset, int r, int cols, MemorySegment row) {
-        for (int b = 0; b < cols >> 5; b++) {
-            long from = offset + (long) b * GROUP_BLOCK;
-            long to = (long) b * BLOCK;
-            row.set(Simd.HALF, to, w.get(Simd.HALF, from + 2 * r));
-            for (int m = 0; m < 8; m++) {
-                row.set(Simd.HALF, to + 2 + 2 * m, w.get(Simd.HALF, from + 16 + 16 * m + 2 * r));
             }
         }
     }

@@ -1,0 +1,199 @@
+package io.wasmchord.host.kernels;
+
+import static io.wasmchord.host.kernels.Simd.B_HALF;
+import static io.wasmchord.host.kernels.Simd.F;
+import static io.wasmchord.host.kernels.Simd.I;
+import static io.wasmchord.host.kernels.Simd.LE;
+import static io.wasmchord.host.kernels.Simd.L_HALF;
+import static io.wasmchord.host.kernels.Simd.S;
+import static io.wasmchord.host.kernels.Simd.SHORTS;
+import static io.wasmchord.host.kernels.Simd.S_HALF;
+import static jdk.incubator.vector.VectorOperators.ASHR;
+import static jdk.incubator.vector.VectorOperators.B2S;
+import static jdk.incubator.vector.VectorOperators.GE;
+import static jdk.incubator.vector.VectorOperators.I2F;
+import static jdk.incubator.vector.VectorOperators.LSHL;
+import static jdk.incubator.vector.VectorOperators.LSHR;
+import static jdk.incubator.vector.VectorOperators.S2I;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.ShortVector;
+
+/**
+ * Q4_K repacked in groups of 8 rows (see {@link InterleavedKernel}). Per block of 256 columns a group
+ * takes 8 x 144 bytes: the rows' fp16 d (16 bytes) and dmin (16), then the three 32-bit words of their
+ * packed 6-bit scales and minimums, word by word (3 x 32 bytes: one int lane per row, unpacked for all
+ * rows at once), then 64 runs of 16 bytes: byte {@code 2r + e} of run R is row r's quant byte
+ * {@code 2R + e}. Run {@code 16i + m} so holds values {@code 2m + e} of sub-block 2i (low nibbles)
+ * and of sub-block 2i + 1 (high nibbles), met by the broadcast activation pairs {@code 32i + m} and
+ * {@code 32i + 16 + m}. A lane sums 16 products of at most 15 x 127 (30,480) per sub-block; the sums are
+ * widened and times the sub-block's scales once per sub-block, the minimums go through the
+ * activations' sums of 32 as in the plain kernel.
+ */
+final class Q4_Kx8Kernel extends InterleavedKernel {
+    private static final int BLOCK = 144;
+    private static final int GROUP_BLOCK = GROUP * BLOCK;
+    private static final int DMIN = 16;
+    private static final int WORDS = 32;
+    private static final int QS = 128;
+    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(LE);
+
+    Q4_Kx8Kernel(RowKernel plain, int rows) {
+        super(plain, rows);
+    }
+
+    @Override
+    void dotGroup(MemorySegment w, long offset, Activations a, int t, float[] out, int at) {
+        int blocks = a.cols >> 8;
+        int[] pairs = a.pairs;
+        int[] sums = a.sums32;
+        float[] d = a.d;
+        int p0 = t * (a.cols >> 1);
+        int s0 = t * (a.cols >> 5);
+        int di = t * blocks;
+        // One pass per part of the group a vector holds: all 8 rows at 256 bits, 4 at 128.
+        for (int h = 0; h < 16; h += SHORTS) {
+            FloatVector acc = FloatVector.zero(F);
+            FloatVector minAcc = FloatVector.zero(F);
+            for (int b = 0; b < blocks; b++) {
+                long p = offset + (long) b * GROUP_BLOCK;
+                int pi = p0 + 128 * b;
+                int si = s0 + 8 * b;
+                // The rows' 6-bit scales and minimums, unpacked as ggml does, one row per lane.
+                IntVector u0 = IntVector.fromMemorySegment(I, w, p + WORDS + 2 * h, LE);
+                IntVector u1 = IntVector.fromMemorySegment(I, w, p + WORDS + 32 + 2 * h, LE);
+                IntVector u2 = IntVector.fromMemorySegment(I, w, p + WORDS + 64 + 2 * h, LE);
+                IntVector sc0 = u0.and(0x3F3F3F3F);
+                IntVector sc1 = u2.and(0x0F0F0F0F).or(u0.lanewise(LSHR, 6).and(0x03030303).lanewise(LSHL, 4));
+                IntVector m0 = u1.and(0x3F3F3F3F);
+                IntVector m1 = u2.lanewise(LSHR, 4).and(0x0F0F0F0F).or(u1.lanewise(LSHR, 6).and(0x03030303).lanewise(LSHL, 4));
+                IntVector minSum = m0.and(0xFF).mul(sums[si])
+                        .add(m0.lanewise(LSHR, 8).and(0xFF).mul(sums[si + 1]))
+                        .add(m0.lanewise(LSHR, 16).and(0xFF).mul(sums[si + 2]))
+                        .add(m0.lanewise(LSHR, 24).mul(sums[si + 3]))
+                        .add(m1.and(0xFF).mul(sums[si + 4]))
+                        .add(m1.lanewise(LSHR, 8).and(0xFF).mul(sums[si + 5]))
+                        .add(m1.lanewise(LSHR, 16).and(0xFF).mul(sums[si + 6]))
+                        .add(m1.lanewise(LSHR, 24).mul(sums[si + 7]));
+                IntVector isum = IntVector.zero(I);
+                for (int i = 0; i < 4; i++) {
+                    ShortVector low = ShortVector.zero(S);
+                    ShortVector high = ShortVector.zero(S);
+                    long runs = p + QS + 256 * i + h;
+                    int pk = pi + 32 * i;
+                    for (int m = 0; m < 16; m++) {
+                        ShortVector v = (ShortVector) ByteVector.fromMemorySegment(B_HALF, w, runs + 16 * m, LE).convertShape(B2S, S, 0);
+                        low = low.add(v.and((short) 0xF).mul(IntVector.broadcast(I, pairs[pk + m]).reinterpretAsShorts()));
+                        high = high.add(v.lanewise(ASHR, 4).and((short) 0xF)
+                                .mul(IntVector.broadcast(I, pairs[pk + 16 + m]).reinterpretAsShorts()));
+                    }
+                    IntVector sc = i < 2 ? sc0 : sc1;
+                    int shift = 16 * (i & 1);
+                    IntVector lo = low.reinterpretAsInts();
+                    IntVector hi = high.reinterpretAsInts();
+                    isum = isum.add(lo.lanewise(LSHL, 16).lanewise(ASHR, 16).add(lo.lanewise(ASHR, 16))
+                                    .mul(sc.lanewise(LSHR, shift).and(0xFF)))
+                            .add(hi.lanewise(LSHL, 16).lanewise(ASHR, 16).add(hi.lanewise(ASHR, 16))
+                                    .mul(sc.lanewise(LSHR, shift + 8).and(0xFF)));
+                }
+                // The rows' fp16 d and dmin, converted exactly (as Simd.halvesToFloats, spelled out: no vector helpers).
+                IntVector scale = (IntVector) ShortVector.fromMemorySegment(S_HALF, w, p + h, LE).convertShape(S2I, I, 0);
+                IntVector scaleMagnitude = scale.and(0x7FFF);
+                IntVector scaleBits = scaleMagnitude.lanewise(LSHL, 13);
+                FloatVector scaleFloats = scaleBits.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
+                        .blend(scaleBits.or(0x7F800000), scaleMagnitude.compare(GE, 0x7C00))
+                        .or(scale.and(0x80000000)).reinterpretAsFloats();
+                IntVector min = (IntVector) ShortVector.fromMemorySegment(S_HALF, w, p + DMIN + h, LE).convertShape(S2I, I, 0);
+                IntVector minMagnitude = min.and(0x7FFF);
+                IntVector minBits = minMagnitude.lanewise(LSHL, 13);
+                FloatVector minFloats = minBits.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
+                        .blend(minBits.or(0x7F800000), minMagnitude.compare(GE, 0x7C00))
+                        .or(min.and(0x80000000)).reinterpretAsFloats();
+                float dy = d[di + b];
+                acc = ((FloatVector) isum.convert(I2F, 0)).fma(scaleFloats.mul(dy), acc);
+                minAcc = ((FloatVector) minSum.convert(I2F, 0)).fma(minFloats.mul(dy), minAcc);
+            }
+            acc.sub(minAcc).intoArray(out, at + h / 2);
+        }
+    }
+
+    @Override
+    void repack(MemorySegment src, MemorySegment dst, int cols) {
+        int blocks = cols >> 8;
+        long rowBytes = (long) blocks * BLOCK;
+        for (int g = 0; g < groupedRows / GROUP; g++) {
+            long group = g * GROUP * rowBytes;
+            for (int b = 0; b < blocks; b++) {
+                long to = group + (long) b * GROUP_BLOCK;
+                for (int r = 0; r < GROUP; r++) {
+                    long from = group + r * rowBytes + (long) b * BLOCK;
+                    dst.set(Simd.HALF, to + 2 * r, src.get(Simd.HALF, from));
+                    dst.set(Simd.HALF, to + DMIN + 2 * r, src.get(Simd.HALF, from + 2));
+                    for (int k = 0; k < 3; k++) {
+                        dst.set(INT, to + WORDS + 32 * k + 4 * r, src.get(INT, from + 4 + 4 * k));
+                    }
+                    for (int run = 0; run < 64; run++) {
+                        dst.set(Simd.HALF, to + QS + 16 * run + 2 * r, src.get(Simd.HALF, from + 16 + 2 * run));
+                    }
+                }
+            }
+        }
+        long tail = groupedRows * rowBytes;
+        MemorySegment.copy(src, tail, dst, tail, (rows - groupedRows) * rowBytes);
+    }
+
+    /** Row {@code offset / rowBytes} as floats, for the mat-mat, read from its group in place. */
+    @Override
+    void dequantize(MemorySegment w, long offset, int cols, float[] dst, int at, Scratch s) {
+        long rowBytes = (long) (cols >> 8) * BLOCK;
+        long r = offset / rowBytes;
+        if (r >= groupedRows) {
+            plain.dequantize(w, offset, cols, dst, at, s);
+            return;
+        }
+        long group = (r / GROUP) * GROUP * rowBytes;
+        int row = (int) (r % GROUP);
+        for (int b = 0; b < cols >> 8; b++, at += 256) {
+            long p = group + (long) b * GROUP_BLOCK;
+            float d = Simd.half(w, p + 2 * row);
+            float dmin = Simd.half(w, p + DMIN + 2 * row);
+            int u0 = w.get(INT, p + WORDS + 4 * row);
+            int u1 = w.get(INT, p + WORDS + 32 + 4 * row);
+            int u2 = w.get(INT, p + WORDS + 64 + 4 * row);
+            int sc0 = u0 & 0x3F3F3F3F;
+            int sc1 = (u2 & 0x0F0F0F0F) | (((u0 >>> 6) & 0x03030303) << 4);
+            int m0 = u1 & 0x3F3F3F3F;
+            int m1 = ((u2 >>> 4) & 0x0F0F0F0F) | (((u1 >>> 6) & 0x03030303) << 4);
+            for (int pair = 0; pair < 4; pair++) {
+                int sc = pair < 2 ? sc0 >>> (16 * pair) : sc1 >>> (16 * (pair - 2));
+                int m = pair < 2 ? m0 >>> (16 * pair) : m1 >>> (16 * (pair - 2));
+                float scaleLow = d * (sc & 0xFF);
+                float scaleHigh = d * ((sc >>> 8) & 0xFF);
+                float minLow = dmin * (m & 0xFF);
+                float minHigh = dmin * ((m >>> 8) & 0xFF);
+                int o = at + 64 * pair;
+                // The row's 32 quant bytes of this pair of sub-blocks: runs 16 * pair + j / 2 on.
+                long runs = p + QS + 16 * (16 * pair) + 2 * row;
+                for (int j = 0; j < 32; j += SHORTS) {
+                    LongVector bytes = LongVector.broadcast(L_HALF, piecesOf(w, runs + 16 * (j / 2)));
+                    if (L_HALF.length() > 1) {
+                        bytes = bytes.withLane(1, piecesOf(w, runs + 16 * (j / 2 + 4)));
+                    }
+                    ShortVector packed = (ShortVector) bytes.reinterpretAsBytes().convertShape(B2S, S, 0);
+                    ShortVector low = packed.and((short) 0xF);
+                    ShortVector high = packed.lanewise(ASHR, 4).and((short) 0xF);
+                    for (int part = 0; part < 2; part++) {
+                        int k = j + part * Simd.FLOATS;
+                        ((FloatVector) low.convertShape(S2I, I, part).convert(I2F, 0)).mul(scaleLow).sub(minLow).intoArray(dst, o + k);
+                        ((FloatVector) high.convertShape(S2I, I, part).convert(I2F, 0)).mul(scaleHigh).sub(minHigh).intoArray(dst, o + 32 + k);
+                    }
+                }
+            }
+        }
+    }
+}
