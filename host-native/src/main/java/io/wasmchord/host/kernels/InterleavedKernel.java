@@ -10,10 +10,10 @@ import java.lang.foreign.MemorySegment;
  * sums and applying the scales happens once per block for the whole group instead of once per row:
  * without {@code pmaddubsw} that was most of a block's cost.
  *
- * <p>The repacked matrix has the file's size: group {@code g} takes the bytes of rows
- * {@code [8g, 8g + 8)}, and rows past the last whole group stay as they were (the plain kernel reads
- * them). So row {@code r}'s group starts at byte {@code r / 8 * 8 * rowBytes}, and the mat-mat's
- * per-row {@link #dequantize} finds every row where it looks for it.
+ * <p>Group {@code g} holds rows {@code [8g, 8g + 8)} in {@link #groupBytes} bytes (8 file rows' worth
+ * unless the format widens its values), and rows past the last whole group follow in the file layout
+ * (the plain kernel reads them). The mat-mat asks for rows at the file layout's offsets
+ * ({@code r * rowBytes}); {@link #dequantize} maps them.
  */
 abstract class InterleavedKernel extends RowKernel {
     static final int GROUP = 8;
@@ -30,6 +30,26 @@ abstract class InterleavedKernel extends RowKernel {
         this.groupedRows = rows / GROUP * GROUP;
     }
 
+    /** Bytes of one group of {@code cols}-column rows in this layout: by default those of 8 file rows. */
+    long groupBytes(int cols) {
+        return GROUP * type.bytesFor(cols);
+    }
+
+    /** Where group {@code g} starts. */
+    final long groupOffset(int g, int cols) {
+        return g * groupBytes(cols);
+    }
+
+    /** Where row {@code r} starts if it is past the last group (file layout). */
+    final long tailOffset(int r, int cols) {
+        return groupOffset(groupedRows / GROUP, cols) + (r - groupedRows) * type.bytesFor(cols);
+    }
+
+    /** Bytes of the whole repacked matrix. */
+    final long packedBytes(int cols) {
+        return tailOffset(rows, cols);
+    }
+
     /** Copies the {@code rows x cols} matrix from the file layout in {@code src} to this layout in {@code dst}. */
     abstract void repack(MemorySegment src, MemorySegment dst, int cols);
 
@@ -39,14 +59,16 @@ abstract class InterleavedKernel extends RowKernel {
      */
     abstract void dotGroup(MemorySegment w, long offset, Activations a, int t, float[] out, int at);
 
+    /** Rows past the last group, at {@link #tailOffset}. */
     @Override
     float dot(MemorySegment w, long offset, Activations a, int t, Scratch s) {
-        return plain.dot(w, offset, a, t, s); // rows past the last group
+        return plain.dot(w, offset, a, t, s);
     }
 
     /**
      * Row {@code offset / rowBytes} as floats, for the mat-mat (which asks row by row, at the offsets of
-     * the file layout): read from its group in place, or by the plain kernel past the last group.
+     * the file layout): read from its group in place, or by the plain kernel past the last group (at
+     * {@link #tailOffset}).
      */
     @Override
     abstract void dequantize(MemorySegment w, long offset, int cols, float[] dst, int at, Scratch s);

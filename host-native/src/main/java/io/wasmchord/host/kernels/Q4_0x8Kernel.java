@@ -96,7 +96,7 @@ final class Q4_0x8Kernel extends InterleavedKernel {
             }
         }
         long tail = groupedRows * rowBytes;
-        MemorySegment.copy(src, tail, dst, tail, (rows - groupedRows) * rowBytes);
+        MemorySegment.copy(src, tail, dst, tailOffset(groupedRows, cols), (rows - groupedRows) * rowBytes);
     }
 
     /**
@@ -108,10 +108,10 @@ final class Q4_0x8Kernel extends InterleavedKernel {
         long rowBytes = (long) (cols >> 5) * BLOCK;
         long r = offset / rowBytes;
         if (r >= groupedRows) {
-            plain.dequantize(w, offset, cols, dst, at, s);
+            plain.dequantize(w, tailOffset((int) r, cols), cols, dst, at, s);
             return;
         }
-        long group = (r / GROUP) * GROUP * rowBytes;
+        long group = groupOffset((int) (r / GROUP), cols);
         int lane = 2 * (int) (r % GROUP);
         for (int b = 0; b < cols >> 5; b++, at += 32) {
             long p = group + (long) b * GROUP_BLOCK + lane;

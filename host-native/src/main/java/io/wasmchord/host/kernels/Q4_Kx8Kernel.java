@@ -144,7 +144,7 @@ final class Q4_Kx8Kernel extends InterleavedKernel {
             }
         }
         long tail = groupedRows * rowBytes;
-        MemorySegment.copy(src, tail, dst, tail, (rows - groupedRows) * rowBytes);
+        MemorySegment.copy(src, tail, dst, tailOffset(groupedRows, cols), (rows - groupedRows) * rowBytes);
     }
 
     /** Row {@code offset / rowBytes} as floats, for the mat-mat, read from its group in place. */
@@ -153,10 +153,10 @@ final class Q4_Kx8Kernel extends InterleavedKernel {
         long rowBytes = (long) (cols >> 8) * BLOCK;
         long r = offset / rowBytes;
         if (r >= groupedRows) {
-            plain.dequantize(w, offset, cols, dst, at, s);
+            plain.dequantize(w, tailOffset((int) r, cols), cols, dst, at, s);
             return;
         }
-        long group = (r / GROUP) * GROUP * rowBytes;
+        long group = groupOffset((int) (r / GROUP), cols);
         int row = (int) (r % GROUP);
         for (int b = 0; b < cols >> 8; b++, at += 256) {
             long p = group + (long) b * GROUP_BLOCK;

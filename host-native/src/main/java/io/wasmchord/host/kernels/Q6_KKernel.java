@@ -35,6 +35,11 @@ final class Q6_KKernel extends RowKernel {
     }
 
     @Override
+    InterleavedKernel interleaved(int rows) {
+        return new Q6_Kx8Kernel(this, rows);
+    }
+
+    @Override
     float dot(MemorySegment w, long offset, Activations a, int t, Scratch s) {
         int blocks = a.cols >> 8;
         short[] q = a.q;

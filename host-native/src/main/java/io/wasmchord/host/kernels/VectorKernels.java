@@ -180,7 +180,7 @@ public final class VectorKernels implements Kernels, AutoCloseable {
         InterleavedKernel interleaved = REPACK && w.rows() >= InterleavedKernel.GROUP ? kernel.interleaved(w.rows()) : null;
         if (interleaved != null) {
             MemorySegment source = data instanceof MappedFile m ? m.segment() : heapBytes(data);
-            MemorySegment packed = Arena.ofAuto().allocate(data.size(), 64);
+            MemorySegment packed = Arena.ofAuto().allocate(interleaved.packedBytes(w.cols()), 64);
             interleaved.repack(source, packed, w.cols());
             if (source.isMapped()) {
                 source.unload(); // read once, never again: give the pages back
@@ -256,13 +256,21 @@ public final class VectorKernels implements Kernels, AutoCloseable {
             Scratch s = scratch[worker];
             if (k instanceof InterleavedKernel g) {
                 // Parts start on a group boundary (perPart is a multiple of the group).
+                int cols = a.cols;
                 int grouped = Math.min(to, g.groupedRows);
                 for (; from < grouped; from += InterleavedKernel.GROUP) {
-                    long offset = from * rowBytes;
+                    long offset = g.groupOffset(from / InterleavedKernel.GROUP, cols);
                     for (int t = 0; t < n; t++) {
                         g.dotGroup(w, offset, a, t, out, t * rows + from);
                     }
                 }
+                for (int r = from; r < to; r++) {
+                    long offset = g.tailOffset(r, cols);
+                    for (int t = 0; t < n; t++) {
+                        out[t * rows + r] = g.dot(w, offset, a, t, s);
+                    }
+                }
+                return;
             }
             // Each weight row is read from memory once and reused, from cache, for every activation row.
             for (int r = from; r < to; r++) {

@@ -1,0 +1,167 @@
+package io.wasmchord.host.kernels;
+
+import static io.wasmchord.host.kernels.Simd.B_HALF;
+import static io.wasmchord.host.kernels.Simd.F;
+import static io.wasmchord.host.kernels.Simd.I;
+import static io.wasmchord.host.kernels.Simd.LE;
+import static io.wasmchord.host.kernels.Simd.L_HALF;
+import static io.wasmchord.host.kernels.Simd.S;
+import static io.wasmchord.host.kernels.Simd.SHORTS;
+import static io.wasmchord.host.kernels.Simd.S_HALF;
+import static jdk.incubator.vector.VectorOperators.ASHR;
+import static jdk.incubator.vector.VectorOperators.B2I;
+import static jdk.incubator.vector.VectorOperators.B2S;
+import static jdk.incubator.vector.VectorOperators.GE;
+import static jdk.incubator.vector.VectorOperators.I2F;
+import static jdk.incubator.vector.VectorOperators.LSHL;
+import static jdk.incubator.vector.VectorOperators.S2I;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.ShortVector;
+
+/**
+ * Q6_K repacked in groups of 8 rows (see {@link InterleavedKernel}), its 6-bit values widened to one
+ * signed byte each ({@code q - 32}): assembling them from their 4- and 2-bit parts cost more than the
+ * products themselves, and the widening costs a quarter more memory for these matrices only. Per block
+ * of 256 columns a group takes 2,192 bytes (8 file rows take 1,680): the rows' fp16 d (16 bytes); their
+ * 16 int8 sub-block scales, sub-block by sub-block (byte {@code 16 + 8s + r}); then 128 runs of 16
+ * bytes, byte {@code 2r + e} of run k holding value {@code 2k + e} of row r, met by the broadcast
+ * activation pair k. A lane sums the 8 products of a sub-block, each at most 32 x 127, so 32,512 fits
+ * in 16 bits (Q8_K activations are within +-127); the sums are widened and times the sub-block's scales
+ * once per sub-block.
+ */
+final class Q6_Kx8Kernel extends InterleavedKernel {
+    private static final int BLOCK = 210;
+    private static final int SCALES = 16;
+    private static final int VALUES = 144;
+    private static final int GROUP_BLOCK = VALUES + GROUP * 256;
+
+    Q6_Kx8Kernel(RowKernel plain, int rows) {
+        super(plain, rows);
+    }
+
+    @Override
+    long groupBytes(int cols) {
+        return (long) (cols >> 8) * GROUP_BLOCK;
+    }
+
+    @Override
+    void dotGroup(MemorySegment w, long offset, Activations a, int t, float[] out, int at) {
+        int blocks = a.cols >> 8;
+        int[] pairs = a.pairs;
+        float[] d = a.d;
+        int p0 = t * (a.cols >> 1);
+        int di = t * blocks;
+        // One pass per part of the group a vector holds: all 8 rows at 256 bits, 4 at 128.
+        for (int h = 0; h < 16; h += SHORTS) {
+            FloatVector acc = FloatVector.zero(F);
+            for (int b = 0; b < blocks; b++) {
+                long p = offset + (long) b * GROUP_BLOCK;
+                int pi = p0 + 128 * b;
+                IntVector isum = IntVector.zero(I);
+                for (int sb = 0; sb < 16; sb++) {
+                    long runs = p + VALUES + 128 * sb + h;
+                    int pk = pi + 8 * sb;
+                    ShortVector acc16 = ShortVector.zero(S);
+                    for (int i = 0; i < 8; i++) {
+                        ShortVector v = (ShortVector) ByteVector.fromMemorySegment(B_HALF, w, runs + 16 * i, LE).convertShape(B2S, S, 0);
+                        acc16 = acc16.add(v.mul(IntVector.broadcast(I, pairs[pk + i]).reinterpretAsShorts()));
+                    }
+                    IntVector x = acc16.reinterpretAsInts();
+                    IntVector scale = (IntVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_64, w, p + SCALES + 8 * sb + h / 2, LE)
+                            .convertShape(B2I, I, 0);
+                    isum = isum.add(x.lanewise(LSHL, 16).lanewise(ASHR, 16).add(x.lanewise(ASHR, 16)).mul(scale));
+                }
+                // The rows' fp16 d, converted exactly (as Simd.halvesToFloats, spelled out: no vector helpers).
+                IntVector half = (IntVector) ShortVector.fromMemorySegment(S_HALF, w, p + h, LE).convertShape(S2I, I, 0);
+                IntVector magnitude = half.and(0x7FFF);
+                IntVector bits = magnitude.lanewise(LSHL, 13);
+                FloatVector scales = bits.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
+                        .blend(bits.or(0x7F800000), magnitude.compare(GE, 0x7C00))
+                        .or(half.and(0x80000000)).reinterpretAsFloats();
+                acc = ((FloatVector) isum.convert(I2F, 0)).fma(scales.mul(d[di + b]), acc);
+            }
+            acc.intoArray(out, at + h / 2);
+        }
+    }
+
+    @Override
+    void repack(MemorySegment src, MemorySegment dst, int cols) {
+        int blocks = cols >> 8;
+        long rowBytes = (long) blocks * BLOCK;
+        int[] q = new int[256];
+        for (int g = 0; g < groupedRows / GROUP; g++) {
+            long group = g * GROUP * rowBytes;
+            for (int b = 0; b < blocks; b++) {
+                long to = groupOffset(g, cols) + (long) b * GROUP_BLOCK;
+                for (int r = 0; r < GROUP; r++) {
+                    long from = group + r * rowBytes + (long) b * BLOCK;
+                    decode(src, from, q);
+                    dst.set(Simd.HALF, to + 2 * r, src.get(Simd.HALF, from + 208));
+                    for (int sb = 0; sb < 16; sb++) {
+                        dst.set(ValueLayout.JAVA_BYTE, to + SCALES + 8 * sb + r, src.get(ValueLayout.JAVA_BYTE, from + 192 + sb));
+                    }
+                    for (int v = 0; v < 256; v++) {
+                        dst.set(ValueLayout.JAVA_BYTE, to + VALUES + 16 * (v >> 1) + 2 * r + (v & 1), (byte) (q[v] - 32));
+                    }
+                }
+            }
+        }
+        MemorySegment.copy(src, groupedRows * rowBytes, dst, tailOffset(groupedRows, cols), (rows - groupedRows) * rowBytes);
+    }
+
+    /** The 256 unsigned 6-bit values of the file-layout block at {@code from}. */
+    private static void decode(MemorySegment src, long from, int[] q) {
+        for (int half = 0; half < 2; half++) {
+            long ql = from + 64 * half;
+            long qh = from + 128 + 32 * half;
+            for (int l = 0; l < 32; l++) {
+                int lo0 = src.get(ValueLayout.JAVA_BYTE, ql + l) & 0xFF;
+                int lo1 = src.get(ValueLayout.JAVA_BYTE, ql + 32 + l) & 0xFF;
+                int top = src.get(ValueLayout.JAVA_BYTE, qh + l) & 0xFF;
+                int v = 128 * half + l;
+                q[v] = (lo0 & 0xF) | (top & 3) << 4;
+                q[v + 32] = (lo1 & 0xF) | ((top >> 2) & 3) << 4;
+                q[v + 64] = (lo0 >> 4) | ((top >> 4) & 3) << 4;
+                q[v + 96] = (lo1 >> 4) | ((top >> 6) & 3) << 4;
+            }
+        }
+    }
+
+    /** Row {@code offset / rowBytes} as floats, for the mat-mat, read from its group in place. */
+    @Override
+    void dequantize(MemorySegment w, long offset, int cols, float[] dst, int at, Scratch s) {
+        long r = offset / type.bytesFor(cols);
+        if (r >= groupedRows) {
+            plain.dequantize(w, tailOffset((int) r, cols), cols, dst, at, s);
+            return;
+        }
+        long group = groupOffset((int) (r / GROUP), cols);
+        int row = (int) (r % GROUP);
+        for (int b = 0; b < cols >> 8; b++, at += 256) {
+            long p = group + (long) b * GROUP_BLOCK;
+            float d = Simd.half(w, p + 2 * row);
+            for (int sb = 0; sb < 16; sb++) {
+                float scale = d * w.get(ValueLayout.JAVA_BYTE, p + SCALES + 8 * sb + row);
+                // The row's 16 values of this sub-block: runs 8 * sb on, two bytes each.
+                long runs = p + VALUES + 128 * sb + 2 * row;
+                for (int j = 0; j < 16; j += SHORTS) {
+                    LongVector bytes = LongVector.broadcast(L_HALF, piecesOf(w, runs + 8 * j));
+                    if (L_HALF.length() > 1) {
+                        bytes = bytes.withLane(1, piecesOf(w, runs + 8 * j + 64));
+                    }
+                    ShortVector v = (ShortVector) bytes.reinterpretAsBytes().convertShape(B2S, S, 0);
+                    for (int part = 0; part < 2; part++) {
+                        ((FloatVector) v.convertShape(S2I, I, part).convert(I2F, 0)).mul(scale)
+                                .intoArray(dst, at + 16 * sb + j + part * Simd.FLOATS);
+                    }
+                }
+            }
+        }
+    }
+}
