@@ -15,6 +15,17 @@ public interface Kernels {
     void matmul(WeightMatrix w, float[] x, float[] out, int n);
 
     /**
+     * Several matmuls of the same input, as {@link #matmul} of each {@code w[i]} into {@code out[i]}: the
+     * matrices share their column count (a layer's Q, K and V, or its gate and up). A backend may encode the
+     * input once and spread all rows over its threads in one step; the result is the same.
+     */
+    default void matmuls(WeightMatrix[] w, float[] x, float[][] out, int n) {
+        for (int i = 0; i < w.length; i++) {
+            matmul(w[i], x, out[i], n);
+        }
+    }
+
+    /**
      * Causal attention of one query position over the cached positions {@code [0, length)}, every
      * head at once, with K and V held in fp16 as llama.cpp's cache holds them. {@code q} holds
      * {@code shape.heads()} head vectors from {@code qOffset}; the result (same layout) goes to

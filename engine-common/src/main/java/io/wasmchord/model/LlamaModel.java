@@ -28,7 +28,15 @@ public final class LlamaModel implements LanguageModel {
     /** One transformer block's weights; the bias and Q/K-norm vectors are null when absent. */
     private record Layer(float[] attnNorm, WeightMatrix wq, WeightMatrix wk, WeightMatrix wv, WeightMatrix wo,
                          float[] bq, float[] bk, float[] bv, float[] bo, float[] qNorm, float[] kNorm,
-                         float[] ffnNorm, WeightMatrix gate, WeightMatrix up, WeightMatrix down) {
+                         float[] ffnNorm, WeightMatrix gate, WeightMatrix up, WeightMatrix down,
+                         WeightMatrix[] qkv, WeightMatrix[] gateUp) {
+        Layer(float[] attnNorm, WeightMatrix wq, WeightMatrix wk, WeightMatrix wv, WeightMatrix wo,
+              float[] bq, float[] bk, float[] bv, float[] bo, float[] qNorm, float[] kNorm,
+              float[] ffnNorm, WeightMatrix gate, WeightMatrix up, WeightMatrix down) {
+            // The matrices that read the same input, for one Kernels.matmuls call each (made once).
+            this(attnNorm, wq, wk, wv, wo, bq, bk, bv, bo, qNorm, kNorm, ffnNorm, gate, up, down,
+                    new WeightMatrix[] {wq, wk, wv}, new WeightMatrix[] {gate, up});
+        }
     }
 
     public LlamaModel(GgufFile gguf, ModelConfig config) {
@@ -126,9 +134,7 @@ public final class LlamaModel implements LanguageModel {
         for (int l = 0; l < layers.length; l++) {
             Layer L = layers[l];
             kernels.rmsNorm(s.x, L.attnNorm, s.xb, dim, n, c.rmsEps());
-            kernels.matmul(L.wq, s.xb, s.q, n);
-            kernels.matmul(L.wk, s.xb, s.k, n);
-            kernels.matmul(L.wv, s.xb, s.v, n);
+            kernels.matmuls(L.qkv, s.xb, s.qkv, n);
             if (L.bq != null) {
                 VectorMath.addBias(s.q, L.bq, n);
                 VectorMath.addBias(s.k, L.bk, n);
@@ -155,8 +161,7 @@ public final class LlamaModel implements LanguageModel {
             VectorMath.add(s.x, 0, s.xb2, 0, n * dim);
 
             kernels.rmsNorm(s.x, L.ffnNorm, s.xb, dim, n, c.rmsEps());
-            kernels.matmul(L.gate, s.xb, s.gate, n);
-            kernels.matmul(L.up, s.xb, s.up, n);
+            kernels.matmuls(L.gateUp, s.xb, s.gateUp, n);
             kernels.swiglu(s.gate, s.up, n * ff);
             kernels.matmul(L.down, s.gate, s.xb2, n);
             VectorMath.add(s.x, 0, s.xb2, 0, n * dim);

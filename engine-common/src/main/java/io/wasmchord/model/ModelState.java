@@ -23,6 +23,8 @@ public final class ModelState {
     float[] att;     // rows x qDim
     float[] gate;    // rows x ff
     float[] up;      // rows x ff
+    float[][] qkv;    // {q, k, v}: the outputs of one Kernels.matmuls
+    float[][] gateUp; // {gate, up}
     private float[] logits = new float[0];
     Rope rope;       // the model's rotary tables for this sequence's positions
     final byte[] rowBytes; // an embedding row in its file format
@@ -50,6 +52,8 @@ public final class ModelState {
         att = new float[n * c.qDim()];
         gate = new float[n * c.feedForwardLength()];
         up = new float[n * c.feedForwardLength()];
+        qkv = new float[][] {q, k, v};
+        gateUp = new float[][] {gate, up};
         rows = n;
     }
 

@@ -34,7 +34,7 @@ public final class VectorKernels implements Kernels, AutoCloseable {
     private final WorkerPool pool;
     private final RowKernel[] byType = new RowKernel[GgmlType.values().length];
     private final Activations activations = new Activations();
-    private final MatmulJob matmul = new MatmulJob();
+    private final MatVecJob matVec = new MatVecJob();
     private final GemmJob gemm = new GemmJob();
     private final Scratch[] scratch;
     private final VectorAttention attention = new VectorAttention();
@@ -96,33 +96,90 @@ public final class VectorKernels implements Kernels, AutoCloseable {
 
     @Override
     public void matmul(WeightMatrix w, float[] x, float[] out, int n) {
-        GgmlType type = w.type();
-        RowKernel kernel = byType[type.ordinal()];
-        if (kernel == null) {
-            throw new IllegalArgumentException(w.name() + ": no kernel for " + type.displayName + " weights");
-        }
-        if (x.length < n * w.cols() || out.length < n * w.rows()) {
-            throw new IllegalArgumentException(w.name() + ": " + n + " rows need " + n * w.cols() + " inputs and "
-                    + n * w.rows() + " outputs, got " + x.length + " and " + out.length);
-        }
-        activations.encode(type.vecDotType(), x, w.cols(), n);
+        RowKernel kernel = kernel(w);
+        check(w, x, out, n);
+        activations.encode(w.type().vecDotType(), x, w.cols(), n);
         Prepared ready = prepare(w, kernel);
-        kernel = ready.kernel;
         int rows = w.rows();
         boolean small = (long) rows * w.cols() * n < PARALLEL_FROM;
-        if (n >= GEMM_FROM && w.cols() % Simd.FLOATS == 0 && type.vecDotType() != GgmlType.Q8_1) {
+        if (n >= GEMM_FROM && w.cols() % Simd.FLOATS == 0 && w.type().vecDotType() != GgmlType.Q8_1) {
             int tiles = (rows + GemmJob.TILE_ROWS - 1) / GemmJob.TILE_ROWS;
             int perPart = GemmJob.TILE_ROWS * (small ? tiles : Math.max(1, tiles / (pool.threads() * 8)));
-            gemm.set(kernel, ready.segment, w.rowBytes(), rows, w.cols(), activations.asFloats(), out, n, perPart, scratch);
+            gemm.set(ready.kernel, ready.segment, w.rowBytes(), rows, w.cols(), activations.asFloats(), out, n, perPart, scratch);
             pool.run(gemm, (rows + perPart - 1) / perPart);
             gemm.clear();
             return;
         }
+        matVec.start(activations, n, scratch);
+        matVec.add(ready.kernel, ready.segment, w.rowBytes(), rows, out, rowsPerPart(rows, small));
+        runMatVec(small);
+    }
+
+    /**
+     * Mat-vecs of matrices sharing their input and its encoding (a layer's Q, K, V; its gate and up) run
+     * as one pool job over all their rows; anything else (the mat-mat of prompt batches, mixed encodings)
+     * runs matrix by matrix.
+     */
+    @Override
+    public void matmuls(WeightMatrix[] ws, float[] x, float[][] outs, int n) {
+        GgmlType encoding = ws[0].type().vecDotType();
+        boolean together = ws.length <= MatVecJob.MAX && n < GEMM_FROM;
+        long macs = 0;
+        for (WeightMatrix w : ws) {
+            together &= w.type().vecDotType() == encoding && w.cols() == ws[0].cols();
+            macs += (long) w.rows() * w.cols() * n;
+        }
+        if (!together) {
+            for (int i = 0; i < ws.length; i++) {
+                matmul(ws[i], x, outs[i], n);
+            }
+            return;
+        }
+        for (int i = 0; i < ws.length; i++) {
+            check(ws[i], x, outs[i], n);
+        }
+        activations.encode(encoding, x, ws[0].cols(), n);
+        matVec.start(activations, n, scratch);
+        boolean small = macs < PARALLEL_FROM;
+        for (int i = 0; i < ws.length; i++) {
+            WeightMatrix w = ws[i];
+            Prepared ready = prepare(w, kernel(w));
+            matVec.add(ready.kernel, ready.segment, w.rowBytes(), w.rows(), outs[i], rowsPerPart(w.rows(), small));
+        }
+        runMatVec(small);
+    }
+
+    /** Runs the mat-vec set up in {@link #matVec}: on the calling thread alone when it is small. */
+    private void runMatVec(boolean small) {
+        if (small) {
+            for (int p = 0; p < matVec.parts(); p++) {
+                matVec.run(p, 0);
+            }
+        } else {
+            pool.run(matVec, matVec.parts());
+        }
+        matVec.clear();
+    }
+
+    /** Mat-vec rows per part: whole interleaved groups, about 16 parts per thread (one part when small). */
+    private int rowsPerPart(int rows, boolean small) {
         int perPart = small ? rows : Math.max(MIN_ROWS_PER_PART, rows / (pool.threads() * 16));
-        perPart = (perPart + InterleavedKernel.GROUP - 1) / InterleavedKernel.GROUP * InterleavedKernel.GROUP;
-        matmul.set(kernel, ready.segment, w.rowBytes(), rows, activations, out, n, perPart, scratch);
-        pool.run(matmul, (rows + perPart - 1) / perPart);
-        matmul.clear();
+        return (perPart + InterleavedKernel.GROUP - 1) / InterleavedKernel.GROUP * InterleavedKernel.GROUP;
+    }
+
+    private RowKernel kernel(WeightMatrix w) {
+        RowKernel kernel = byType[w.type().ordinal()];
+        if (kernel == null) {
+            throw new IllegalArgumentException(w.name() + ": no kernel for " + w.type().displayName + " weights");
+        }
+        return kernel;
+    }
+
+    private static void check(WeightMatrix w, float[] x, float[] out, int n) {
+        if (x.length < n * w.cols() || out.length < n * w.rows()) {
+            throw new IllegalArgumentException(w.name() + ": " + n + " rows need " + n * w.cols() + " inputs and "
+                    + n * w.rows() + " outputs, got " + x.length + " and " + out.length);
+        }
     }
 
     @Override
@@ -215,70 +272,5 @@ public final class VectorKernels implements Kernels, AutoCloseable {
     @Override
     public String toString() {
         return "vector " + Simd.BITS + "-bit, " + pool.threads() + (pool.threads() == 1 ? " thread" : " threads");
-    }
-
-    /** Rows [part * perPart, ...) of one matmul, for every activation row; fields are set per call. */
-    private static final class MatmulJob implements WorkerPool.Job {
-        private RowKernel kernel;
-        private MemorySegment weights;
-        private long rowBytes;
-        private int rows;
-        private Activations a;
-        private float[] out;
-        private int n;
-        private int perPart;
-        private Scratch[] scratch;
-
-        void set(RowKernel kernel, MemorySegment weights, long rowBytes, int rows, Activations a, float[] out, int n,
-                 int perPart, Scratch[] scratch) {
-            this.scratch = scratch;
-            this.kernel = kernel;
-            this.weights = weights;
-            this.rowBytes = rowBytes;
-            this.rows = rows;
-            this.a = a;
-            this.out = out;
-            this.n = n;
-            this.perPart = perPart;
-        }
-
-        void clear() {
-            weights = null;
-            out = null;
-        }
-
-        @Override
-        public void run(int part, int worker) {
-            int from = part * perPart;
-            int to = Math.min(rows, from + perPart);
-            RowKernel k = kernel;
-            MemorySegment w = weights;
-            Scratch s = scratch[worker];
-            if (k instanceof InterleavedKernel g) {
-                // Parts start on a group boundary (perPart is a multiple of the group).
-                int cols = a.cols;
-                int grouped = Math.min(to, g.groupedRows);
-                for (; from < grouped; from += InterleavedKernel.GROUP) {
-                    long offset = g.groupOffset(from / InterleavedKernel.GROUP, cols);
-                    for (int t = 0; t < n; t++) {
-                        g.dotGroup(w, offset, a, t, out, t * rows + from);
-                    }
-                }
-                for (int r = from; r < to; r++) {
-                    long offset = g.tailOffset(r, cols);
-                    for (int t = 0; t < n; t++) {
-                        out[t * rows + r] = g.dot(w, offset, a, t, s);
-                    }
-                }
-                return;
-            }
-            // Each weight row is read from memory once and reused, from cache, for every activation row.
-            for (int r = from; r < to; r++) {
-                long offset = r * rowBytes;
-                for (int t = 0; t < n; t++) {
-                    out[t * rows + r] = k.dot(w, offset, a, t, s);
-                }
-            }
-        }
     }
 }

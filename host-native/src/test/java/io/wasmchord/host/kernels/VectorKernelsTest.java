@@ -8,6 +8,7 @@ import io.wasmchord.kernel.WeightMatrix;
 import io.wasmchord.quant.GgmlType;
 import io.wasmchord.tools.RandomBlocks;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
@@ -55,6 +56,48 @@ class VectorKernelsTest {
         }
         check(type, 1, cols, 1, random);
         check(type, 130, type.blockSize == 1 ? 64 : type.blockSize, 2, random);
+    }
+
+    /**
+     * Matrices sharing an input through one {@code matmuls} call give what separate matmuls give (up to a
+     * few ulps: the same kernel's lane reduction runs in another order before and after C2 compiles it):
+     * formats sharing their activation encoding run as one job (Q4_K with Q6_K, Q4_0 with Q8_0), the
+     * others one by one; row counts that are no multiple of the interleaved group, 1 to 5 activation rows.
+     */
+    @Test
+    void matmulsEqualsSeparateMatmuls() {
+        SplittableRandom random = new SplittableRandom(42);
+        GgmlType[][] sets = {
+                {GgmlType.Q4_K, GgmlType.Q4_K, GgmlType.Q6_K},
+                {GgmlType.Q4_0, GgmlType.Q8_0},
+                {GgmlType.Q4_0, GgmlType.Q6_K, GgmlType.F16},
+        };
+        int cols = 512;
+        int[] rowCounts = {96, 37, 200};
+        for (GgmlType[] set : sets) {
+            for (int n : new int[] {1, 3, 5}) {
+                WeightMatrix[] ws = new WeightMatrix[set.length];
+                float[][] together = new float[set.length][];
+                for (int i = 0; i < set.length; i++) {
+                    byte[] weights = new byte[(int) set[i].bytesFor((long) rowCounts[i] * cols)];
+                    RandomBlocks.fill(set[i], weights, weights.length, 0f, random);
+                    ws[i] = new WeightMatrix("test." + i, set[i], rowCounts[i], cols, new ByteArraySource("w" + i, weights));
+                    together[i] = new float[n * rowCounts[i]];
+                }
+                float[] x = new float[n * cols];
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = (float) (random.nextDouble() * 2 - 1);
+                }
+                kernels.matmuls(ws, x, together, n);
+                for (int i = 0; i < set.length; i++) {
+                    float[] alone = new float[n * rowCounts[i]];
+                    kernels.matmul(ws[i], x, alone, n);
+                    for (int j = 0; j < alone.length; j++) {
+                        assertEquals(alone[j], together[i][j], 1e-5f * (1 + Math.abs(alone[j])), set[i] + " in " + Arrays.toString(set) + ", n=" + n + ", output " + j);
+                    }
+                }
+            }
+        }
     }
 
     @Test

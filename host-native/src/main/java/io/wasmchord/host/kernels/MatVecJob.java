@@ -1,0 +1,99 @@
+package io.wasmchord.host.kernels;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The mat-vec (decoding, and batches of up to 3 rows): rows of up to {@link #MAX} weight matrices that
+ * read the same encoded input, split into parts of whole row groups and run as one pool job, so a
+ * layer's Q, K and V (or gate and up) cost one dispatch. Each weight row (or group of rows) is read
+ * from memory once and reused, from cache, for every activation row. Set up per call; allocates nothing.
+ */
+final class MatVecJob implements WorkerPool.Job {
+    static final int MAX = 4;
+
+    private final RowKernel[] kernels = new RowKernel[MAX];
+    private final MemorySegment[] weights = new MemorySegment[MAX];
+    private final long[] rowBytes = new long[MAX];
+    private final int[] rows = new int[MAX];
+    private final float[][] outs = new float[MAX][];
+    private final int[] perPart = new int[MAX];
+    /** Matrix m owns parts {@code [firstPart[m], firstPart[m + 1])}. */
+    private final int[] firstPart = new int[MAX + 1];
+    private int count;
+    private Activations a;
+    private int n;
+    private Scratch[] scratch;
+
+    void start(Activations a, int n, Scratch[] scratch) {
+        this.a = a;
+        this.n = n;
+        this.scratch = scratch;
+        count = 0;
+    }
+
+    /** Adds a matrix split into parts of {@code perPart} rows (a multiple of the interleaved group). */
+    void add(RowKernel kernel, MemorySegment w, long rowBytes, int rows, float[] out, int perPart) {
+        int m = count++;
+        kernels[m] = kernel;
+        weights[m] = w;
+        this.rowBytes[m] = rowBytes;
+        this.rows[m] = rows;
+        outs[m] = out;
+        this.perPart[m] = perPart;
+        firstPart[m + 1] = firstPart[m] + (rows + perPart - 1) / perPart;
+    }
+
+    int parts() {
+        return firstPart[count];
+    }
+
+    /** Drops the references to the call's arrays and weights. */
+    void clear() {
+        for (int m = 0; m < count; m++) {
+            weights[m] = null;
+            outs[m] = null;
+            kernels[m] = null;
+        }
+        a = null;
+    }
+
+    @Override
+    public void run(int part, int worker) {
+        int m = 0;
+        while (part >= firstPart[m + 1]) {
+            m++;
+        }
+        int rows = this.rows[m];
+        int from = (part - firstPart[m]) * perPart[m];
+        int to = Math.min(rows, from + perPart[m]);
+        RowKernel k = kernels[m];
+        MemorySegment w = weights[m];
+        float[] out = outs[m];
+        Activations a = this.a;
+        Scratch s = scratch[worker];
+        if (k instanceof InterleavedKernel g) {
+            int cols = a.cols;
+            int grouped = Math.min(to, g.groupedRows);
+            for (; from < grouped; from += InterleavedKernel.GROUP) {
+                long offset = g.groupOffset(from / InterleavedKernel.GROUP, cols);
+                for (int t = 0; t < n; t++) {
+                    g.dotGroup(w, offset, a, t, out, t * rows + from);
+                }
+            }
+            for (int r = from; r < to; r++) {
+                long offset = g.tailOffset(r, cols);
+                for (int t = 0; t < n; t++) {
+                    out[t * rows + r] = g.dot(w, offset, a, t, s);
+                }
+            }
+            return;
+        }
+        long bytes = rowBytes[m];
+        for (int r = from; r < to; r++) {
+            long offset = r * bytes;
+            for (int t = 0; t < n; t++) {
+                out[t * rows + r] = k.dot(w, offset, a, t, s);
+            }
+        }
+    }
+}
