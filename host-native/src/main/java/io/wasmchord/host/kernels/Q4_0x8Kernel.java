@@ -12,7 +12,9 @@ import static jdk.incubator.vector.VectorOperators.B2S;
 import static jdk.incubator.vector.VectorOperators.GE;
 import static jdk.incubator.vector.VectorOperators.I2F;
 import static jdk.incubator.vector.VectorOperators.LSHL;
+import static jdk.incubator.vector.VectorOperators.LSHR;
 import static jdk.incubator.vector.VectorOperators.S2I;
+import static jdk.incubator.vector.VectorOperators.ZERO_EXTEND_B2S;
 import static io.wasmchord.host.kernels.Simd.L_HALF;
 
 import java.lang.foreign.MemorySegment;
@@ -31,7 +33,8 @@ import jdk.incubator.vector.ShortVector;
  *
  * <p>The nibbles are multiplied as they are (0..15) and the offset of 8 comes off the block's sum as
  * 8 times the sum of its activations, in integers, so the result is the reference's integer block dot.
- * A lane sums 16 products of at most 15 x 127: 30,480 fits in 16 bits.
+ * Each of the two 16-bit sums (low and high nibbles) takes 8 products of at most 15 x 127; together
+ * 30,480, which fits.
  */
 final class Q4_0x8Kernel extends InterleavedKernel {
     private static final int BLOCK = 18;
@@ -55,15 +58,16 @@ final class Q4_0x8Kernel extends InterleavedKernel {
             for (int b = 0; b < blocks; b++) {
                 long p = offset + (long) b * GROUP_BLOCK;
                 int pi = p0 + 16 * b;
-                ShortVector acc16 = ShortVector.zero(S);
+                // Zero-extended, a byte's high nibble is one shift away. Two sums of 8 products each (<= 15,240) add up within 16 bits.
+                ShortVector low = ShortVector.zero(S);
+                ShortVector high = ShortVector.zero(S);
                 for (int m = 0; m < 8; m++) {
                     ShortVector v = (ShortVector) ByteVector.fromMemorySegment(B_HALF, w, p + 16 + 16 * m + h, LE)
-                            .convertShape(B2S, S, 0);
-                    acc16 = acc16.add(v.and((short) 0xF).mul(IntVector.broadcast(I, pairs[pi + m]).reinterpretAsShorts()))
-                            .add(v.lanewise(ASHR, 4).and((short) 0xF)
-                                    .mul(IntVector.broadcast(I, pairs[pi + 8 + m]).reinterpretAsShorts()));
+                            .convertShape(ZERO_EXTEND_B2S, S, 0);
+                    low = low.add(v.and((short) 0xF).mul(IntVector.broadcast(I, pairs[pi + m]).reinterpretAsShorts()));
+                    high = high.add(v.lanewise(LSHR, 4).mul(IntVector.broadcast(I, pairs[pi + 8 + m]).reinterpretAsShorts()));
                 }
-                IntVector x = acc16.reinterpretAsInts();
+                IntVector x = low.add(high).reinterpretAsInts();
                 IntVector isum = x.lanewise(LSHL, 16).lanewise(ASHR, 16).add(x.lanewise(ASHR, 16)).sub(8 * sums[di + b]);
                 // The rows' fp16 scales, converted exactly (as Simd.halvesToFloats, spelled out: no vector helpers).
                 IntVector half = (IntVector) ShortVector.fromMemorySegment(S_HALF, w, p + h, LE).convertShape(S2I, I, 0);

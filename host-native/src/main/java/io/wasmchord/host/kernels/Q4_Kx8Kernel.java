@@ -15,6 +15,7 @@ import static jdk.incubator.vector.VectorOperators.I2F;
 import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.LSHR;
 import static jdk.incubator.vector.VectorOperators.S2I;
+import static jdk.incubator.vector.VectorOperators.ZERO_EXTEND_B2S;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -87,10 +88,10 @@ final class Q4_Kx8Kernel extends InterleavedKernel {
                     long runs = p + QS + 256 * i + h;
                     int pk = pi + 32 * i;
                     for (int m = 0; m < 16; m++) {
-                        ShortVector v = (ShortVector) ByteVector.fromMemorySegment(B_HALF, w, runs + 16 * m, LE).convertShape(B2S, S, 0);
+                        ShortVector v = (ShortVector) ByteVector.fromMemorySegment(B_HALF, w, runs + 16 * m, LE)
+                                .convertShape(ZERO_EXTEND_B2S, S, 0);
                         low = low.add(v.and((short) 0xF).mul(IntVector.broadcast(I, pairs[pk + m]).reinterpretAsShorts()));
-                        high = high.add(v.lanewise(ASHR, 4).and((short) 0xF)
-                                .mul(IntVector.broadcast(I, pairs[pk + 16 + m]).reinterpretAsShorts()));
+                        high = high.add(v.lanewise(LSHR, 4).mul(IntVector.broadcast(I, pairs[pk + 16 + m]).reinterpretAsShorts()));
                     }
                     IntVector sc = i < 2 ? sc0 : sc1;
                     int shift = 16 * (i & 1);
