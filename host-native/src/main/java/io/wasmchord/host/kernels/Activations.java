@@ -1,8 +1,19 @@
 package io.wasmchord.host.kernels;
 
+import static io.wasmchord.host.kernels.Simd.F;
+import static io.wasmchord.host.kernels.Simd.FLOATS;
+import static io.wasmchord.host.kernels.Simd.I;
+import static io.wasmchord.host.kernels.Simd.S;
+import static io.wasmchord.host.kernels.Simd.SHORTS;
+import static io.wasmchord.host.kernels.Simd.S_HALF;
+
 import io.wasmchord.io.LittleEndian;
 import io.wasmchord.quant.GgmlType;
 import io.wasmchord.quant.Half;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
 
 /**
  * Activation rows encoded as llama.cpp encodes them for a weight type's dot product (its vec-dot type),
@@ -37,8 +48,11 @@ final class Activations {
     private float[] expanded = new float[0];
     private boolean expandedValid;
 
-    /** Encodes rows {@code [0, rows)} of {@code x} (cols apart) for weights whose vec-dot type is {@code type}. */
-    void encode(GgmlType type, float[] x, int cols, int rows) {
+    /**
+     * Encodes rows {@code [0, rows)} of {@code x} (cols apart) for weights whose vec-dot type is {@code type};
+     * {@code raw}: also keep the reference encoding's bytes (for {@link ScalarRowKernel}s).
+     */
+    void encode(GgmlType type, float[] x, int cols, int rows, boolean raw) {
         this.type = type;
         this.cols = cols;
         this.rows = rows;
@@ -58,7 +72,21 @@ final class Activations {
                     v[i] = Half.bf16ToFloat(Half.floatToBf16(x[i]));
                 }
             }
-            case Q8_0, Q8_1, Q8_K -> encodeQuantized(type, x, cols, rows);
+            case Q8_0 -> {
+                if (raw) {
+                    encodeQuantized(type, x, cols, rows);
+                } else {
+                    encodeQ8_0(x, cols * rows);
+                }
+            }
+            case Q8_K -> {
+                if (raw) {
+                    encodeQuantized(type, x, cols, rows);
+                } else {
+                    encodeQ8_K(x, cols * rows);
+                }
+            }
+            case Q8_1 -> encodeQuantized(type, x, cols, rows);
             default -> throw new IllegalArgumentException("no activation encoding " + type.displayName);
         }
     }
@@ -120,6 +148,102 @@ final class Activations {
                 }
             }
         }
+    }
+
+    /**
+     * Q8_0 as engine-common's Q8_0 quantizer encodes (scale 127/amax, round half to even, the scale
+     * stored as fp16), straight into the unpacked arrays, with vectors: the same float operations in the
+     * same order per value, so the same bits.
+     */
+    private void encodeQ8_0(float[] x, int n) {
+        int blocks = n >> 5;
+        q = grow(q, n);
+        d = grow(d, blocks);
+        pairs = grow(pairs, n >> 1);
+        blockSums = grow(blockSums, blocks);
+        for (int b = 0; b < blocks; b++) {
+            int in = 32 * b;
+            FloatVector largest = FloatVector.zero(F);
+            for (int j = 0; j < 32; j += FLOATS) {
+                largest = largest.max(FloatVector.fromArray(F, x, in + j).abs());
+            }
+            float amax = largest.reduceLanes(VectorOperators.MAX);
+            d[b] = Half.toFloat(Half.fromFloat(amax / 127f));
+            float inverse = amax != 0f ? 127f / amax : 0f;
+            blockSums[b] = quantize(x, in, 32, inverse);
+        }
+    }
+
+    /**
+     * Q8_K as engine-common's Q8_K quantizer encodes (scale -127/x of the value of largest magnitude, the
+     * first one on a tie; round half to even; at most 127), with its sums of 16 and 32, using vectors.
+     */
+    private void encodeQ8_K(float[] x, int n) {
+        int blocks = n >> 8;
+        q = grow(q, n);
+        d = grow(d, blocks);
+        pairs = grow(pairs, n >> 1);
+        sums16 = grow(sums16, n >> 4);
+        sums32 = grow(sums32, n >> 5);
+        for (int b = 0; b < blocks; b++) {
+            int in = 256 * b;
+            FloatVector high = FloatVector.fromArray(F, x, in);
+            FloatVector low = high;
+            for (int j = FLOATS; j < 256; j += FLOATS) {
+                FloatVector v = FloatVector.fromArray(F, x, in + j);
+                high = high.max(v);
+                low = low.min(v);
+            }
+            float hi = high.reduceLanes(VectorOperators.MAX);
+            float lo = low.reduceLanes(VectorOperators.MIN);
+            float max = hi > -lo ? hi : -lo > hi ? lo : firstOfLargestMagnitude(x, in, hi);
+            if (max == 0f) {
+                java.util.Arrays.fill(q, in, in + 256, (short) 0);
+                java.util.Arrays.fill(pairs, in >> 1, (in + 256) >> 1, 0);
+                java.util.Arrays.fill(sums16, in >> 4, (in + 256) >> 4, 0);
+                java.util.Arrays.fill(sums32, in >> 5, (in + 256) >> 5, 0);
+                d[b] = 0f;
+                continue;
+            }
+            float iscale = -127f / max;
+            for (int g = 0; g < 16; g++) {
+                sums16[(in >> 4) + g] = quantize(x, in + 16 * g, 16, iscale);
+            }
+            for (int g = 0; g < 8; g++) {
+                sums32[(in >> 5) + g] = sums16[(in >> 4) + 2 * g] + sums16[(in >> 4) + 2 * g + 1];
+            }
+            d[b] = 1 / iscale;
+        }
+    }
+
+    /** The first of x[in, in + 256) whose magnitude is {@code hi} (both hi and -hi occur). */
+    private static float firstOfLargestMagnitude(float[] x, int in, float hi) {
+        for (int j = in; j < in + 256; j++) {
+            if (Math.abs(x[j]) == hi) {
+                return x[j];
+            }
+        }
+        return hi;
+    }
+
+    /**
+     * Quantizes {@code count} values of x from {@code in} (a multiple of 16) with {@code scale}: round
+     * half to even (adding 1.5 * 2^23 leaves the rounded integer in the low mantissa bits, as
+     * engine-common's Rounding does), clamped to [-128, 127]; into {@link #q} and {@link #pairs}.
+     * Returns their sum.
+     */
+    private int quantize(float[] x, int in, int count, float scale) {
+        IntVector sum = IntVector.zero(I);
+        for (int j = 0; j < count; j += FLOATS) {
+            IntVector r = FloatVector.fromArray(F, x, in + j).mul(scale).add(12582912f).reinterpretAsInts()
+                    .and(0x7FFFFF).sub(0x400000).max(-128).min(127);
+            sum = sum.add(r);
+            ((ShortVector) r.convertShape(VectorOperators.I2S, S_HALF, 0)).intoArray(q, in + j);
+        }
+        for (int j = 0; j < count; j += SHORTS) {
+            ShortVector.fromArray(S, q, in + j).reinterpretAsInts().intoArray(pairs, (in + j) >> 1);
+        }
+        return sum.reduceLanes(VectorOperators.ADD);
     }
 
     /**

@@ -98,7 +98,7 @@ public final class VectorKernels implements Kernels, AutoCloseable {
     public void matmul(WeightMatrix w, float[] x, float[] out, int n) {
         RowKernel kernel = kernel(w);
         check(w, x, out, n);
-        activations.encode(w.type().vecDotType(), x, w.cols(), n);
+        activations.encode(w.type().vecDotType(), x, w.cols(), n, kernel instanceof ScalarRowKernel);
         Prepared ready = prepare(w, kernel);
         int rows = w.rows();
         boolean small = (long) rows * w.cols() * n < PARALLEL_FROM;
@@ -138,7 +138,11 @@ public final class VectorKernels implements Kernels, AutoCloseable {
         for (int i = 0; i < ws.length; i++) {
             check(ws[i], x, outs[i], n);
         }
-        activations.encode(encoding, x, ws[0].cols(), n);
+        boolean raw = false;
+        for (WeightMatrix w : ws) {
+            raw |= kernel(w) instanceof ScalarRowKernel;
+        }
+        activations.encode(encoding, x, ws[0].cols(), n, raw);
         matVec.start(activations, n, scratch);
         boolean small = macs < PARALLEL_FROM;
         for (int i = 0; i < ws.length; i++) {
