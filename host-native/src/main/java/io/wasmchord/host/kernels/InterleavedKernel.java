@@ -1,6 +1,7 @@
 package io.wasmchord.host.kernels;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
 /**
  * A format's kernel over one weight matrix repacked once, at load, into groups of {@link #GROUP} rows
@@ -50,8 +51,25 @@ abstract class InterleavedKernel extends RowKernel {
         return tailOffset(rows, cols);
     }
 
-    /** Copies the {@code rows x cols} matrix from the file layout in {@code src} to this layout in {@code dst}. */
-    abstract void repack(MemorySegment src, MemorySegment dst, int cols);
+    /**
+     * Copies the {@code rows x cols} matrix from the file layout in {@code src} to this layout in
+     * {@code dst}, group by group through two arrays (plain array code: the copy runs once, mostly before
+     * the JIT has compiled anything, and per-element segment accesses made it seconds for 1 GB models).
+     */
+    final void repack(MemorySegment src, MemorySegment dst, int cols) {
+        long rowBytes = type.bytesFor(cols);
+        byte[] from = new byte[Math.toIntExact(GROUP * rowBytes)];
+        byte[] to = new byte[Math.toIntExact(groupBytes(cols))];
+        for (int g = 0; g < groupedRows / GROUP; g++) {
+            MemorySegment.copy(src, ValueLayout.JAVA_BYTE, g * GROUP * rowBytes, from, 0, from.length);
+            repackGroup(from, (int) rowBytes, to, cols);
+            MemorySegment.copy(to, 0, dst, ValueLayout.JAVA_BYTE, groupOffset(g, cols), to.length);
+        }
+        MemorySegment.copy(src, groupedRows * rowBytes, dst, tailOffset(groupedRows, cols), (rows - groupedRows) * rowBytes);
+    }
+
+    /** One group: 8 rows of {@code rowBytes} in the file layout in {@code from}, into this layout in {@code to}. */
+    abstract void repackGroup(byte[] from, int rowBytes, byte[] to, int cols);
 
     /**
      * Dots of the group of rows at byte {@code offset} (a group's start) with activation row {@code t},

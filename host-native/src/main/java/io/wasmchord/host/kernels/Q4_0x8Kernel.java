@@ -83,24 +83,19 @@ final class Q4_0x8Kernel extends InterleavedKernel {
     }
 
     @Override
-    void repack(MemorySegment src, MemorySegment dst, int cols) {
-        int blocks = cols >> 5;
-        long rowBytes = (long) blocks * BLOCK;
-        for (int g = 0; g < groupedRows / GROUP; g++) {
-            long group = g * GROUP * rowBytes;
-            for (int b = 0; b < blocks; b++) {
-                long to = group + (long) b * GROUP_BLOCK;
-                for (int r = 0; r < GROUP; r++) {
-                    long from = group + r * rowBytes + (long) b * BLOCK;
-                    dst.set(Simd.HALF, to + 2 * r, src.get(Simd.HALF, from));
-                    for (int m = 0; m < 8; m++) {
-                        dst.set(Simd.HALF, to + 16 + 16 * m + 2 * r, src.get(Simd.HALF, from + 2 + 2 * m));
-                    }
+    void repackGroup(byte[] from, int rowBytes, byte[] to, int cols) {
+        for (int b = 0; b < cols >> 5; b++) {
+            int at = b * GROUP_BLOCK;
+            for (int r = 0; r < GROUP; r++) {
+                int row = r * rowBytes + b * BLOCK;
+                to[at + 2 * r] = from[row];
+                to[at + 2 * r + 1] = from[row + 1];
+                for (int m = 0; m < 8; m++) {
+                    to[at + 16 + 16 * m + 2 * r] = from[row + 2 + 2 * m];
+                    to[at + 16 + 16 * m + 2 * r + 1] = from[row + 3 + 2 * m];
                 }
             }
         }
-        long tail = groupedRows * rowBytes;
-        MemorySegment.copy(src, tail, dst, tailOffset(groupedRows, cols), (rows - groupedRows) * rowBytes);
     }
 
     /**

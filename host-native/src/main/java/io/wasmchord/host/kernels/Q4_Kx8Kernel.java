@@ -124,28 +124,26 @@ final class Q4_Kx8Kernel extends InterleavedKernel {
     }
 
     @Override
-    void repack(MemorySegment src, MemorySegment dst, int cols) {
-        int blocks = cols >> 8;
-        long rowBytes = (long) blocks * BLOCK;
-        for (int g = 0; g < groupedRows / GROUP; g++) {
-            long group = g * GROUP * rowBytes;
-            for (int b = 0; b < blocks; b++) {
-                long to = group + (long) b * GROUP_BLOCK;
-                for (int r = 0; r < GROUP; r++) {
-                    long from = group + r * rowBytes + (long) b * BLOCK;
-                    dst.set(Simd.HALF, to + 2 * r, src.get(Simd.HALF, from));
-                    dst.set(Simd.HALF, to + DMIN + 2 * r, src.get(Simd.HALF, from + 2));
-                    for (int k = 0; k < 3; k++) {
-                        dst.set(INT, to + WORDS + 32 * k + 4 * r, src.get(INT, from + 4 + 4 * k));
+    void repackGroup(byte[] from, int rowBytes, byte[] to, int cols) {
+        for (int b = 0; b < cols >> 8; b++) {
+            int at = b * GROUP_BLOCK;
+            for (int r = 0; r < GROUP; r++) {
+                int row = r * rowBytes + b * BLOCK;
+                for (int k = 0; k < 2; k++) {
+                    to[at + 2 * r + k] = from[row + k];
+                    to[at + DMIN + 2 * r + k] = from[row + 2 + k];
+                }
+                for (int word = 0; word < 3; word++) {
+                    for (int k = 0; k < 4; k++) {
+                        to[at + WORDS + 32 * word + 4 * r + k] = from[row + 4 + 4 * word + k];
                     }
-                    for (int run = 0; run < 64; run++) {
-                        dst.set(Simd.HALF, to + QS + 16 * run + 2 * r, src.get(Simd.HALF, from + 16 + 2 * run));
-                    }
+                }
+                for (int run = 0; run < 64; run++) {
+                    to[at + QS + 16 * run + 2 * r] = from[row + 16 + 2 * run];
+                    to[at + QS + 16 * run + 2 * r + 1] = from[row + 17 + 2 * run];
                 }
             }
         }
-        long tail = groupedRows * rowBytes;
-        MemorySegment.copy(src, tail, dst, tailOffset(groupedRows, cols), (rows - groupedRows) * rowBytes);
     }
 
     /** Row {@code offset / rowBytes} as floats, for the mat-mat, read from its group in place. */

@@ -91,39 +91,34 @@ final class Q6_Kx8Kernel extends InterleavedKernel {
     }
 
     @Override
-    void repack(MemorySegment src, MemorySegment dst, int cols) {
-        int blocks = cols >> 8;
-        long rowBytes = (long) blocks * BLOCK;
+    void repackGroup(byte[] from, int rowBytes, byte[] to, int cols) {
         int[] q = new int[256];
-        for (int g = 0; g < groupedRows / GROUP; g++) {
-            long group = g * GROUP * rowBytes;
-            for (int b = 0; b < blocks; b++) {
-                long to = groupOffset(g, cols) + (long) b * GROUP_BLOCK;
-                for (int r = 0; r < GROUP; r++) {
-                    long from = group + r * rowBytes + (long) b * BLOCK;
-                    decode(src, from, q);
-                    dst.set(Simd.HALF, to + 2 * r, src.get(Simd.HALF, from + 208));
-                    for (int sb = 0; sb < 16; sb++) {
-                        dst.set(ValueLayout.JAVA_BYTE, to + SCALES + 8 * sb + r, src.get(ValueLayout.JAVA_BYTE, from + 192 + sb));
-                    }
-                    for (int v = 0; v < 256; v++) {
-                        dst.set(ValueLayout.JAVA_BYTE, to + VALUES + 16 * (v >> 1) + 2 * r + (v & 1), (byte) (q[v] - 32));
-                    }
+        for (int b = 0; b < cols >> 8; b++) {
+            int at = b * GROUP_BLOCK;
+            for (int r = 0; r < GROUP; r++) {
+                int row = r * rowBytes + b * BLOCK;
+                decode(from, row, q);
+                to[at + 2 * r] = from[row + 208];
+                to[at + 2 * r + 1] = from[row + 209];
+                for (int sb = 0; sb < 16; sb++) {
+                    to[at + SCALES + 8 * sb + r] = from[row + 192 + sb];
+                }
+                for (int v = 0; v < 256; v++) {
+                    to[at + VALUES + 16 * (v >> 1) + 2 * r + (v & 1)] = (byte) (q[v] - 32);
                 }
             }
         }
-        MemorySegment.copy(src, groupedRows * rowBytes, dst, tailOffset(groupedRows, cols), (rows - groupedRows) * rowBytes);
     }
 
     /** The 256 unsigned 6-bit values of the file-layout block at {@code from}. */
-    private static void decode(MemorySegment src, long from, int[] q) {
+    private static void decode(byte[] src, int from, int[] q) {
         for (int half = 0; half < 2; half++) {
-            long ql = from + 64 * half;
-            long qh = from + 128 + 32 * half;
+            int ql = from + 64 * half;
+            int qh = from + 128 + 32 * half;
             for (int l = 0; l < 32; l++) {
-                int lo0 = src.get(ValueLayout.JAVA_BYTE, ql + l) & 0xFF;
-                int lo1 = src.get(ValueLayout.JAVA_BYTE, ql + 32 + l) & 0xFF;
-                int top = src.get(ValueLayout.JAVA_BYTE, qh + l) & 0xFF;
+                int lo0 = src[ql + l] & 0xFF;
+                int lo1 = src[ql + 32 + l] & 0xFF;
+                int top = src[qh + l] & 0xFF;
                 int v = 128 * half + l;
                 q[v] = (lo0 & 0xF) | (top & 3) << 4;
                 q[v + 32] = (lo1 & 0xF) | ((top >> 2) & 3) << 4;
