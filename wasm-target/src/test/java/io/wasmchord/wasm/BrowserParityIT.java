@@ -5,20 +5,29 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.wasmchord.generate.LoadedModel;
 import io.wasmchord.io.ByteArraySource;
+import io.wasmchord.kernel.ScalarKernels;
 import io.wasmchord.sample.SamplingParams;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The npm package in headless Chromium generates the JVM scalar path's tokens, greedy and sampled, on a
- * model of every block format (synthK-A F32, F16, BF16, Q8_0, Q6_K and the ten -pure files) and on
- * stories260K-F32, whose greedy story is llama.cpp's.
+ * The npm package in headless Chromium computes what the JVM scalar path does: the same tokens, greedy
+ * and sampled, on a model of every block format (synthK-A F32, F16, BF16, Q8_0, Q6_K and the ten -pure
+ * files) and stories260K-F32 (whose greedy story is llama.cpp's); and on the seven files issue 6 names,
+ * for the three reference prompts, the same greedy ids and the same logits to the bit. One page serves
+ * every check (the ChordWorker one included): Chromium starts once.
  */
 class BrowserParityIT {
     private static final String[] FILES = {
@@ -35,57 +44,178 @@ class BrowserParityIT {
     private static final int TOKENS = 16;
 
     /** Runs every case in the page: load by URL, generate, return the ids. */
-    private static final String SCRIPT = """
+    private static final String GENERATE = """
             async (cases) => {
               const { Chord } = await import("/pkg/chord.js");
               const out = [];
               for (const c of cases) {
-                const llm = await Chord.load("/models/" + c.file, { contextLength: 256 });
-                const g = llm.generate(c.prompt, c.options);
-                await g.text();
-                out.push(g.tokens);
+                const llm = await Chord.load("/models/" + c.file, { contextLength: 256, kernels: "scalar" });
+                for (const run of c.runs) {
+                  llm.reset();
+                  const g = llm.generate(run.prompt, run.options);
+                  await g.text();
+                  out.push(g.tokens);
+                }
                 llm.dispose();
               }
               return out;
             }
             """;
 
+    /**
+     * For each file and prompt: the logits after the prompt and after each of the JVM's greedy ids in
+     * turn (base64 of the float32 bytes, compared as strings), and the argmax of each step.
+     */
+    private static final String LOGITS = """
+            async (cases) => {
+              const { Chord } = await import("/pkg/chord.js");
+              const base64 = (f) => {
+                const bytes = new Uint8Array(f.buffer, f.byteOffset, f.byteLength);
+                let s = "";
+                for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+                return btoa(s);
+              };
+              const argmax = (v) => { let b = 0; for (let i = 1; i < v.length; i++) if (v[i] > v[b]) b = i; return b; };
+              const out = [];
+              for (const c of cases) {
+                const llm = await Chord.load("/models/" + c.file, { contextLength: 256, kernels: "scalar" });
+                for (const p of c.prompts) {
+                  const tokens = [...p.ids];
+                  const logits = [];
+                  const greedy = [];
+                  for (let step = 0; step <= p.forced.length; step++) {
+                    const l = llm.evaluate(tokens);
+                    logits.push(base64(l));
+                    if (step === p.forced.length) break;
+                    greedy.push(argmax(l));
+                    tokens.push(p.forced[step]);
+                  }
+                  out.push({ ids: llm.tokenize(p.text), greedy, logits });
+                }
+                llm.dispose();
+              }
+              return out;
+            }
+            """;
+
+    private static BrowserHarness browser;
+
+    @BeforeAll
+    static void openChromium() throws IOException {
+        Path npm = Path.of(System.getProperty("chord.npm.dir", "target/npm"));
+        browser = BrowserHarness.openOrNull(npm, JvmTokensTest.models());
+        if (browser == null) {
+            String message = "no Chromium (set CHORD_CHROMIUM or install Debian's chromium): browser parity not checked";
+            if ("required".equals(System.getProperty("chord.browser"))) {
+                fail(message);
+            }
+            System.err.println("WARNING: " + message);
+            Assumptions.abort(message);
+        }
+    }
+
+    @AfterAll
+    static void closeChromium() {
+        if (browser != null) {
+            browser.close();
+        }
+    }
+
     @Test
     void chromiumGeneratesTheJvmTokens() throws Exception {
-        Path models = JvmTokensTest.models();
-        Path npm = Path.of(System.getProperty("chord.npm.dir", "target/npm"));
-        try (BrowserHarness browser = BrowserHarness.openOrNull(npm, models)) {
-            if (browser == null) {
-                String message = "no Chromium (set CHORD_CHROMIUM or install Debian's chromium): browser parity not checked";
-                if ("required".equals(System.getProperty("chord.browser"))) {
-                    fail(message);
-                }
-                System.err.println("WARNING: " + message);
-                Assumptions.abort(message);
-            }
-            List<Map<String, Object>> cases = new ArrayList<>();
-            List<int[]> expected = new ArrayList<>();
-            List<String> names = new ArrayList<>();
-            for (String file : FILES) {
-                try (LoadedModel model = LoadedModel.load(new ByteArraySource(file, Files.readAllBytes(models.resolve(file))))) {
-                    for (boolean sampled : new boolean[] {false, true}) {
+        List<Map<String, Object>> cases = new ArrayList<>();
+        List<int[]> expected = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        List<String> named = Arrays.asList(JvmLogitsTest.FILES);
+        List<String> files = new ArrayList<>(Arrays.asList(FILES));
+        named.stream().filter(f -> !files.contains(f)).forEach(files::add);
+        for (String file : files) {
+            List<Map<String, Object>> runs = new ArrayList<>();
+            try (LoadedModel model = load(file)) {
+                // every file: greedy and sampled after the first prompt; the named files: all three prompts
+                for (String prompt : named.contains(file) ? JvmTokensTest.PROMPTS : new String[] {PROMPT}) {
+                    for (boolean sampled : prompt.equals(PROMPT) ? new boolean[] {false, true} : new boolean[] {false}) {
                         SamplingParams p = sampled ? JvmTokensTest.SAMPLED : SamplingParams.greedy();
-                        expected.add(JvmTokensTest.run(model.newSession(256, new io.wasmchord.kernel.ScalarKernels()),
-                                PROMPT, p, TOKENS));
-                        cases.add(Map.of("file", file, "prompt", PROMPT, "options", Map.of(
-                                "temperature", sampled ? 0.8 : 0, "seed", 42, "maxTokens", TOKENS, "ignoreEos", true)));
-                        names.add(file + (sampled ? " sampled" : " greedy"));
+                        expected.add(JvmTokensTest.run(model.newSession(256, new ScalarKernels()), prompt, p, TOKENS));
+                        runs.add(Map.of("prompt", prompt, "options", Map.of("temperature", sampled ? 0.8 : 0,
+                                "seed", 42, "maxTokens", TOKENS, "ignoreEos", true)));
+                        names.add(file + (sampled ? " sampled" : " greedy") + " after \"" + prompt + "\"");
                     }
                 }
             }
-            Object result = browser.page.evaluate(SCRIPT, cases);
-            List<?> got = (List<?>) result;
-            assertEquals(cases.size(), got.size());
-            for (int i = 0; i < got.size(); i++) {
-                int[] ids = ((List<?>) got.get(i)).stream().mapToInt(o -> ((Number) o).intValue()).toArray();
-                assertEquals(Arrays.toString(expected.get(i)), Arrays.toString(ids),
-                        names.get(i) + " in Chromium " + browser.browserVersion());
+            cases.add(Map.of("file", file, "runs", runs));
+        }
+        List<?> got = (List<?>) browser.page.evaluate(GENERATE, cases);
+        assertEquals(expected.size(), got.size());
+        for (int i = 0; i < got.size(); i++) {
+            assertEquals(Arrays.toString(expected.get(i)), Arrays.toString(ints(got.get(i))),
+                    names.get(i) + " in Chromium " + browser.browserVersion());
+        }
+    }
+
+    @Test
+    void chromiumComputesTheJvmLogitsToTheBit() throws Exception {
+        List<Map<String, Object>> cases = new ArrayList<>();
+        List<JvmLogitsTest.Trace> expected = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (String file : JvmLogitsTest.FILES) {
+            List<Map<String, Object>> prompts = new ArrayList<>();
+            try (LoadedModel model = load(file)) {
+                for (String prompt : JvmTokensTest.PROMPTS) {
+                    JvmLogitsTest.Trace t = JvmLogitsTest.trace(model, prompt);
+                    expected.add(t);
+                    names.add(file + " after \"" + prompt + "\"");
+                    prompts.add(Map.of("text", prompt, "ids", boxed(t.prompt()), "forced", boxed(t.greedy())));
+                }
+            }
+            cases.add(Map.of("file", file, "prompts", prompts));
+        }
+        List<?> got = (List<?>) browser.page.evaluate(LOGITS, cases);
+        assertEquals(expected.size(), got.size());
+        String where = " in Chromium " + browser.browserVersion();
+        for (int i = 0; i < got.size(); i++) {
+            JvmLogitsTest.Trace want = expected.get(i);
+            Map<?, ?> r = (Map<?, ?>) got.get(i);
+            assertEquals(Arrays.toString(want.prompt()), Arrays.toString(ints(r.get("ids"))), names.get(i) + ": prompt ids" + where);
+            assertEquals(Arrays.toString(want.greedy()), Arrays.toString(ints(r.get("greedy"))), names.get(i) + ": greedy ids" + where);
+            List<?> logits = (List<?>) r.get("logits");
+            assertEquals(want.logits().size(), logits.size());
+            for (int step = 0; step < logits.size(); step++) {
+                String difference = firstDifference(want.logits().get(step), (String) logits.get(step));
+                if (difference != null) {
+                    fail(names.get(i) + ", step " + step + where + ": " + difference);
+                }
             }
         }
+    }
+
+    /** null when the base64 float32 bytes {@code got} hold exactly {@code want}'s bits, else the first difference. */
+    private static String firstDifference(float[] want, String got) {
+        ByteBuffer b = ByteBuffer.wrap(Base64.getDecoder().decode(got)).order(ByteOrder.LITTLE_ENDIAN);
+        if (b.remaining() != want.length * 4) {
+            return b.remaining() / 4 + " logits, expected " + want.length;
+        }
+        int count = 0;
+        int first = -1;
+        for (int i = 0; i < want.length; i++) {
+            if (b.getInt(i * 4) != Float.floatToRawIntBits(want[i])) {
+                count++;
+                first = first < 0 ? i : first;
+            }
+        }
+        return count == 0 ? null : count + " logits differ; first at " + first + ": " + b.getFloat(first * 4)
+                + " vs JVM " + want[first];
+    }
+
+    private static LoadedModel load(String file) throws IOException {
+        return LoadedModel.load(new ByteArraySource(file, Files.readAllBytes(JvmTokensTest.models().resolve(file))));
+    }
+
+    private static List<Integer> boxed(int[] a) {
+        return Arrays.stream(a).boxed().toList();
+    }
+
+    private static int[] ints(Object list) {
+        return ((List<?>) list).stream().mapToInt(o -> ((Number) o).intValue()).toArray();
     }
 }
