@@ -52,8 +52,14 @@ final class BrowserHarness implements AutoCloseable {
                 .setExecutablePath(chromium)
                 .setHeadless(true)
                 .setArgs(List.of("--no-sandbox")));
-        page = browser.newPage();
-        page.navigate("http://127.0.0.1:" + server.getAddress().getPort() + "/");
+        page = newPage();
+    }
+
+    /** Another page of the same origin, with nothing loaded yet. */
+    Page newPage() {
+        Page p = browser.newPage();
+        p.navigate("http://127.0.0.1:" + server.getAddress().getPort() + "/");
+        return p;
     }
 
     /** The harness, or null where no Chromium is installed (CHORD_CHROMIUM, or /usr/bin/chromium). */

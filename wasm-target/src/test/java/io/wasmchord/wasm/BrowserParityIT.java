@@ -1,6 +1,7 @@
 package io.wasmchord.wasm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.wasmchord.generate.LoadedModel;
@@ -98,6 +99,60 @@ class BrowserParityIT {
             }
             """;
 
+    /**
+     * ChordWorker in a page that never imports chord.js: the engine and the model are fetched by the
+     * worker (the page's resource timing shows neither), and its answers are the JVM's.
+     */
+    private static final String WORKER = """
+            async ({ file, forced }) => {
+              const { ChordWorker } = await import("/pkg/worker.js");
+              const base64 = (f) => {
+                const bytes = new Uint8Array(f.buffer, f.byteOffset, f.byteLength);
+                let s = "";
+                for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+                return btoa(s);
+              };
+              const progress = [];
+              const llm = await ChordWorker.load("models/" + file, { contextLength: 256, kernels: "scalar",
+                onProgress: (p) => progress.push(p) });
+              const out = { progress: progress.at(-1), greedy: [] };
+              for (const prompt of ["Once upon a time", "The little dog", "Lily wanted to"]) {
+                await llm.reset();
+                const g = llm.generate(prompt, { temperature: 0, maxTokens: 16, ignoreEos: true });
+                await g.text();
+                out.greedy.push(g.tokens);
+              }
+              const tokens = await llm.tokenize("Once upon a time");
+              out.logits = [];
+              for (let step = 0; step <= forced.length; step++) {
+                out.logits.push(base64(await llm.evaluate(tokens)));
+                tokens.push(forced[step]);
+              }
+              const controller = new AbortController();
+              const aborted = llm.generate("The little dog", { temperature: 0, maxTokens: 60, signal: controller.signal });
+              let n = 0;
+              try {
+                for await (const piece of aborted) if (++n === 3) controller.abort(new Error("stop now"));
+              } catch (e) {
+                out.abort = e.message + " " + aborted.usage.stopReason + " " + aborted.tokens.length;
+              }
+              // (a module worker's scripts are fetched on the page's behalf and listed; what they fetch is not)
+              out.pageFetched = performance.getEntriesByType("resource").map((e) => new URL(e.name).pathname)
+                .filter((p) => p.endsWith(".wasm") || p.endsWith(".gguf"));
+              const bytes = await (await fetch("/models/" + file)).arrayBuffer();
+              const fromBytes = await ChordWorker.load(bytes);
+              out.detached = bytes.byteLength;
+              out.pageFetchedLater = performance.getEntriesByType("resource").map((e) => new URL(e.name).pathname)
+                .filter((p) => p.endsWith(".gguf"));
+              out.bytesIds = await fromBytes.tokenize("Lily wanted to");
+              await fromBytes.dispose();
+              out.error = await ChordWorker.load(new Blob([new Uint8Array(8)])).then(() => "no error", (e) => e.constructor.name + ": " + e.message);
+              await llm.dispose();
+              out.disposed = await llm.tokenize("x").then(() => "no error", (e) => e.message);
+              return out;
+            }
+            """;
+
     private static BrowserHarness browser;
 
     @BeforeAll
@@ -186,6 +241,54 @@ class BrowserParityIT {
                     fail(names.get(i) + ", step " + step + where + ": " + difference);
                 }
             }
+        }
+    }
+
+    @Test
+    void chordWorkerRunsTheEngineOffTheMainThread() throws Exception {
+        String file = "stories260K/stories260K-Q8_0.gguf";
+        JvmLogitsTest.Trace once;
+        List<String> greedy = new ArrayList<>();
+        List<Integer> lily;
+        try (LoadedModel model = load(file)) {
+            once = JvmLogitsTest.trace(model, JvmTokensTest.PROMPTS[0]);
+            for (String prompt : JvmTokensTest.PROMPTS) {
+                greedy.add(Arrays.toString(JvmTokensTest.run(model.newSession(256, new ScalarKernels()), prompt,
+                        SamplingParams.greedy(), TOKENS)));
+            }
+            lily = boxed(model.tokenizer().encode("Lily wanted to", true, false));
+        }
+        com.microsoft.playwright.Page page = browser.newPage();
+        try {
+            Map<?, ?> r = (Map<?, ?>) page.evaluate(WORKER, Map.of("file", file, "forced", boxed(once.greedy())));
+            String where = " (ChordWorker in Chromium " + browser.browserVersion() + ")";
+            long size = Files.size(JvmTokensTest.models().resolve(file));
+            Map<?, ?> progress = (Map<?, ?>) r.get("progress");
+            assertEquals(size, ((Number) progress.get("loaded")).longValue(), "bytes loaded" + where);
+            assertEquals(size, ((Number) progress.get("total")).longValue(), "bytes announced" + where);
+            List<?> got = (List<?>) r.get("greedy");
+            for (int i = 0; i < greedy.size(); i++) {
+                assertEquals(greedy.get(i), Arrays.toString(ints(got.get(i))), "greedy after " + JvmTokensTest.PROMPTS[i] + where);
+            }
+            List<?> logits = (List<?>) r.get("logits");
+            assertEquals(once.logits().size(), logits.size());
+            for (int step = 0; step < logits.size(); step++) {
+                String difference = firstDifference(once.logits().get(step), (String) logits.get(step));
+                if (difference != null) {
+                    fail("step " + step + where + ": " + difference);
+                }
+            }
+            String abort = (String) r.get("abort");
+            assertTrue(abort.matches("stop now cancelled [3-9]"), abort + where);
+            assertEquals(0, ((Number) r.get("detached")).intValue(), "the page's ArrayBuffer moved to the worker" + where);
+            assertEquals(lily.toString(), Arrays.toString(ints(r.get("bytesIds"))), where);
+            assertTrue(((String) r.get("error")).matches("Error: blob: .*not a GGUF file.*"), r.get("error") + where);
+            assertTrue(((String) r.get("disposed")).contains("disposed"), r.get("disposed") + where);
+            assertEquals(List.of(), r.get("pageFetched"), "what the page itself fetched of the engine and model" + where);
+            // ...which the page's resource timing would show: here is its own fetch of the model's bytes
+            assertEquals(List.of("/models/" + file), r.get("pageFetchedLater"), where);
+        } finally {
+            page.close();
         }
     }
 
