@@ -128,21 +128,39 @@ public final class VectorKernels implements Kernels, AutoCloseable {
     @Override
     public void attention(float[] q, int qOffset, short[] keys, short[] values, int length,
                           AttentionShape shape, float[] out, int outOffset) {
-        if (VectorAttention.supports(shape)) {
-            attention.set(q, qOffset, keys, values, length, shape, out, outOffset, pool.threads());
-            if ((long) length * shape.qDim() < PARALLEL_FROM) {
-                for (int h = 0; h < shape.heads(); h++) {
-                    attention.run(h, 0);
-                }
-            } else {
-                pool.run(attention, shape.heads());
+        if (!VectorAttention.supports(shape)) {
+            if (attentionScratch.length < 2 * shape.headDim()) {
+                attentionScratch = new float[2 * shape.headDim()];
             }
+            FlashAttention.compute(q, qOffset, keys, values, length, shape, out, outOffset, attentionScratch);
             return;
         }
-        if (attentionScratch.length < 2 * shape.headDim()) {
-            attentionScratch = new float[2 * shape.headDim()];
+        runAttention(q, qOffset, keys, values, length - 1, 1, shape, out, outOffset);
+    }
+
+    @Override
+    public void causalAttention(float[] q, short[] keys, short[] values, int start, int n, AttentionShape shape,
+                                float[] out) {
+        if (!VectorAttention.supports(shape)) {
+            Kernels.super.causalAttention(q, keys, values, start, n, shape, out);
+            return;
         }
-        FlashAttention.compute(q, qOffset, keys, values, length, shape, out, outOffset, attentionScratch);
+        runAttention(q, 0, keys, values, start, n, shape, out, 0);
+    }
+
+    private void runAttention(float[] q, int qOffset, short[] keys, short[] values, int start, int n,
+                              AttentionShape shape, float[] out, int outOffset) {
+        int parts = attention.set(q, qOffset, keys, values, start, n, shape, out, outOffset, pool.threads());
+        // Work grows with the queries times the positions they see.
+        long work = (long) n * (start + (n + 1) / 2) * shape.qDim();
+        if (work < PARALLEL_FROM) {
+            for (int p = 0; p < parts; p++) {
+                attention.run(p, 0);
+            }
+        } else {
+            pool.run(attention, parts);
+        }
+        attention.clear();
     }
 
     /**
