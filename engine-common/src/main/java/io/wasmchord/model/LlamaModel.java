@@ -15,7 +15,7 @@ import io.wasmchord.kernel.WeightRows;
  */
 public final class LlamaModel implements LanguageModel {
     /** Tokens run through the graph together; longer inputs go in slices of this many. */
-    private static final int BATCH = 32;
+    private static final int BATCH = 128;
 
     private final ModelConfig config;
     private final WeightMatrix tokenEmbedding;
