@@ -6,7 +6,7 @@ import io.wasmchord.quant.GgmlType;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** The batch path's activation encoding against the reference encoding (Activations), bit for bit. */
+/** The batch path's activation encoding against the reference encoding (Activations), bit for bit, and its layout. */
 class GemmInputTest {
 
     @Test
@@ -32,8 +32,14 @@ class GemmInputTest {
                     float[] expected = reference.asFloats();
                     float[] actual = new GemmInput().encode(type, x, cols, n, pool);
                     for (int i = 0; i < n * cols; i++) {
-                        assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(actual[i]),
-                                type + " n " + n + " at " + i + ": " + expected[i] + " vs " + actual[i] + " (x " + x[i] + ")");
+                        float got = actual[GemmInput.packedIndex(i / cols, i % cols, cols)];
+                        assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(got),
+                                type + " n " + n + " at " + i + ": " + expected[i] + " vs " + got + " (x " + x[i] + ")");
+                    }
+                    if (n % 2 == 1) {
+                        for (int k = 0; k < cols; k++) {
+                            assertEquals(0f, actual[GemmInput.packedIndex(n, k, cols)], "the odd last token's partner");
+                        }
                     }
                 }
             }
