@@ -50,6 +50,9 @@ final class VectorAttention implements WorkerPool.Job {
         final float[] scores;
         final float[] max = new float[QUERY_BLOCK];
         final float[] sum = new float[QUERY_BLOCK];
+        /** One query's exponentials over a key block, and which positions raise its maximum. */
+        final float[] exps = new float[KEY_BLOCK];
+        final boolean[] raises = new boolean[KEY_BLOCK];
 
         Buffers(int headDim) {
             queries = new float[QUERY_BLOCK * headDim];
@@ -145,27 +148,43 @@ final class VectorAttention implements WorkerPool.Job {
 
     /**
      * Folds positions {@code p0 .. p0 + seen - 1} into query {@code i}'s online softmax, in order, as the
-     * reference does one position at a time (the accumulator rounded to fp16 after each).
+     * reference does one position at a time (the accumulator rounded to fp16 after each). The running
+     * maximum does not depend on the accumulator, so a first pass finds, for every position, whether it
+     * raises the maximum and the argument of its exponential; the block's exponentials are then taken as
+     * vectors (a third of the attention's time when taken one by one through Math.exp).
      */
     private void fold(Buffers b, int i, int seen, int p0, int hd, int kvDim, int kvBase, float scale) {
         float[] acc = b.acc;
         float[] scores = b.scores;
+        float[] e = b.exps;
+        boolean[] raises = b.raises;
         short[] v = values;
         int a = i * hd;
         float max = b.max[i];
-        float sum = b.sum[i];
         for (int j = 0; j < seen; j++) {
             float s = scores[i * KEY_BLOCK + j] * scale;
+            raises[j] = s > max;
+            if (s > max) {
+                e[j] = max - s;
+                max = s;
+            } else {
+                e[j] = s - max;
+            }
+        }
+        for (int j = 0; j < seen; j += FLOATS) {
+            FloatVector.fromArray(F, e, j).lanewise(VectorOperators.EXP).intoArray(e, j);
+        }
+        float sum = b.sum[i];
+        for (int j = 0; j < seen; j++) {
             float ms = 1f;
             float vs = 1f;
-            if (s > max) {
-                ms = (float) Math.exp(max - s);
-                max = s;
+            if (raises[j]) {
+                ms = e[j];
                 for (int d = 0; d < hd; d++) {
                     acc[a + d] = Float.float16ToFloat(Float.floatToFloat16(acc[a + d] * ms));
                 }
             } else {
-                vs = (float) Math.exp(s - max);
+                vs = e[j];
             }
             int row = (p0 + j) * kvDim + kvBase;
             for (int d = 0; d < hd; d++) {
