@@ -6,8 +6,11 @@ import io.wasmchord.quant.GgmlType;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** The batch path's activation encoding against the reference encoding (Activations), bit for bit, and its layout. */
-class GemmInputTest {
+/**
+ * The batch path's activation encoding against the reference encoding (Activations), bit for bit, and its
+ * layout (run at 256 and 128 bits: the layout follows the lanes).
+ */
+class GemmInputKernelsTest {
 
     @Test
     void encodesBitForBitAsTheReferenceQuantizers() {
