@@ -48,6 +48,11 @@ final class Activations {
     private float[] expanded = new float[0];
     private boolean expandedValid;
 
+    /** Encodes as below, through the reference quantizer (its bytes kept): what the tests compare against. */
+    void encode(GgmlType type, float[] x, int cols, int rows) {
+        encode(type, x, cols, rows, true);
+    }
+
     /**
      * Encodes rows {@code [0, rows)} of {@code x} (cols apart) for weights whose vec-dot type is {@code type};
      * {@code raw}: also keep the reference encoding's bytes (for {@link ScalarRowKernel}s).

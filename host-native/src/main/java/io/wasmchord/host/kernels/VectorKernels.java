@@ -25,7 +25,7 @@ public final class VectorKernels implements Kernels, AutoCloseable {
     /**
      * From this many activation rows on, matmuls run as a float mat-mat over expanded weight tiles. Not
      * for Q8_1 activations (Q4_1, Q5_1): their block sums are stored in fp16 and the integer dot's result
-     * depends on that rounding, which the float expansion would not reproduce.
+     * depends on that rounding, which the float expansion would not reproduce (see {@link GemmInput}).
      */
     static final int GEMM_FROM = 4;
     /** Below this many multiply-adds a job runs on the calling thread: waking helpers would cost more. */
@@ -36,6 +36,7 @@ public final class VectorKernels implements Kernels, AutoCloseable {
     private final Activations activations = new Activations();
     private final MatVecJob matVec = new MatVecJob();
     private final GemmJob gemm = new GemmJob();
+    private final GemmInput gemmInput = new GemmInput();
     private final Scratch[] scratch;
     private final VectorAttention attention = new VectorAttention();
     /** Per weight tensor: the kernel and the bytes it reads (the mapping, a heap copy or a repacked copy). */
@@ -98,18 +99,20 @@ public final class VectorKernels implements Kernels, AutoCloseable {
     public void matmul(WeightMatrix w, float[] x, float[] out, int n) {
         RowKernel kernel = kernel(w);
         check(w, x, out, n);
-        activations.encode(w.type().vecDotType(), x, w.cols(), n, kernel instanceof ScalarRowKernel);
+        GgmlType encoding = w.type().vecDotType();
         Prepared ready = prepare(w, kernel);
         int rows = w.rows();
         boolean small = (long) rows * w.cols() * n < PARALLEL_FROM;
-        if (n >= GEMM_FROM && w.cols() % Simd.FLOATS == 0 && w.type().vecDotType() != GgmlType.Q8_1) {
+        if (n >= GEMM_FROM && w.cols() % Simd.FLOATS == 0 && GemmInput.supports(encoding)) {
+            float[] input = gemmInput.encode(encoding, x, w.cols(), n, pool);
             int tiles = (rows + GemmJob.TILE_ROWS - 1) / GemmJob.TILE_ROWS;
             int perPart = GemmJob.TILE_ROWS * (small ? tiles : Math.max(1, tiles / (pool.threads() * 8)));
-            gemm.set(ready.kernel, ready.segment, w.rowBytes(), rows, w.cols(), activations.asFloats(), out, n, perPart, scratch);
+            gemm.set(ready.kernel, ready.segment, w.rowBytes(), rows, w.cols(), input, out, n, perPart, scratch);
             pool.run(gemm, (rows + perPart - 1) / perPart);
             gemm.clear();
             return;
         }
+        activations.encode(encoding, x, w.cols(), n, kernel instanceof ScalarRowKernel);
         matVec.start(activations, n, scratch);
         matVec.add(ready.kernel, ready.segment, w.rowBytes(), rows, out, rowsPerPart(rows, small));
         runMatVec(small);
@@ -199,21 +202,39 @@ public final class VectorKernels implements Kernels, AutoCloseable {
     @Override
     public void attention(float[] q, int qOffset, short[] keys, short[] values, int length,
                           AttentionShape shape, float[] out, int outOffset) {
-        if (VectorAttention.supports(shape)) {
-            attention.set(q, qOffset, keys, values, length, shape, out, outOffset, pool.threads());
-            if ((long) length * shape.qDim() < PARALLEL_FROM) {
-                for (int h = 0; h < shape.heads(); h++) {
-                    attention.run(h, 0);
-                }
-            } else {
-                pool.run(attention, shape.heads());
+        if (!VectorAttention.supports(shape)) {
+            if (attentionScratch.length < 2 * shape.headDim()) {
+                attentionScratch = new float[2 * shape.headDim()];
             }
+            FlashAttention.compute(q, qOffset, keys, values, length, shape, out, outOffset, attentionScratch);
             return;
         }
-        if (attentionScratch.length < 2 * shape.headDim()) {
-            attentionScratch = new float[2 * shape.headDim()];
+        runAttention(q, qOffset, keys, values, length - 1, 1, shape, out, outOffset);
+    }
+
+    @Override
+    public void causalAttention(float[] q, short[] keys, short[] values, int start, int n, AttentionShape shape,
+                                float[] out) {
+        if (!VectorAttention.supports(shape)) {
+            Kernels.super.causalAttention(q, keys, values, start, n, shape, out);
+            return;
         }
-        FlashAttention.compute(q, qOffset, keys, values, length, shape, out, outOffset, attentionScratch);
+        runAttention(q, 0, keys, values, start, n, shape, out, 0);
+    }
+
+    private void runAttention(float[] q, int qOffset, short[] keys, short[] values, int start, int n,
+                              AttentionShape shape, float[] out, int outOffset) {
+        int parts = attention.set(q, qOffset, keys, values, start, n, shape, out, outOffset, pool.threads());
+        // Work grows with the queries times the positions they see.
+        long work = (long) n * (start + (n + 1) / 2) * shape.qDim();
+        if (work < PARALLEL_FROM) {
+            for (int p = 0; p < parts; p++) {
+                attention.run(p, 0);
+            }
+        } else {
+            pool.run(attention, parts);
+        }
+        attention.clear();
     }
 
     /**
