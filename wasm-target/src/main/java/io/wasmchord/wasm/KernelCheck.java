@@ -1,0 +1,99 @@
+package io.wasmchord.wasm;
+
+import io.wasmchord.kernel.ScalarKernels;
+import io.wasmchord.kernel.WeightMatrix;
+import io.wasmchord.quant.GgmlType;
+import io.wasmchord.quantize.Quantizers;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.teavm.interop.Address;
+
+/**
+ * The SIMD kernels against the scalar ones on random weights, for the tests: a matrix quantized by
+ * engine-common's quantizers, placed in linear memory at an odd offset in small chunks (so rows
+ * straddle chunk ends), multiplied by random activations both ways; every result must have the same bits.
+ */
+final class KernelCheck {
+    private KernelCheck() {
+    }
+
+    static String compare(String typeName, int rows, int cols, int n, int seed, int chunkShift) {
+        GgmlType type = GgmlType.byName(typeName);
+        if (type == null) {
+            throw new IllegalArgumentException("no tensor type " + typeName);
+        }
+        Prng random = new Prng(seed);
+        float[] weights = new float[rows * cols];
+        for (int i = 0; i < weights.length; i++) {
+            weights[i] = random.gaussian() * 0.05f;
+        }
+        byte[] bytes = new byte[(int) type.bytesFor((long) rows * cols)];
+        Quantizers.of(type).quantize(weights, 0, weights.length, bytes, 0);
+        int offset = 3;
+        LinearMemorySource source = new LinearMemorySource("random " + typeName, offset + bytes.length, chunkShift);
+        try {
+            for (int i = 0; i < bytes.length; i++) {
+                Address.fromInt(source.address(offset + i)).putByte(bytes[i]);
+            }
+            WeightMatrix w = new WeightMatrix("random", type, rows, cols, source.slice(offset, bytes.length));
+            float[] x = new float[n * cols];
+            for (int i = 0; i < x.length; i++) {
+                // mostly small, a few large: blocks with very different scales
+                x[i] = random.gaussian() * (random.next() % 17 == 0 ? 8f : 1f);
+            }
+            float[] expected = new float[n * rows];
+            float[] actual = new float[n * rows];
+            new ScalarKernels().matmul(w, x, expected, n);
+            WasmSimdKernels simd = new WasmSimdKernels();
+            try {
+                simd.matmul(w, x, actual, n);
+            } finally {
+                simd.release();
+            }
+            int mismatches = 0;
+            int first = -1;
+            for (int i = 0; i < expected.length; i++) {
+                if (Float.floatToRawIntBits(expected[i]) != Float.floatToRawIntBits(actual[i])) {
+                    mismatches++;
+                    first = first < 0 ? i : first;
+                }
+            }
+            Map<String, Object> j = new LinkedHashMap<>();
+            j.put("type", type.displayName);
+            j.put("simd", SimdKernelModule.kernelOf(type) >= 0);
+            j.put("values", expected.length);
+            j.put("mismatches", mismatches);
+            j.put("first", first);
+            j.put("expected", first < 0 ? null : (Object) Float.toString(expected[first]));
+            j.put("actual", first < 0 ? null : (Object) Float.toString(actual[first]));
+            j.put("sample", Float.toString(expected[expected.length / 2]));
+            return io.wasmchord.json.Json.write(j);
+        } finally {
+            source.close();
+        }
+    }
+
+    /** xorshift32 with Box-Muller: repeatable random values without java.util.Random. */
+    private static final class Prng {
+        private int state;
+
+        Prng(int seed) {
+            state = seed == 0 ? 0x9E3779B9 : seed;
+        }
+
+        int next() {
+            state ^= state << 13;
+            state ^= state >>> 17;
+            state ^= state << 5;
+            return state & 0x7FFFFFFF;
+        }
+
+        float uniform() {
+            return (next() + 1f) / 2147483648f;
+        }
+
+        float gaussian() {
+            return (float) (Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform()));
+        }
+    }
+}

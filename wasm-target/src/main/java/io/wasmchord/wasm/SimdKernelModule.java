@@ -1,0 +1,67 @@
+package io.wasmchord.wasm;
+
+import io.wasmchord.quant.GgmlType;
+import io.wasmchord.quant.Half;
+import org.teavm.interop.Address;
+import org.teavm.interop.Import;
+import org.teavm.runtime.heap.Heap;
+
+/**
+ * The hand-written WebAssembly SIMD kernels (src/main/wat/chord-kernels.wat), which chord.js
+ * instantiates on TeaVM's linear memory and hands to this module as the imports "chordKernels": the
+ * engine calls them directly, Wasm to Wasm. Where the browser has no SIMD the imports throw, and
+ * nothing here is called (the model runs on ScalarKernels).
+ */
+final class SimdKernelModule {
+    private static boolean ready;
+
+    private SimdKernelModule() {
+    }
+
+    /**
+     * The kernel id of {@code type} in the module's table (the order of its {@code elem} list), or -1
+     * when it has no SIMD kernel.
+     */
+    static int kernelOf(GgmlType type) {
+        return switch (type) {
+            case F32 -> 0;
+            case F16 -> 1;
+            case Q8_0 -> 2;
+            case Q4_0 -> 3;
+            case IQ4_NL -> 4;
+            case Q4_1 -> 5;
+            case Q4_K -> 6;
+            case Q6_K -> 7;
+            case IQ4_XS -> 8;
+            default -> -1;
+        };
+    }
+
+    /** Gives the module its fp16 table once: 65536 floats made by engine-common's own Half.toFloat. */
+    static void ensureReady() {
+        if (ready) {
+            return;
+        }
+        Address table = Heap.alloc(4 << 16);
+        if (table == null || table.toInt() == 0) {
+            throw new IllegalStateException("out of WebAssembly memory for the SIMD kernels' fp16 table (256 KiB)");
+        }
+        for (int h = 0; h < 1 << 16; h++) {
+            table.add(4 * h).putFloat(Half.toFloat(h));
+        }
+        setHalfTable(table.toInt());
+        ready = true;
+    }
+
+    /**
+     * {@code out + 4 * r + outStride * t} receives the dot product of weight row r (of {@code rows},
+     * {@code rowBytes} apart from {@code weights}) with activation row t (of {@code n}, {@code actBytes}
+     * apart from {@code act}), {@code count} values each.
+     */
+    @Import(module = "chordKernels", name = "matmul")
+    static native void matmul(int kernel, int weights, int rowBytes, int rows, int act, int actBytes, int n, int count,
+                              int out, int outStride);
+
+    @Import(module = "chordKernels", name = "setHalfTable")
+    private static native void setHalfTable(int address);
+}

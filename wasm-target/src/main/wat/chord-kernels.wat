@@ -1,0 +1,457 @@
+;; wasm-chord's matrix-vector kernels in WebAssembly SIMD128 (no relaxed SIMD: Safari lacks it).
+;;
+;; The module shares TeaVM's linear memory, where the model file and the engine's scratch blocks live,
+;; and computes out[t * outStride + r] = dot(weight row r, activation row t) for a run of rows. The
+;; activations arrive already encoded in the weight type's vec-dot type by engine-common's own
+;; quantizers (so they are bit-identical to llama.cpp's), and every kernel is bit-identical to
+;; engine-common's scalar BlockFormat.dot: integer sums inside a block are exact in any order, and the
+;; float work per block is done in the same order, one block after the other.
+;;
+;; fp16 scales are read through a table of all 65536 fp16 values as floats that the engine fills with
+;; its own Half.toFloat (see setHalfTable), one load instead of a dozen integer operations.
+(module
+  (import "env" "memory" (memory 1))
+
+  ;; Address of the fp16 -> f32 table: 65536 floats.
+  (global $halves (mut i32) (i32.const 0))
+
+  (type $dot (func (param i32 i32 i32) (result f32)))
+
+  ;; Kernel ids for matmul: the order of this table (WasmKernelIds in Java follows it).
+  (table 16 funcref)
+  (elem (i32.const 0) $dot_f32 $dot_f16 $dot_q8_0 $dot_q4_0 $dot_iq4_nl $dot_q4_1 $dot_q4_k $dot_q6_k $dot_iq4_xs)
+
+  (func (export "setHalfTable") (param $address i32)
+    (global.set $halves (local.get $address)))
+
+  ;; Rows [0, rows) of a matrix whose rows are rowBytes apart from w, against n activation rows
+  ;; actBytes apart from act; count values per row. Results go to out + 4 * r + outStride * t.
+  (func (export "matmul") (param $kind i32) (param $w i32) (param $rowBytes i32) (param $rows i32)
+        (param $act i32) (param $actBytes i32) (param $n i32) (param $count i32)
+        (param $out i32) (param $outStride i32)
+    (local $r i32) (local $t i32) (local $a i32) (local $o i32)
+    (block $rowsDone
+      (loop $eachRow
+        (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $t (i32.const 0))
+        (local.set $a (local.get $act))
+        (local.set $o (i32.add (local.get $out) (i32.shl (local.get $r) (i32.const 2))))
+        (block $tokensDone
+          (loop $eachToken
+            (br_if $tokensDone (i32.ge_u (local.get $t) (local.get $n)))
+            (f32.store (local.get $o)
+              (call_indirect (type $dot) (local.get $w) (local.get $a) (local.get $count) (local.get $kind)))
+            (local.set $a (i32.add (local.get $a) (local.get $actBytes)))
+            (local.set $o (i32.add (local.get $o) (local.get $outStride)))
+            (local.set $t (i32.add (local.get $t) (i32.const 1)))
+            (br $eachToken)))
+        (local.set $w (i32.add (local.get $w) (local.get $rowBytes)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $eachRow))))
+
+  ;; F32 x F32: products and sums in double, even values in one sum and odd in another (lanes 0
+  ;; and 1 of an f64x2), as F32Format.dot.
+  (func $dot_f32 (param $w i32) (param $a i32) (param $count i32) (result f32)
+    (local $end i32) (local $acc v128) (local $wv v128) (local $av v128) (local $s0 f64)
+    (local.set $end (i32.add (local.get $w) (i32.shl (i32.and (local.get $count) (i32.const -4)) (i32.const 2))))
+    (block $done
+      (loop $quads
+        (br_if $done (i32.ge_u (local.get $w) (local.get $end)))
+        (local.set $wv (v128.load (local.get $w)))
+        (local.set $av (v128.load (local.get $a)))
+        (local.set $acc (f64x2.add (local.get $acc)
+          (f64x2.mul (f64x2.promote_low_f32x4 (local.get $wv)) (f64x2.promote_low_f32x4 (local.get $av)))))
+        (local.set $acc (f64x2.add (local.get $acc)
+          (f64x2.mul
+            (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $wv) (local.get $wv)))
+            (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $av) (local.get $av))))))
+        (local.set $w (i32.add (local.get $w) (i32.const 16)))
+        (local.set $a (i32.add (local.get $a) (i32.const 16)))
+        (br $quads)))
+    ;; a last pair, then a last single value (into the even sum)
+    (if (i32.and (local.get $count) (i32.const 2))
+      (then
+        (local.set $acc (f64x2.add (local.get $acc)
+          (f64x2.mul (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $w)))
+                     (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $a))))))
+        (local.set $w (i32.add (local.get $w) (i32.const 8)))
+        (local.set $a (i32.add (local.get $a) (i32.const 8)))))
+    (local.set $s0 (f64x2.extract_lane 0 (local.get $acc)))
+    (if (i32.and (local.get $count) (i32.const 1))
+      (then
+        (local.set $s0 (f64.add (local.get $s0)
+          (f64.mul (f64.promote_f32 (f32.load (local.get $w))) (f64.promote_f32 (f32.load (local.get $a))))))))
+    (f32.demote_f64 (f64.add (local.get $s0) (f64x2.extract_lane 1 (local.get $acc)))))
+
+  ;; F16 x F16: each product of two fp16 values is exact in float; sums in double as F32.
+  (func $dot_f16 (param $w i32) (param $a i32) (param $count i32) (result f32)
+    (local $end i32) (local $acc v128) (local $p v128) (local $s0 f64)
+    (local.set $end (i32.add (local.get $w) (i32.shl (i32.and (local.get $count) (i32.const -4)) (i32.const 1))))
+    (block $done
+      (loop $quads
+        (br_if $done (i32.ge_u (local.get $w) (local.get $end)))
+        (local.set $p (f32x4.mul (call $halves4 (local.get $w)) (call $halves4 (local.get $a))))
+        (local.set $acc (f64x2.add (local.get $acc) (f64x2.promote_low_f32x4 (local.get $p))))
+        (local.set $acc (f64x2.add (local.get $acc)
+          (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $p) (local.get $p)))))
+        (local.set $w (i32.add (local.get $w) (i32.const 8)))
+        (local.set $a (i32.add (local.get $a) (i32.const 8)))
+        (br $quads)))
+    (local.set $s0 (f64x2.extract_lane 0 (local.get $acc)))
+    (if (i32.and (local.get $count) (i32.const 2))
+      (then
+        (local.set $s0 (f64.add (local.get $s0) (f64.promote_f32 (f32.mul (call $half (local.get $w)) (call $half (local.get $a))))))
+        (local.set $acc (f64x2.replace_lane 1 (local.get $acc)
+          (f64.add (f64x2.extract_lane 1 (local.get $acc))
+                   (f64.promote_f32 (f32.mul (call $half (i32.add (local.get $w) (i32.const 2)))
+                                             (call $half (i32.add (local.get $a) (i32.const 2))))))))
+        (local.set $w (i32.add (local.get $w) (i32.const 4)))
+        (local.set $a (i32.add (local.get $a) (i32.const 4)))))
+    (if (i32.and (local.get $count) (i32.const 1))
+      (then
+        (local.set $s0 (f64.add (local.get $s0) (f64.promote_f32 (f32.mul (call $half (local.get $w)) (call $half (local.get $a))))))))
+    (f32.demote_f64 (f64.add (local.get $s0) (f64x2.extract_lane 1 (local.get $acc)))))
+
+  (func $half (param $at i32) (result f32)
+    (f32.load (i32.add (global.get $halves) (i32.shl (i32.load16_u (local.get $at)) (i32.const 2)))))
+
+  ;; Four fp16 values at $at as floats, exactly: the exponent rebased by a multiply by 2^112 (which
+  ;; also turns fp16 subnormals into normal floats), infinities and NaNs rebuilt by hand.
+  (func $halves4 (param $at i32) (result v128)
+    (local $h v128) (local $magnitude v128) (local $shifted v128)
+    (local.set $h (i32x4.extend_low_i16x8_u (v128.load64_zero (local.get $at))))
+    (local.set $magnitude (v128.and (local.get $h) (v128.const i32x4 0x7FFF 0x7FFF 0x7FFF 0x7FFF)))
+    (local.set $shifted (i32x4.shl (local.get $magnitude) (i32.const 13)))
+    (v128.or
+      (i32x4.shl (v128.and (local.get $h) (v128.const i32x4 0x8000 0x8000 0x8000 0x8000)) (i32.const 16))
+      (v128.bitselect
+        (v128.or (local.get $shifted) (v128.const i32x4 0x7F800000 0x7F800000 0x7F800000 0x7F800000))
+        (f32x4.mul (local.get $shifted) (v128.const i32x4 0x77800000 0x77800000 0x77800000 0x77800000))
+        (i32x4.gt_s (local.get $magnitude) (v128.const i32x4 0x7BFF 0x7BFF 0x7BFF 0x7BFF)))))
+
+  ;; Q8_0 x Q8_0: blocks of 34 bytes, d:f16 then 32 signed bytes.
+  (func $dot_q8_0 (param $w i32) (param $a i32) (param $count i32) (result f32)
+    (local $end i32) (local $sum f32) (local $p v128) (local $wv v128) (local $av v128)
+    (local.set $end (i32.add (local.get $w) (i32.mul (i32.shr_u (local.get $count) (i32.const 5)) (i32.const 34))))
+    (block $done
+      (loop $blocks
+        (br_if $done (i32.ge_u (local.get $w) (local.get $end)))
+        (local.set $wv (v128.load offset=2 (local.get $w)))
+        (local.set $av (v128.load offset=2 (local.get $a)))
+        (local.set $p (i32x4.add
+          (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $wv)) (i16x8.extend_low_i8x16_s (local.get $av)))
+          (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $wv)) (i16x8.extend_high_i8x16_s (local.get $av)))))
+        (local.set $wv (v128.load offset=18 (local.get $w)))
+        (local.set $av (v128.load offset=18 (local.get $a)))
+        (local.set $p (i32x4.add (local.get $p) (i32x4.add
+          (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $wv)) (i16x8.extend_low_i8x16_s (local.get $av)))
+          (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $wv)) (i16x8.extend_high_i8x16_s (local.get $av))))))
+        ;; horizontal sum of the four lanes
+        (local.set $p (i32x4.add (local.get $p) (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $p) (local.get $p))))
+        (local.set $p (i32x4.add (local.get $p) (i8x16.shuffle 4 5 6 7 0 1 2 3 4 5 6 7 0 1 2 3 (local.get $p) (local.get $p))))
+        (local.set $sum (f32.add (local.get $sum)
+          (f32.mul (f32.convert_i32_s (i32x4.extract_lane 0 (local.get $p)))
+            (f32.mul
+              (f32.load (i32.add (global.get $halves) (i32.shl (i32.load16_u (local.get $w)) (i32.const 2))))
+              (f32.load (i32.add (global.get $halves) (i32.shl (i32.load16_u (local.get $a)) (i32.const 2))))))))
+        (local.set $w (i32.add (local.get $w) (i32.const 34)))
+        (local.set $a (i32.add (local.get $a) (i32.const 34)))
+        (br $blocks)))
+    (local.get $sum))
+
+  (func $dot_q4_0 (param $w i32) (param $a i32) (param $count i32) (result f32)
+    (call $dot_nibbles (local.get $w) (local.get $a) (local.get $count)
+      (v128.const i8x16 -8 -7 -6 -5 -4 -3 -2 -1 0 1 2 3 4 5 6 7)))
+
+  (func $dot_iq4_nl (param $w i32) (param $a i32) (param $count i32) (result f32)
+    (call $dot_nibbles (local.get $w) (local.get $a) (local.get $count)
+      (v128.const i8x16 -127 -104 -83 -65 -49 -35 -22 -10 1 13 25 38 53 69 89 113)))
+
+  ;; Blocks of 18 bytes, d:f16 then 16 bytes of nibbles indexing $table (byte j: values j and j + 16),
+  ;; against Q8_0.
+  (func $dot_nibbles (param $w i32) (param $a i32) (param $count i32) (param $table v128) (result f32)
+    (local $end i32) (local $sum f32) (local $p v128) (local $q v128) (local $lo v128) (local $hi v128)
+    (local $av v128)
+    (local.set $end (i32.add (local.get $w) (i32.mul (i32.shr_u (local.get $count) (i32.const 5)) (i32.const 18))))
+    (block $done
+      (loop $blocks
+        (br_if $done (i32.ge_u (local.get $w) (local.get $end)))
+        (local.set $q (v128.load offset=2 (local.get $w)))
+        (local.set $lo (i8x16.swizzle (local.get $table) (v128.and (local.get $q) (v128.const i8x16 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15))))
+        (local.set $hi (i8x16.swizzle (local.get $table) (i8x16.shr_u (local.get $q) (i32.const 4))))
+        (local.set $av (v128.load offset=2 (local.get $a)))
+        (local.set $p (i32x4.add
+          (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $lo)) (i16x8.extend_low_i8x16_s (local.get $av)))
+          (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $lo)) (i16x8.extend_high_i8x16_s (local.get $av)))))
+        (local.set $av (v128.load offset=18 (local.get $a)))
+        (local.set $p (i32x4.add (local.get $p) (i32x4.add
+          (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $hi)) (i16x8.extend_low_i8x16_s (local.get $av)))
+          (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $hi)) (i16x8.extend_high_i8x16_s (local.get $av))))))
+        (local.set $p (i32x4.add (local.get $p) (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $p) (local.get $p))))
+        (local.set $p (i32x4.add (local.get $p) (i8x16.shuffle 4 5 6 7 0 1 2 3 4 5 6 7 0 1 2 3 (local.get $p) (local.get $p))))
+        (local.set $sum (f32.add (local.get $sum)
+          (f32.mul (f32.convert_i32_s (i32x4.extract_lane 0 (local.get $p)))
+            (f32.mul
+              (f32.load (i32.add (global.get $halves) (i32.shl (i32.load16_u (local.get $w)) (i32.const 2))))
+              (f32.load (i32.add (global.get $halves) (i32.shl (i32.load16_u (local.get $a)) (i32.const 2))))))))
+        (local.set $w (i32.add (local.get $w) (i32.const 18)))
+        (local.set $a (i32.add (local.get $a) (i32.const 34)))
+        (br $blocks)))
+    (local.get $sum))
+
+  ;; Q4_1 x Q8_1: blocks of 20 bytes (d:f16, m:f16, 16 bytes of nibbles) against 36 (d:f16, s:f16, 32
+  ;; signed bytes); sum += d*dy*sumi + m*s.
+  (func $dot_q4_1 (param $w i32) (param $a i32) (param $count i32) (result f32)
+    (local $end i32) (local $sum f32) (local $p v128) (local $q v128) (local $lo v128) (local $hi v128)
+    (local $av v128)
+    (local.set $end (i32.add (local.get $w) (i32.mul (i32.shr_u (local.get $count) (i32.const 5)) (i32.const 20))))
+    (block $done
+      (loop $blocks
+        (br_if $done (i32.ge_u (local.get $w) (local.get $end)))
+        (local.set $q (v128.load offset=4 (local.get $w)))
+        (local.set $lo (v128.and (local.get $q) (v128.const i8x16 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15)))
+        (local.set $hi (i8x16.shr_u (local.get $q) (i32.const 4)))
+        (local.set $av (v128.load offset=4 (local.get $a)))
+        (local.set $p (i32x4.add
+          (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $lo)) (i16x8.extend_low_i8x16_s (local.get $av)))
+          (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $lo)) (i16x8.extend_high_i8x16_s (local.get $av)))))
+        (local.set $av (v128.load offset=20 (local.get $a)))
+        (local.set $p (i32x4.add (local.get $p) (i32x4.add
+          (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $hi)) (i16x8.extend_low_i8x16_s (local.get $av)))
+          (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $hi)) (i16x8.extend_high_i8x16_s (local.get $av))))))
+        (local.set $p (i32x4.add (local.get $p) (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $p) (local.get $p))))
+        (local.set $p (i32x4.add (local.get $p) (i8x16.shuffle 4 5 6 7 0 1 2 3 4 5 6 7 0 1 2 3 (local.get $p) (local.get $p))))
+        (local.set $sum (f32.add (local.get $sum)
+          (f32.add
+            (f32.mul
+              (f32.mul
+                (f32.load (i32.add (global.get $halves) (i32.shl (i32.load16_u (local.get $w)) (i32.const 2))))
+                (f32.load (i32.add (global.get $halves) (i32.shl (i32.load16_u (local.get $a)) (i32.const 2)))))
+              (f32.convert_i32_s (i32x4.extract_lane 0 (local.get $p))))
+            (f32.mul
+              (f32.load (i32.add (global.get $halves) (i32.shl (i32.load16_u offset=2 (local.get $w)) (i32.const 2))))
+              (f32.load (i32.add (global.get $halves) (i32.shl (i32.load16_u offset=2 (local.get $a)) (i32.const 2))))))))
+        (local.set $w (i32.add (local.get $w) (i32.const 20)))
+        (local.set $a (i32.add (local.get $a) (i32.const 36)))
+        (br $blocks)))
+    (local.get $sum))
+
+  ;; Q4_K x Q8_K: super-blocks of 144 bytes (d:f16, dmin:f16, 6-bit scales and mins in 12 bytes, 128
+  ;; bytes of nibbles: runs 2i and 2i + 1 are the low and high nibbles of bytes 32i..32i+31) against
+  ;; 292 (d:f32, 256 signed bytes, 16 sums of 16 as i16). The minimums go through the activation sums.
+  (func $dot_q4_k (param $w i32) (param $a i32) (param $count i32) (result f32)
+    (local $end i32) (local $sum f32) (local $u0 i32) (local $u1 i32) (local $u2 i32)
+    (local $sc0 i32) (local $sc1 i32) (local $m0 i32) (local $m1 i32) (local $sc i32)
+    (local $pair i32) (local $qs i32) (local $as i32)
+    (local $isum v128) (local $mins v128) (local $lo v128) (local $hi v128) (local $q v128) (local $av v128)
+    (local $accLo v128) (local $accHi v128) (local $dy f32)
+    (local.set $end (i32.add (local.get $w) (i32.mul (i32.shr_u (local.get $count) (i32.const 8)) (i32.const 144))))
+    (block $done
+      (loop $blocks
+        (br_if $done (i32.ge_u (local.get $w) (local.get $end)))
+        (local.set $u0 (i32.load offset=4 (local.get $w)))
+        (local.set $u1 (i32.load offset=8 (local.get $w)))
+        (local.set $u2 (i32.load offset=12 (local.get $w)))
+        ;; scales of runs 0-3 and 4-7 in the bytes of sc0 and sc1, minimums likewise in m0 and m1
+        (local.set $sc0 (i32.and (local.get $u0) (i32.const 0x3F3F3F3F)))
+        (local.set $sc1 (i32.or (i32.and (local.get $u2) (i32.const 0x0F0F0F0F))
+          (i32.shl (i32.and (i32.shr_u (local.get $u0) (i32.const 6)) (i32.const 0x03030303)) (i32.const 4))))
+        (local.set $m0 (i32.and (local.get $u1) (i32.const 0x3F3F3F3F)))
+        (local.set $m1 (i32.or (i32.and (i32.shr_u (local.get $u2) (i32.const 4)) (i32.const 0x0F0F0F0F))
+          (i32.shl (i32.and (i32.shr_u (local.get $u1) (i32.const 6)) (i32.const 0x03030303)) (i32.const 4))))
+        ;; sum over runs of min * (activation sums of its two 16s)
+        (local.set $mins (i32x4.add
+          (i32x4.mul (i32x4.extend_low_i16x8_u (i16x8.extend_low_i8x16_u (i32x4.splat (local.get $m0))))
+                     (i32x4.extadd_pairwise_i16x8_s (v128.load offset=260 (local.get $a))))
+          (i32x4.mul (i32x4.extend_low_i16x8_u (i16x8.extend_low_i8x16_u (i32x4.splat (local.get $m1))))
+                     (i32x4.extadd_pairwise_i16x8_s (v128.load offset=276 (local.get $a))))))
+        (local.set $mins (i32x4.add (local.get $mins) (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $mins) (local.get $mins))))
+        (local.set $mins (i32x4.add (local.get $mins) (i8x16.shuffle 4 5 6 7 0 1 2 3 4 5 6 7 0 1 2 3 (local.get $mins) (local.get $mins))))
+        (local.set $isum (v128.const i32x4 0 0 0 0))
+        (local.set $pair (i32.const 0))
+        (local.set $qs (i32.add (local.get $w) (i32.const 16)))
+        (local.set $as (i32.add (local.get $a) (i32.const 4)))
+        (loop $pairs
+          (local.set $q (v128.load (local.get $qs)))
+          (local.set $lo (v128.and (local.get $q) (v128.const i8x16 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15)))
+          (local.set $hi (i8x16.shr_u (local.get $q) (i32.const 4)))
+          (local.set $av (v128.load (local.get $as)))
+          (local.set $accLo (i32x4.add
+            (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $lo)) (i16x8.extend_low_i8x16_s (local.get $av)))
+            (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $lo)) (i16x8.extend_high_i8x16_s (local.get $av)))))
+          (local.set $av (v128.load offset=32 (local.get $as)))
+          (local.set $accHi (i32x4.add
+            (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $hi)) (i16x8.extend_low_i8x16_s (local.get $av)))
+            (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $hi)) (i16x8.extend_high_i8x16_s (local.get $av)))))
+          (local.set $q (v128.load offset=16 (local.get $qs)))
+          (local.set $lo (v128.and (local.get $q) (v128.const i8x16 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15)))
+          (local.set $hi (i8x16.shr_u (local.get $q) (i32.const 4)))
+          (local.set $av (v128.load offset=16 (local.get $as)))
+          (local.set $accLo (i32x4.add (local.get $accLo) (i32x4.add
+            (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $lo)) (i16x8.extend_low_i8x16_s (local.get $av)))
+            (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $lo)) (i16x8.extend_high_i8x16_s (local.get $av))))))
+          (local.set $av (v128.load offset=48 (local.get $as)))
+          (local.set $accHi (i32x4.add (local.get $accHi) (i32x4.add
+            (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $hi)) (i16x8.extend_low_i8x16_s (local.get $av)))
+            (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $hi)) (i16x8.extend_high_i8x16_s (local.get $av))))))
+          ;; scales of runs 2*pair and 2*pair + 1: bytes (2*pair) % 4 and the next of sc0 (pairs 0, 1) or sc1
+          (local.set $sc (i32.shr_u
+            (select (local.get $sc0) (local.get $sc1) (i32.lt_u (local.get $pair) (i32.const 2)))
+            (i32.shl (i32.and (local.get $pair) (i32.const 1)) (i32.const 4))))
+          (local.set $isum (i32x4.add (local.get $isum) (i32x4.add
+            (i32x4.mul (local.get $accLo) (i32x4.splat (i32.and (local.get $sc) (i32.const 0xFF))))
+            (i32x4.mul (local.get $accHi) (i32x4.splat (i32.and (i32.shr_u (local.get $sc) (i32.const 8)) (i32.const 0xFF)))))))
+          (local.set $qs (i32.add (local.get $qs) (i32.const 32)))
+          (local.set $as (i32.add (local.get $as) (i32.const 64)))
+          (local.set $pair (i32.add (local.get $pair) (i32.const 1)))
+          (br_if $pairs (i32.lt_u (local.get $pair) (i32.const 4))))
+        (local.set $isum (i32x4.add (local.get $isum) (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $isum) (local.get $isum))))
+        (local.set $isum (i32x4.add (local.get $isum) (i8x16.shuffle 4 5 6 7 0 1 2 3 4 5 6 7 0 1 2 3 (local.get $isum) (local.get $isum))))
+        (local.set $dy (f32.load (local.get $a)))
+        (local.set $sum (f32.add (local.get $sum)
+          (f32.sub
+            (f32.mul
+              (f32.mul (f32.load (i32.add (global.get $halves) (i32.shl (i32.load16_u (local.get $w)) (i32.const 2)))) (local.get $dy))
+              (f32.convert_i32_s (i32x4.extract_lane 0 (local.get $isum))))
+            (f32.mul
+              (f32.mul (f32.load (i32.add (global.get $halves) (i32.shl (i32.load16_u offset=2 (local.get $w)) (i32.const 2)))) (local.get $dy))
+              (f32.convert_i32_s (i32x4.extract_lane 0 (local.get $mins)))))))
+        (local.set $w (i32.add (local.get $w) (i32.const 144)))
+        (local.set $a (i32.add (local.get $a) (i32.const 292)))
+        (br $blocks)))
+    (local.get $sum))
+
+  ;; Q6_K x Q8_K: super-blocks of 210 bytes (ql:u8[128], qh:u8[64], scales:i8[16], d:f16). Value
+  ;; 128h + 32k + l takes its low four bits from nibble k/2 of ql[64h + 32(k%2) + l] and its top two
+  ;; from bits 2k of qh[32h + l], minus 32; runs of 16 have their own scale.
+  (func $dot_q6_k (param $w i32) (param $a i32) (param $count i32) (result f32)
+    (local $end i32) (local $sum f32) (local $quarter i32) (local $ql i32) (local $qh i32) (local $as i32)
+    (local $sc i32)
+    (local $isum v128) (local $qlA v128) (local $qlB v128) (local $bits v128) (local $q v128) (local $av v128)
+    (local.set $end (i32.add (local.get $w) (i32.mul (i32.shr_u (local.get $count) (i32.const 8)) (i32.const 210))))
+    (block $done
+      (loop $blocks
+        (br_if $done (i32.ge_u (local.get $w) (local.get $end)))
+        (local.set $isum (v128.const i32x4 0 0 0 0))
+        ;; quarter = 2h + c: values 128h + 16c + 32k + (0..15) for k = 0..3
+        (local.set $quarter (i32.const 0))
+        (loop $quarters
+          (local.set $ql (i32.add (local.get $w)
+            (i32.add (i32.shl (i32.shr_u (local.get $quarter) (i32.const 1)) (i32.const 6))
+                     (i32.shl (i32.and (local.get $quarter) (i32.const 1)) (i32.const 4)))))
+          (local.set $qh (i32.add (local.get $w)
+            (i32.add (i32.const 128) (i32.shl (local.get $quarter) (i32.const 4)))))
+          (local.set $as (i32.add (local.get $a)
+            (i32.add (i32.const 4)
+              (i32.add (i32.shl (i32.shr_u (local.get $quarter) (i32.const 1)) (i32.const 7))
+                       (i32.shl (i32.and (local.get $quarter) (i32.const 1)) (i32.const 4))))))
+          ;; scale of run 8h + 2k + c lives at byte 192 + 8h + 2k + c
+          (local.set $sc (i32.add (local.get $w)
+            (i32.add (i32.const 192)
+              (i32.add (i32.shl (i32.shr_u (local.get $quarter) (i32.const 1)) (i32.const 3))
+                       (i32.and (local.get $quarter) (i32.const 1))))))
+          (local.set $qlA (v128.load (local.get $ql)))
+          (local.set $qlB (v128.load offset=32 (local.get $ql)))
+          (local.set $bits (v128.load (local.get $qh)))
+          ;; k = 0
+          (local.set $q (i8x16.sub
+            (v128.or (v128.and (local.get $qlA) (v128.const i8x16 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15))
+                     (v128.and (i8x16.shl (local.get $bits) (i32.const 4)) (v128.const i8x16 48 48 48 48 48 48 48 48 48 48 48 48 48 48 48 48)))
+            (v128.const i8x16 32 32 32 32 32 32 32 32 32 32 32 32 32 32 32 32)))
+          (local.set $av (v128.load (local.get $as)))
+          (local.set $isum (i32x4.add (local.get $isum) (i32x4.mul (i32x4.splat (i32.load8_s (local.get $sc))) (i32x4.add
+            (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $q)) (i16x8.extend_low_i8x16_s (local.get $av)))
+            (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $q)) (i16x8.extend_high_i8x16_s (local.get $av)))))))
+          ;; k = 1
+          (local.set $q (i8x16.sub
+            (v128.or (v128.and (local.get $qlB) (v128.const i8x16 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15))
+                     (v128.and (i8x16.shl (local.get $bits) (i32.const 2)) (v128.const i8x16 48 48 48 48 48 48 48 48 48 48 48 48 48 48 48 48)))
+            (v128.const i8x16 32 32 32 32 32 32 32 32 32 32 32 32 32 32 32 32)))
+          (local.set $av (v128.load offset=32 (local.get $as)))
+          (local.set $isum (i32x4.add (local.get $isum) (i32x4.mul (i32x4.splat (i32.load8_s offset=2 (local.get $sc))) (i32x4.add
+            (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $q)) (i16x8.extend_low_i8x16_s (local.get $av)))
+            (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $q)) (i16x8.extend_high_i8x16_s (local.get $av)))))))
+          ;; k = 2
+          (local.set $q (i8x16.sub
+            (v128.or (i8x16.shr_u (local.get $qlA) (i32.const 4))
+                     (v128.and (local.get $bits) (v128.const i8x16 48 48 48 48 48 48 48 48 48 48 48 48 48 48 48 48)))
+            (v128.const i8x16 32 32 32 32 32 32 32 32 32 32 32 32 32 32 32 32)))
+          (local.set $av (v128.load offset=64 (local.get $as)))
+          (local.set $isum (i32x4.add (local.get $isum) (i32x4.mul (i32x4.splat (i32.load8_s offset=4 (local.get $sc))) (i32x4.add
+            (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $q)) (i16x8.extend_low_i8x16_s (local.get $av)))
+            (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $q)) (i16x8.extend_high_i8x16_s (local.get $av)))))))
+          ;; k = 3
+          (local.set $q (i8x16.sub
+            (v128.or (i8x16.shr_u (local.get $qlB) (i32.const 4))
+                     (v128.and (i8x16.shr_u (local.get $bits) (i32.const 2)) (v128.const i8x16 48 48 48 48 48 48 48 48 48 48 48 48 48 48 48 48)))
+            (v128.const i8x16 32 32 32 32 32 32 32 32 32 32 32 32 32 32 32 32)))
+          (local.set $av (v128.load offset=96 (local.get $as)))
+          (local.set $isum (i32x4.add (local.get $isum) (i32x4.mul (i32x4.splat (i32.load8_s offset=6 (local.get $sc))) (i32x4.add
+            (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $q)) (i16x8.extend_low_i8x16_s (local.get $av)))
+            (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $q)) (i16x8.extend_high_i8x16_s (local.get $av)))))))
+          (local.set $quarter (i32.add (local.get $quarter) (i32.const 1)))
+          (br_if $quarters (i32.lt_u (local.get $quarter) (i32.const 4))))
+        (local.set $isum (i32x4.add (local.get $isum) (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $isum) (local.get $isum))))
+        (local.set $isum (i32x4.add (local.get $isum) (i8x16.shuffle 4 5 6 7 0 1 2 3 4 5 6 7 0 1 2 3 (local.get $isum) (local.get $isum))))
+        (local.set $sum (f32.add (local.get $sum)
+          (f32.mul
+            (f32.mul (f32.load (i32.add (global.get $halves) (i32.shl (i32.load16_u offset=208 (local.get $w)) (i32.const 2))))
+                     (f32.load (local.get $a)))
+            (f32.convert_i32_s (i32x4.extract_lane 0 (local.get $isum))))))
+        (local.set $w (i32.add (local.get $w) (i32.const 210)))
+        (local.set $a (i32.add (local.get $a) (i32.const 292)))
+        (br $blocks)))
+    (local.get $sum))
+
+  ;; IQ4_XS x Q8_K: super-blocks of 136 bytes (d:f16, scales_h:u16, scales_l:u8[4], qs:u8[128]); run r
+  ;; (of 8) has scale ((scales_l nibble r) | (scales_h bits 2r) << 4) - 32 and bytes qs[16r..16r+15],
+  ;; low nibbles its values 0-15, high nibbles 16-31, through IQ4_NL's table.
+  (func $dot_iq4_xs (param $w i32) (param $a i32) (param $count i32) (result f32)
+    (local $end i32) (local $sum f32) (local $run i32) (local $qs i32) (local $as i32) (local $high i32) (local $low i32)
+    (local $isum v128) (local $q v128) (local $lo v128) (local $hi v128) (local $av v128) (local $acc v128)
+    (local.set $end (i32.add (local.get $w) (i32.mul (i32.shr_u (local.get $count) (i32.const 8)) (i32.const 136))))
+    (block $done
+      (loop $blocks
+        (br_if $done (i32.ge_u (local.get $w) (local.get $end)))
+        (local.set $isum (v128.const i32x4 0 0 0 0))
+        (local.set $high (i32.load16_u offset=2 (local.get $w)))
+        (local.set $low (i32.load offset=4 (local.get $w)))
+        (local.set $run (i32.const 0))
+        (local.set $qs (i32.add (local.get $w) (i32.const 8)))
+        (local.set $as (i32.add (local.get $a) (i32.const 4)))
+        (loop $runs
+          (local.set $q (v128.load (local.get $qs)))
+          (local.set $lo (i8x16.swizzle (v128.const i8x16 -127 -104 -83 -65 -49 -35 -22 -10 1 13 25 38 53 69 89 113)
+            (v128.and (local.get $q) (v128.const i8x16 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15))))
+          (local.set $hi (i8x16.swizzle (v128.const i8x16 -127 -104 -83 -65 -49 -35 -22 -10 1 13 25 38 53 69 89 113)
+            (i8x16.shr_u (local.get $q) (i32.const 4))))
+          (local.set $av (v128.load (local.get $as)))
+          (local.set $acc (i32x4.add
+            (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $lo)) (i16x8.extend_low_i8x16_s (local.get $av)))
+            (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $lo)) (i16x8.extend_high_i8x16_s (local.get $av)))))
+          (local.set $av (v128.load offset=16 (local.get $as)))
+          (local.set $acc (i32x4.add (local.get $acc) (i32x4.add
+            (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $hi)) (i16x8.extend_low_i8x16_s (local.get $av)))
+            (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $hi)) (i16x8.extend_high_i8x16_s (local.get $av))))))
+          (local.set $isum (i32x4.add (local.get $isum) (i32x4.mul (local.get $acc) (i32x4.splat
+            (i32.sub
+              (i32.or
+                (i32.and (i32.shr_u (local.get $low) (i32.shl (local.get $run) (i32.const 2))) (i32.const 15))
+                (i32.shl (i32.and (i32.shr_u (local.get $high) (i32.shl (local.get $run) (i32.const 1))) (i32.const 3)) (i32.const 4)))
+              (i32.const 32))))))
+          (local.set $qs (i32.add (local.get $qs) (i32.const 16)))
+          (local.set $as (i32.add (local.get $as) (i32.const 32)))
+          (local.set $run (i32.add (local.get $run) (i32.const 1)))
+          (br_if $runs (i32.lt_u (local.get $run) (i32.const 8))))
+        (local.set $isum (i32x4.add (local.get $isum) (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $isum) (local.get $isum))))
+        (local.set $isum (i32x4.add (local.get $isum) (i8x16.shuffle 4 5 6 7 0 1 2 3 4 5 6 7 0 1 2 3 (local.get $isum) (local.get $isum))))
+        (local.set $sum (f32.add (local.get $sum)
+          (f32.mul
+            (f32.mul (f32.load (i32.add (global.get $halves) (i32.shl (i32.load16_u (local.get $w)) (i32.const 2))))
+                     (f32.load (local.get $a)))
+            (f32.convert_i32_s (i32x4.extract_lane 0 (local.get $isum))))))
+        (local.set $w (i32.add (local.get $w) (i32.const 136)))
+        (local.set $a (i32.add (local.get $a) (i32.const 292)))
+        (br $blocks)))
+    (local.get $sum))
+)
