@@ -19,7 +19,8 @@
 
   ;; Kernel ids for matmul: the order of this table (WasmKernelIds in Java follows it).
   (table 16 funcref)
-  (elem (i32.const 0) $dot_f32 $dot_f16 $dot_q8_0 $dot_q4_0 $dot_iq4_nl $dot_q4_1 $dot_q4_k $dot_q6_k $dot_iq4_xs)
+  (elem (i32.const 0) $dot_f32 $dot_f16 $dot_q8_0 $dot_q4_0 $dot_iq4_nl $dot_q4_1 $dot_q4_k $dot_q6_k $dot_iq4_xs
+    $dot_q5_0 $dot_q5_1 $dot_q5_k $dot_q2_k $dot_q3_k)
 
   (func (export "setHalfTable") (param $address i32)
     (global.set $halves (local.get $address)))
@@ -454,4 +455,320 @@
         (local.set $a (i32.add (local.get $a) (i32.const 292)))
         (br $blocks)))
     (local.get $sum))
+
+  ;; The fifth bits of a Q5_0/Q5_1 block: bit j of $qh (j = 0..15 from bytes 0-1, or 16..31 from
+  ;; bytes 2-3 with $high) as 16 bytes of 0x10 or 0.
+  (func $fifthBits (param $qh i32) (param $high i32) (result v128)
+    (v128.and
+      (i8x16.eq
+        (v128.and
+          (i8x16.swizzle (i32x4.splat (i32.shr_u (local.get $qh) (i32.shl (local.get $high) (i32.const 4))))
+            (v128.const i8x16 0 0 0 0 0 0 0 0 1 1 1 1 1 1 1 1))
+          (v128.const i8x16 1 2 4 8 16 32 64 -128 1 2 4 8 16 32 64 -128))
+        (v128.const i8x16 1 2 4 8 16 32 64 -128 1 2 4 8 16 32 64 -128))
+      (v128.const i8x16 16 16 16 16 16 16 16 16 16 16 16 16 16 16 16 16)))
+
+  ;; Q5_0 x Q8_0: blocks of 22 bytes (d:f16, qh:u32, 16 bytes of nibbles); value = (nibble | fifth bit << 4) - 16.
+  (func $dot_q5_0 (param $w i32) (param $a i32) (param $count i32) (result f32)
+    (local $end i32) (local $sum f32) (local $p v128) (local $q v128) (local $lo v128) (local $hi v128)
+    (local $av v128) (local $qh i32)
+    (local.set $end (i32.add (local.get $w) (i32.mul (i32.shr_u (local.get $count) (i32.const 5)) (i32.const 22))))
+    (block $done
+      (loop $blocks
+        (br_if $done (i32.ge_u (local.get $w) (local.get $end)))
+        (local.set $qh (i32.load offset=2 (local.get $w)))
+        (local.set $q (v128.load offset=6 (local.get $w)))
+        (local.set $lo (i8x16.sub
+          (v128.or (v128.and (local.get $q) (v128.const i8x16 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15))
+                   (call $fifthBits (local.get $qh) (i32.const 0)))
+          (v128.const i8x16 16 16 16 16 16 16 16 16 16 16 16 16 16 16 16 16)))
+        (local.set $hi (i8x16.sub
+          (v128.or (i8x16.shr_u (local.get $q) (i32.const 4)) (call $fifthBits (local.get $qh) (i32.const 1)))
+          (v128.const i8x16 16 16 16 16 16 16 16 16 16 16 16 16 16 16 16 16)))
+        (local.set $av (v128.load offset=2 (local.get $a)))
+        (local.set $p (i32x4.add
+          (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $lo)) (i16x8.extend_low_i8x16_s (local.get $av)))
+          (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $lo)) (i16x8.extend_high_i8x16_s (local.get $av)))))
+        (local.set $av (v128.load offset=18 (local.get $a)))
+        (local.set $p (i32x4.add (local.get $p) (i32x4.add
+          (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $hi)) (i16x8.extend_low_i8x16_s (local.get $av)))
+          (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $hi)) (i16x8.extend_high_i8x16_s (local.get $av))))))
+        (local.set $p (i32x4.add (local.get $p) (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $p) (local.get $p))))
+        (local.set $p (i32x4.add (local.get $p) (i8x16.shuffle 4 5 6 7 0 1 2 3 4 5 6 7 0 1 2 3 (local.get $p) (local.get $p))))
+        (local.set $sum (f32.add (local.get $sum)
+          (f32.mul (f32.convert_i32_s (i32x4.extract_lane 0 (local.get $p)))
+            (f32.mul
+              (f32.load (i32.add (global.get $halves) (i32.shl (i32.load16_u (local.get $w)) (i32.const 2))))
+              (f32.load (i32.add (global.get $halves) (i32.shl (i32.load16_u (local.get $a)) (i32.const 2))))))))
+        (local.set $w (i32.add (local.get $w) (i32.const 22)))
+        (local.set $a (i32.add (local.get $a) (i32.const 34)))
+        (br $blocks)))
+    (local.get $sum))
+
+  ;; Q5_1 x Q8_1: blocks of 24 bytes (d:f16, m:f16, qh:u32, 16 bytes of nibbles); sum += d*dy*sumi + m*s.
+  (func $dot_q5_1 (param $w i32) (param $a i32) (param $count i32) (result f32)
+    (local $end i32) (local $sum f32) (local $p v128) (local $q v128) (local $lo v128) (local $hi v128)
+    (local $av v128) (local $qh i32)
+    (local.set $end (i32.add (local.get $w) (i32.mul (i32.shr_u (local.get $count) (i32.const 5)) (i32.const 24))))
+    (block $done
+      (loop $blocks
+        (br_if $done (i32.ge_u (local.get $w) (local.get $end)))
+        (local.set $qh (i32.load offset=4 (local.get $w)))
+        (local.set $q (v128.load offset=8 (local.get $w)))
+        (local.set $lo (v128.or (v128.and (local.get $q) (v128.const i8x16 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15))
+                                (call $fifthBits (local.get $qh) (i32.const 0))))
+        (local.set $hi (v128.or (i8x16.shr_u (local.get $q) (i32.const 4)) (call $fifthBits (local.get $qh) (i32.const 1))))
+        (local.set $av (v128.load offset=4 (local.get $a)))
+        (local.set $p (i32x4.add
+          (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $lo)) (i16x8.extend_low_i8x16_s (local.get $av)))
+          (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $lo)) (i16x8.extend_high_i8x16_s (local.get $av)))))
+        (local.set $av (v128.load offset=20 (local.get $a)))
+        (local.set $p (i32x4.add (local.get $p) (i32x4.add
+          (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $hi)) (i16x8.extend_low_i8x16_s (local.get $av)))
+          (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $hi)) (i16x8.extend_high_i8x16_s (local.get $av))))))
+        (local.set $p (i32x4.add (local.get $p) (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $p) (local.get $p))))
+        (local.set $p (i32x4.add (local.get $p) (i8x16.shuffle 4 5 6 7 0 1 2 3 4 5 6 7 0 1 2 3 (local.get $p) (local.get $p))))
+        (local.set $sum (f32.add (local.get $sum)
+          (f32.add
+            (f32.mul
+              (f32.mul
+                (f32.load (i32.add (global.get $halves) (i32.shl (i32.load16_u (local.get $w)) (i32.const 2))))
+                (f32.load (i32.add (global.get $halves) (i32.shl (i32.load16_u (local.get $a)) (i32.const 2)))))
+              (f32.convert_i32_s (i32x4.extract_lane 0 (local.get $p))))
+            (f32.mul
+              (f32.load (i32.add (global.get $halves) (i32.shl (i32.load16_u offset=2 (local.get $w)) (i32.const 2))))
+              (f32.load (i32.add (global.get $halves) (i32.shl (i32.load16_u offset=2 (local.get $a)) (i32.const 2))))))))
+        (local.set $w (i32.add (local.get $w) (i32.const 24)))
+        (local.set $a (i32.add (local.get $a) (i32.const 36)))
+        (br $blocks)))
+    (local.get $sum))
+
+  ;; Q5_K x Q8_K: Q4_K (d, dmin, scales at 4) plus qh:u8[32] at 16 (bit run of qh[l] is the fifth
+  ;; bit of value 32 run + l), nibbles at 48; 176 bytes.
+  (func $dot_q5_k (param $w i32) (param $a i32) (param $count i32) (result f32)
+    (local $end i32) (local $sum f32) (local $u0 i32) (local $u1 i32) (local $u2 i32)
+    (local $sc0 i32) (local $sc1 i32) (local $m0 i32) (local $m1 i32) (local $sc i32)
+    (local $pair i32) (local $qs i32) (local $as i32)
+    (local $isum v128) (local $mins v128) (local $lo v128) (local $hi v128) (local $q v128) (local $av v128)
+    (local $qh0 v128) (local $qh1 v128)
+    (local $accLo v128) (local $accHi v128) (local $dy f32)
+    (local.set $end (i32.add (local.get $w) (i32.mul (i32.shr_u (local.get $count) (i32.const 8)) (i32.const 176))))
+    (block $done
+      (loop $blocks
+        (br_if $done (i32.ge_u (local.get $w) (local.get $end)))
+        (local.set $u0 (i32.load offset=4 (local.get $w)))
+        (local.set $u1 (i32.load offset=8 (local.get $w)))
+        (local.set $u2 (i32.load offset=12 (local.get $w)))
+        (local.set $sc0 (i32.and (local.get $u0) (i32.const 0x3F3F3F3F)))
+        (local.set $sc1 (i32.or (i32.and (local.get $u2) (i32.const 0x0F0F0F0F))
+          (i32.shl (i32.and (i32.shr_u (local.get $u0) (i32.const 6)) (i32.const 0x03030303)) (i32.const 4))))
+        (local.set $m0 (i32.and (local.get $u1) (i32.const 0x3F3F3F3F)))
+        (local.set $m1 (i32.or (i32.and (i32.shr_u (local.get $u2) (i32.const 4)) (i32.const 0x0F0F0F0F))
+          (i32.shl (i32.and (i32.shr_u (local.get $u1) (i32.const 6)) (i32.const 0x03030303)) (i32.const 4))))
+        (local.set $mins (i32x4.add
+          (i32x4.mul (i32x4.extend_low_i16x8_u (i16x8.extend_low_i8x16_u (i32x4.splat (local.get $m0))))
+                     (i32x4.extadd_pairwise_i16x8_s (v128.load offset=260 (local.get $a))))
+          (i32x4.mul (i32x4.extend_low_i16x8_u (i16x8.extend_low_i8x16_u (i32x4.splat (local.get $m1))))
+                     (i32x4.extadd_pairwise_i16x8_s (v128.load offset=276 (local.get $a))))))
+        (local.set $mins (i32x4.add (local.get $mins) (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $mins) (local.get $mins))))
+        (local.set $mins (i32x4.add (local.get $mins) (i8x16.shuffle 4 5 6 7 0 1 2 3 4 5 6 7 0 1 2 3 (local.get $mins) (local.get $mins))))
+        (local.set $qh0 (v128.load offset=16 (local.get $w)))
+        (local.set $qh1 (v128.load offset=32 (local.get $w)))
+        (local.set $isum (v128.const i32x4 0 0 0 0))
+        (local.set $pair (i32.const 0))
+        (local.set $qs (i32.add (local.get $w) (i32.const 48)))
+        (local.set $as (i32.add (local.get $a) (i32.const 4)))
+        (loop $pairs
+          ;; values l = 0..15 of runs 2 pair (low nibbles) and 2 pair + 1 (high), then l = 16..31
+          (local.set $q (v128.load (local.get $qs)))
+          (local.set $lo (v128.or (v128.and (local.get $q) (v128.const i8x16 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15))
+            (i8x16.shl (v128.and (i8x16.shr_u (local.get $qh0) (i32.shl (local.get $pair) (i32.const 1))) (v128.const i8x16 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1)) (i32.const 4))))
+          (local.set $hi (v128.or (i8x16.shr_u (local.get $q) (i32.const 4))
+            (i8x16.shl (v128.and (i8x16.shr_u (local.get $qh0) (i32.add (i32.shl (local.get $pair) (i32.const 1)) (i32.const 1))) (v128.const i8x16 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1)) (i32.const 4))))
+          (local.set $av (v128.load (local.get $as)))
+          (local.set $accLo (i32x4.add
+            (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $lo)) (i16x8.extend_low_i8x16_s (local.get $av)))
+            (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $lo)) (i16x8.extend_high_i8x16_s (local.get $av)))))
+          (local.set $av (v128.load offset=32 (local.get $as)))
+          (local.set $accHi (i32x4.add
+            (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $hi)) (i16x8.extend_low_i8x16_s (local.get $av)))
+            (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $hi)) (i16x8.extend_high_i8x16_s (local.get $av)))))
+          (local.set $q (v128.load offset=16 (local.get $qs)))
+          (local.set $lo (v128.or (v128.and (local.get $q) (v128.const i8x16 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15))
+            (i8x16.shl (v128.and (i8x16.shr_u (local.get $qh1) (i32.shl (local.get $pair) (i32.const 1))) (v128.const i8x16 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1)) (i32.const 4))))
+          (local.set $hi (v128.or (i8x16.shr_u (local.get $q) (i32.const 4))
+            (i8x16.shl (v128.and (i8x16.shr_u (local.get $qh1) (i32.add (i32.shl (local.get $pair) (i32.const 1)) (i32.const 1))) (v128.const i8x16 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1)) (i32.const 4))))
+          (local.set $av (v128.load offset=16 (local.get $as)))
+          (local.set $accLo (i32x4.add (local.get $accLo) (i32x4.add
+            (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $lo)) (i16x8.extend_low_i8x16_s (local.get $av)))
+            (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $lo)) (i16x8.extend_high_i8x16_s (local.get $av))))))
+          (local.set $av (v128.load offset=48 (local.get $as)))
+          (local.set $accHi (i32x4.add (local.get $accHi) (i32x4.add
+            (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $hi)) (i16x8.extend_low_i8x16_s (local.get $av)))
+            (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $hi)) (i16x8.extend_high_i8x16_s (local.get $av))))))
+          (local.set $sc (i32.shr_u
+            (select (local.get $sc0) (local.get $sc1) (i32.lt_u (local.get $pair) (i32.const 2)))
+            (i32.shl (i32.and (local.get $pair) (i32.const 1)) (i32.const 4))))
+          (local.set $isum (i32x4.add (local.get $isum) (i32x4.add
+            (i32x4.mul (local.get $accLo) (i32x4.splat (i32.and (local.get $sc) (i32.const 0xFF))))
+            (i32x4.mul (local.get $accHi) (i32x4.splat (i32.and (i32.shr_u (local.get $sc) (i32.const 8)) (i32.const 0xFF)))))))
+          (local.set $qs (i32.add (local.get $qs) (i32.const 32)))
+          (local.set $as (i32.add (local.get $as) (i32.const 64)))
+          (local.set $pair (i32.add (local.get $pair) (i32.const 1)))
+          (br_if $pairs (i32.lt_u (local.get $pair) (i32.const 4))))
+        (local.set $isum (i32x4.add (local.get $isum) (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $isum) (local.get $isum))))
+        (local.set $isum (i32x4.add (local.get $isum) (i8x16.shuffle 4 5 6 7 0 1 2 3 4 5 6 7 0 1 2 3 (local.get $isum) (local.get $isum))))
+        (local.set $dy (f32.load (local.get $a)))
+        (local.set $sum (f32.add (local.get $sum)
+          (f32.sub
+            (f32.mul
+              (f32.mul (f32.load (i32.add (global.get $halves) (i32.shl (i32.load16_u (local.get $w)) (i32.const 2)))) (local.get $dy))
+              (f32.convert_i32_s (i32x4.extract_lane 0 (local.get $isum))))
+            (f32.mul
+              (f32.mul (f32.load (i32.add (global.get $halves) (i32.shl (i32.load16_u offset=2 (local.get $w)) (i32.const 2)))) (local.get $dy))
+              (f32.convert_i32_s (i32x4.extract_lane 0 (local.get $mins)))))))
+        (local.set $w (i32.add (local.get $w) (i32.const 176)))
+        (local.set $a (i32.add (local.get $a) (i32.const 292)))
+        (br $blocks)))
+    (local.get $sum))
+
+  ;; Q2_K x Q8_K: super-blocks of 84 bytes (scales:u8[16], qs:u8[64], d:f16, dmin:f16). Run r of 16 has
+  ;; scale (low nibble) and min (high nibble) in byte r; value 128h + 32k + l is bits 2k of qs[32h + l].
+  (func $dot_q2_k (param $w i32) (param $a i32) (param $count i32) (result f32)
+    (local $end i32) (local $sum f32) (local $half i32) (local $k i32) (local $qs i32) (local $as i32) (local $sc i32)
+    (local $isum v128) (local $q0 v128) (local $q1 v128) (local $v v128) (local $av v128) (local $mins v128) (local $scales v128)
+    (local $dy f32)
+    (local.set $end (i32.add (local.get $w) (i32.mul (i32.shr_u (local.get $count) (i32.const 8)) (i32.const 84))))
+    (block $done
+      (loop $blocks
+        (br_if $done (i32.ge_u (local.get $w) (local.get $end)))
+        ;; sum over runs of min * (activation sum of the run)
+        (local.set $scales (i8x16.shr_u (v128.load (local.get $w)) (i32.const 4)))
+        (local.set $mins (i32x4.add
+          (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $scales)) (v128.load offset=260 (local.get $a)))
+          (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $scales)) (v128.load offset=276 (local.get $a)))))
+        (local.set $mins (i32x4.add (local.get $mins) (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $mins) (local.get $mins))))
+        (local.set $mins (i32x4.add (local.get $mins) (i8x16.shuffle 4 5 6 7 0 1 2 3 4 5 6 7 0 1 2 3 (local.get $mins) (local.get $mins))))
+        (local.set $isum (v128.const i32x4 0 0 0 0))
+        (local.set $half (i32.const 0))
+        (loop $halves
+          (local.set $qs (i32.add (local.get $w) (i32.add (i32.const 16) (i32.shl (local.get $half) (i32.const 5)))))
+          (local.set $q0 (v128.load (local.get $qs)))
+          (local.set $q1 (v128.load offset=16 (local.get $qs)))
+          (local.set $k (i32.const 0))
+          (loop $ks
+            ;; runs 8 half + 2k (values from q0) and 8 half + 2k + 1 (from q1)
+            (local.set $as (i32.add (local.get $a) (i32.add (i32.const 4)
+              (i32.add (i32.shl (local.get $half) (i32.const 7)) (i32.shl (local.get $k) (i32.const 5))))))
+            (local.set $sc (i32.add (local.get $w) (i32.add (i32.shl (local.get $half) (i32.const 3)) (i32.shl (local.get $k) (i32.const 1)))))
+            (local.set $v (v128.and (i8x16.shr_u (local.get $q0) (i32.shl (local.get $k) (i32.const 1)))
+                                    (v128.const i8x16 3 3 3 3 3 3 3 3 3 3 3 3 3 3 3 3)))
+            (local.set $av (v128.load (local.get $as)))
+            (local.set $isum (i32x4.add (local.get $isum)
+              (i32x4.mul (i32x4.splat (i32.and (i32.load8_u (local.get $sc)) (i32.const 15))) (i32x4.add
+                (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $v)) (i16x8.extend_low_i8x16_s (local.get $av)))
+                (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $v)) (i16x8.extend_high_i8x16_s (local.get $av)))))))
+            (local.set $v (v128.and (i8x16.shr_u (local.get $q1) (i32.shl (local.get $k) (i32.const 1)))
+                                    (v128.const i8x16 3 3 3 3 3 3 3 3 3 3 3 3 3 3 3 3)))
+            (local.set $av (v128.load offset=16 (local.get $as)))
+            (local.set $isum (i32x4.add (local.get $isum)
+              (i32x4.mul (i32x4.splat (i32.and (i32.load8_u offset=1 (local.get $sc)) (i32.const 15))) (i32x4.add
+                (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $v)) (i16x8.extend_low_i8x16_s (local.get $av)))
+                (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $v)) (i16x8.extend_high_i8x16_s (local.get $av)))))))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br_if $ks (i32.lt_u (local.get $k) (i32.const 4))))
+          (local.set $half (i32.add (local.get $half) (i32.const 1)))
+          (br_if $halves (i32.lt_u (local.get $half) (i32.const 2))))
+        (local.set $isum (i32x4.add (local.get $isum) (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $isum) (local.get $isum))))
+        (local.set $isum (i32x4.add (local.get $isum) (i8x16.shuffle 4 5 6 7 0 1 2 3 4 5 6 7 0 1 2 3 (local.get $isum) (local.get $isum))))
+        (local.set $dy (f32.load (local.get $a)))
+        (local.set $sum (f32.add (local.get $sum)
+          (f32.sub
+            (f32.mul
+              (f32.mul (local.get $dy) (f32.load (i32.add (global.get $halves) (i32.shl (i32.load16_u offset=80 (local.get $w)) (i32.const 2)))))
+              (f32.convert_i32_s (i32x4.extract_lane 0 (local.get $isum))))
+            (f32.mul
+              (f32.mul (local.get $dy) (f32.load (i32.add (global.get $halves) (i32.shl (i32.load16_u offset=82 (local.get $w)) (i32.const 2)))))
+              (f32.convert_i32_s (i32x4.extract_lane 0 (local.get $mins)))))))
+        (local.set $w (i32.add (local.get $w) (i32.const 84)))
+        (local.set $a (i32.add (local.get $a) (i32.const 292)))
+        (br $blocks)))
+    (local.get $sum))
+
+  ;; Q3_K x Q8_K: super-blocks of 110 bytes (hmask:u8[32], qs:u8[64], scales:u8[12], d:f16). Value
+  ;; 128h + 32k + l is (bits 2k of qs[32h + l]) - (bit 4h + k of hmask[l] ? 0 : 4); runs of 16 have
+  ;; signed 6-bit scales packed as KScales.q3Scale reads them.
+  (func $dot_q3_k (param $w i32) (param $a i32) (param $count i32) (result f32)
+    (local $end i32) (local $sum f32) (local $half i32) (local $k i32) (local $run i32) (local $as i32)
+    (local $isum v128) (local $q0 v128) (local $q1 v128) (local $m0 v128) (local $m1 v128) (local $bit v128)
+    (local $v v128) (local $av v128)
+    (local.set $end (i32.add (local.get $w) (i32.mul (i32.shr_u (local.get $count) (i32.const 8)) (i32.const 110))))
+    (local.set $m0 (v128.const i32x4 0 0 0 0))
+    (block $done
+      (loop $blocks
+        (br_if $done (i32.ge_u (local.get $w) (local.get $end)))
+        (local.set $m0 (v128.load (local.get $w)))
+        (local.set $m1 (v128.load offset=16 (local.get $w)))
+        (local.set $isum (v128.const i32x4 0 0 0 0))
+        (local.set $half (i32.const 0))
+        (loop $halves
+          (local.set $q0 (v128.load offset=32 (i32.add (local.get $w) (i32.shl (local.get $half) (i32.const 5)))))
+          (local.set $q1 (v128.load offset=48 (i32.add (local.get $w) (i32.shl (local.get $half) (i32.const 5)))))
+          (local.set $k (i32.const 0))
+          (loop $ks
+            (local.set $run (i32.add (i32.shl (local.get $half) (i32.const 3)) (i32.shl (local.get $k) (i32.const 1))))
+            (local.set $as (i32.add (local.get $a) (i32.add (i32.const 4) (i32.shl (local.get $run) (i32.const 4)))))
+            (local.set $bit (i8x16.splat (i32.shl (i32.const 1) (i32.add (i32.shl (local.get $half) (i32.const 2)) (local.get $k)))))
+            ;; run 8 half + 2k: values l = 0..15
+            (local.set $v (i8x16.sub
+              (v128.and (i8x16.shr_u (local.get $q0) (i32.shl (local.get $k) (i32.const 1))) (v128.const i8x16 3 3 3 3 3 3 3 3 3 3 3 3 3 3 3 3))
+              (v128.and (i8x16.eq (v128.and (local.get $m0) (local.get $bit)) (v128.const i32x4 0 0 0 0))
+                        (v128.const i8x16 4 4 4 4 4 4 4 4 4 4 4 4 4 4 4 4))))
+            (local.set $av (v128.load (local.get $as)))
+            (local.set $isum (i32x4.add (local.get $isum)
+              (i32x4.mul (i32x4.splat (call $q3Scale (local.get $w) (local.get $run))) (i32x4.add
+                (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $v)) (i16x8.extend_low_i8x16_s (local.get $av)))
+                (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $v)) (i16x8.extend_high_i8x16_s (local.get $av)))))))
+            ;; run 8 half + 2k + 1: values l = 16..31
+            (local.set $v (i8x16.sub
+              (v128.and (i8x16.shr_u (local.get $q1) (i32.shl (local.get $k) (i32.const 1))) (v128.const i8x16 3 3 3 3 3 3 3 3 3 3 3 3 3 3 3 3))
+              (v128.and (i8x16.eq (v128.and (local.get $m1) (local.get $bit)) (v128.const i32x4 0 0 0 0))
+                        (v128.const i8x16 4 4 4 4 4 4 4 4 4 4 4 4 4 4 4 4))))
+            (local.set $av (v128.load offset=16 (local.get $as)))
+            (local.set $isum (i32x4.add (local.get $isum)
+              (i32x4.mul (i32x4.splat (call $q3Scale (local.get $w) (i32.add (local.get $run) (i32.const 1)))) (i32x4.add
+                (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $v)) (i16x8.extend_low_i8x16_s (local.get $av)))
+                (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $v)) (i16x8.extend_high_i8x16_s (local.get $av)))))))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br_if $ks (i32.lt_u (local.get $k) (i32.const 4))))
+          (local.set $half (i32.add (local.get $half) (i32.const 1)))
+          (br_if $halves (i32.lt_u (local.get $half) (i32.const 2))))
+        (local.set $isum (i32x4.add (local.get $isum) (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $isum) (local.get $isum))))
+        (local.set $isum (i32x4.add (local.get $isum) (i8x16.shuffle 4 5 6 7 0 1 2 3 4 5 6 7 0 1 2 3 (local.get $isum) (local.get $isum))))
+        (local.set $sum (f32.add (local.get $sum)
+          (f32.mul
+            (f32.mul (f32.load (i32.add (global.get $halves) (i32.shl (i32.load16_u offset=108 (local.get $w)) (i32.const 2))))
+                     (f32.load (local.get $a)))
+            (f32.convert_i32_s (i32x4.extract_lane 0 (local.get $isum))))))
+        (local.set $w (i32.add (local.get $w) (i32.const 110)))
+        (local.set $a (i32.add (local.get $a) (i32.const 292)))
+        (br $blocks)))
+    (local.get $sum))
+
+  ;; Q3_K's signed scale of run j (0..15) from the 12 bytes at w + 96: low four bits from the nibbles of
+  ;; bytes 0-7 (low nibbles first), top two bits from bytes 8-11, two bits per quarter; minus 32.
+  (func $q3Scale (param $w i32) (param $j i32) (result i32)
+    (i32.sub
+      (i32.or
+        (i32.and
+          (i32.shr_u (i32.load8_u offset=96 (i32.add (local.get $w) (i32.and (local.get $j) (i32.const 7))))
+                     (i32.shl (i32.shr_u (local.get $j) (i32.const 3)) (i32.const 2)))
+          (i32.const 15))
+        (i32.shl
+          (i32.and
+            (i32.shr_u (i32.load8_u offset=104 (i32.add (local.get $w) (i32.and (local.get $j) (i32.const 3))))
+                       (i32.shl (i32.shr_u (local.get $j) (i32.const 2)) (i32.const 1)))
+            (i32.const 3))
+          (i32.const 4)))
+      (i32.const 32)))
 )

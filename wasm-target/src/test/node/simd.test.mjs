@@ -10,7 +10,8 @@ const { Chord, simdSupported } = await chordModule();
 // Columns: a few blocks, not a multiple of 64 (or of 512 for the 256-blocks); F32/F16 odd, for the tails.
 const SHAPES = {
   F32: [227, 3], F16: [229, 5], Q8_0: [224, 2], Q4_0: [288, 7], IQ4_NL: [160, 3], Q4_1: [96, 5],
-  Q4_K: [768, 3], Q6_K: [768, 1], IQ4_XS: [1280, 3],
+  Q5_0: [352, 2], Q5_1: [96, 4], Q4_K: [768, 3], Q5_K: [768, 2], Q6_K: [768, 1], Q2_K: [256, 5], Q3_K: [1280, 3],
+  IQ4_XS: [1280, 3],
 };
 
 test("every SIMD kernel gives the scalar kernel's bits on random weights, rows across chunk ends too", () => {

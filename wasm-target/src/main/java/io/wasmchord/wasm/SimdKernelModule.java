@@ -33,6 +33,11 @@ final class SimdKernelModule {
             case Q4_K -> 6;
             case Q6_K -> 7;
             case IQ4_XS -> 8;
+            case Q5_0 -> 9;
+            case Q5_1 -> 10;
+            case Q5_K -> 11;
+            case Q2_K -> 12;
+            case Q3_K -> 13;
             default -> -1;
         };
     }
