@@ -30,6 +30,14 @@ test("every SIMD kernel gives the scalar kernel's bits on random weights, rows a
   }
 });
 
+test("the attention of the SIMD kernels gives the reference's bits, grouped queries too", () => {
+  for (const [heads, kvHeads, headDim, length, seed] of [[4, 4, 16, 1, 1], [6, 2, 48, 37, 2], [8, 1, 64, 130, 3]]) {
+    const result = JSON.parse(engine.checkAttention(heads, kvHeads, headDim, length, seed));
+    assert.ok(Number(result.sample) !== 0 && Number.isFinite(Number(result.sample)), result.sample);
+    assert.equal(result.mismatches, 0, `${heads}/${kvHeads} heads of ${headDim}, ${length} positions: ${result.mismatches} values differ`);
+  }
+});
+
 test("the kernels are chosen at load: SIMD by default, scalar on request, reported by info()", async () => {
   const file = model("stories260K/stories260K-Q8_0.gguf");
   const simd = await Chord.load(file);

@@ -1,8 +1,11 @@
 package io.wasmchord.wasm;
 
+import io.wasmchord.kernel.AttentionShape;
+import io.wasmchord.kernel.FlashAttention;
 import io.wasmchord.kernel.ScalarKernels;
 import io.wasmchord.kernel.WeightMatrix;
 import io.wasmchord.quant.GgmlType;
+import io.wasmchord.quant.Half;
 import io.wasmchord.quantize.Quantizers;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -71,6 +74,42 @@ final class KernelCheck {
         } finally {
             source.close();
         }
+    }
+
+    /**
+     * TableFlashAttention against engine-common's FlashAttention on random queries and an fp16 cache
+     * of {@code length} positions (values of very different sizes, some subnormal or zero in fp16).
+     */
+    static String compareAttention(int heads, int kvHeads, int headDim, int length, int seed) {
+        Prng random = new Prng(seed);
+        AttentionShape shape = new AttentionShape(heads, kvHeads, headDim, 1f / (float) Math.sqrt(headDim));
+        float[] q = new float[heads * headDim + 5];
+        for (int i = 0; i < q.length; i++) {
+            q[i] = random.gaussian() * 3f;
+        }
+        short[] keys = new short[length * shape.kvDim()];
+        short[] values = new short[length * shape.kvDim()];
+        for (int i = 0; i < keys.length; i++) {
+            int kind = random.next() % 50;
+            float scale = kind == 0 ? 1e-6f : kind == 1 ? 0f : kind == 2 ? 300f : 1f;
+            keys[i] = Half.fromFloat(random.gaussian() * scale);
+            values[i] = Half.fromFloat(random.gaussian() * (kind == 3 ? 1e-5f : 2f));
+        }
+        float[] expected = new float[heads * headDim + 5];
+        float[] actual = new float[heads * headDim + 5];
+        FlashAttention.compute(q, 5, keys, values, length, shape, expected, 5, new float[2 * headDim]);
+        TableFlashAttention.compute(q, 5, keys, values, length, shape, actual, 5, new float[2 * headDim]);
+        int mismatches = 0;
+        for (int i = 0; i < expected.length; i++) {
+            if (Float.floatToRawIntBits(expected[i]) != Float.floatToRawIntBits(actual[i])) {
+                mismatches++;
+            }
+        }
+        Map<String, Object> j = new LinkedHashMap<>();
+        j.put("values", expected.length);
+        j.put("mismatches", mismatches);
+        j.put("sample", Float.toString(expected[5 + headDim / 2]));
+        return io.wasmchord.json.Json.write(j);
     }
 
     /** xorshift32 with Box-Muller: repeatable random values without java.util.Random. */

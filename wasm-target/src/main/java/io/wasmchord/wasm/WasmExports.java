@@ -46,6 +46,12 @@ public final class WasmExports {
         return KernelCheck.compare(type, rows, cols, n, seed, chunkShift);
     }
 
+    /** For the tests: the Wasm attention against the reference on random data, as JSON (see KernelCheck). */
+    @JSExport
+    public static String checkAttention(int heads, int kvHeads, int headDim, int length, int seed) {
+        return KernelCheck.compareAttention(heads, kvHeads, headDim, length, seed);
+    }
+
     /** The tokenizer of a GGUF file (a model or a vocabulary-only file) whose bytes JavaScript hands over. */
     @JSExport
     public static WasmTokenizer openTokenizer(String name, Int8Array bytes) {

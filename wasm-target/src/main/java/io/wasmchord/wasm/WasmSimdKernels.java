@@ -14,7 +14,7 @@ import org.teavm.interop.Address;
  * engine-common's quantizers (as llama.cpp encodes them), copied to linear memory once per call, and
  * every weight row is dotted with them there. Types without a SIMD kernel and weights outside linear
  * memory go to ScalarKernels; a row that straddles two chunks of a model file gets the scalar dot,
- * which gives the same bits.
+ * which gives the same bits. Attention is the reference's too, through TableFlashAttention.
  */
 final class WasmSimdKernels implements Kernels {
     private final ScalarKernels scalar = new ScalarKernels();
@@ -22,6 +22,7 @@ final class WasmSimdKernels implements Kernels {
     private final LinearScratch results = new LinearScratch();
     private byte[] act = new byte[0];
     private byte[] row = new byte[0];
+    private float[] attentionScratch = new float[0];
 
     WasmSimdKernels() {
         SimdKernelModule.ensureReady();
@@ -82,7 +83,10 @@ final class WasmSimdKernels implements Kernels {
     @Override
     public void attention(float[] q, int qOffset, short[] keys, short[] values, int length,
                           AttentionShape shape, float[] out, int outOffset) {
-        scalar.attention(q, qOffset, keys, values, length, shape, out, outOffset);
+        if (attentionScratch.length < 2 * shape.headDim()) {
+            attentionScratch = new float[2 * shape.headDim()];
+        }
+        TableFlashAttention.compute(q, qOffset, keys, values, length, shape, out, outOffset, attentionScratch);
     }
 
     /** Frees the linear-memory scratch (when the model is disposed). */
