@@ -3,7 +3,8 @@
 ;; The module shares TeaVM's linear memory, where the model file and the engine's scratch blocks live,
 ;; and computes out[t * outStride + r] = dot(weight row r, activation row t) for a run of rows. The
 ;; activations arrive already encoded in the weight type's vec-dot type by engine-common's own
-;; quantizers (so they are bit-identical to llama.cpp's), and every kernel is bit-identical to
+;; quantizers (so they are bit-identical to llama.cpp's); integer ones are widened to i16 once per
+;; call, so the row loops spend no work on them. Every kernel is bit-identical to
 ;; engine-common's scalar BlockFormat.dot: integer sums inside a block are exact in any order, and the
 ;; float work per block is done in the same order, one block after the other.
 ;;
@@ -25,12 +26,18 @@
   (func (export "setHalfTable") (param $address i32)
     (global.set $halves (local.get $address)))
 
-  ;; Rows [0, rows) of a matrix whose rows are rowBytes apart from w, against n activation rows
+;; Rows [0, rows) of a matrix whose rows are rowBytes apart from w, against n activation rows
   ;; actBytes apart from act; count values per row. Results go to out + 4 * r + outStride * t.
+  ;; Integer activations are widened first into $wide (see $widen), so the kernels load i16 lanes.
   (func (export "matmul") (param $kind i32) (param $w i32) (param $rowBytes i32) (param $rows i32)
         (param $act i32) (param $actBytes i32) (param $n i32) (param $count i32)
-        (param $out i32) (param $outStride i32)
-    (local $r i32) (local $t i32) (local $a i32) (local $o i32)
+        (param $out i32) (param $outStride i32) (param $wide i32)
+    (local $r i32) (local $t i32) (local $a i32) (local $o i32) (local $stride i32)
+    (local.set $stride (call $widen (call $actType (local.get $kind)) (local.get $act) (local.get $n)
+                                    (local.get $count) (local.get $wide)))
+    (if (i32.eqz (local.get $stride))
+      (then (local.set $stride (local.get $actBytes)))
+      (else (local.set $act (local.get $wide))))
     (block $rowsDone
       (loop $eachRow
         (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
@@ -42,7 +49,7 @@
             (br_if $tokensDone (i32.ge_u (local.get $t) (local.get $n)))
             (f32.store (local.get $o)
               (call_indirect (type $dot) (local.get $w) (local.get $a) (local.get $count) (local.get $kind)))
-            (local.set $a (i32.add (local.get $a) (local.get $actBytes)))
+            (local.set $a (i32.add (local.get $a) (local.get $stride)))
             (local.set $o (i32.add (local.get $o) (local.get $outStride)))
             (local.set $t (i32.add (local.get $t) (i32.const 1)))
             (br $eachToken)))
@@ -50,7 +57,67 @@
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $eachRow))))
 
-  ;; F32 x F32: products and sums in double, even values in one sum and odd in another (lanes 0
+  ;; The activation type of kernel $kind: 0 float (used as it is), 1 Q8_0, 2 Q8_1, 3 Q8_K.
+  (func $actType (param $kind i32) (result i32)
+    (block $k (block $one (block $two (block $zero
+      (br_table $zero $zero $one $one $one $two $k $k $k $one $two $k $k $k $zero (local.get $kind)))
+      (return (i32.const 0)))
+      (return (i32.const 2)))
+      (return (i32.const 1)))
+    (i32.const 3))
+
+  ;; Widens $n rows of $count activations of type $type at $src into $dst and returns the bytes per
+  ;; widened row (0 for floats: nothing to do). Widened blocks keep the scale(s) as f32 in a 16-byte
+  ;; header and the values as i16 from byte 16: Q8_0 and Q8_1 blocks take 80 bytes (Q8_1's sum s
+  ;; follows d), Q8_K blocks 560 (the 16 sums of 16 as i16 from byte 528).
+  (func $widen (param $type i32) (param $src i32) (param $n i32) (param $count i32) (param $dst i32) (result i32)
+    (local $end i32) (local $x v128) (local $i i32)
+    (if (i32.eqz (local.get $type)) (then (return (i32.const 0))))
+    (if (i32.eq (local.get $type) (i32.const 3))
+      (then
+        (local.set $end (i32.add (local.get $dst)
+          (i32.mul (i32.mul (local.get $n) (i32.shr_u (local.get $count) (i32.const 8))) (i32.const 560))))
+        (block $done
+          (loop $blocks
+            (br_if $done (i32.ge_u (local.get $dst) (local.get $end)))
+            (f32.store (local.get $dst) (f32.load (local.get $src)))
+            (local.set $i (i32.const 0))
+            (loop $sixteens
+              (local.set $x (v128.load offset=4 (i32.add (local.get $src) (local.get $i))))
+              (v128.store offset=16 (i32.add (local.get $dst) (i32.shl (local.get $i) (i32.const 1)))
+                (i16x8.extend_low_i8x16_s (local.get $x)))
+              (v128.store offset=32 (i32.add (local.get $dst) (i32.shl (local.get $i) (i32.const 1)))
+                (i16x8.extend_high_i8x16_s (local.get $x)))
+              (local.set $i (i32.add (local.get $i) (i32.const 16)))
+              (br_if $sixteens (i32.lt_u (local.get $i) (i32.const 256))))
+            (v128.store offset=528 (local.get $dst) (v128.load offset=260 (local.get $src)))
+            (v128.store offset=544 (local.get $dst) (v128.load offset=276 (local.get $src)))
+            (local.set $src (i32.add (local.get $src) (i32.const 292)))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 560)))
+            (br $blocks)))
+        (return (i32.mul (i32.shr_u (local.get $count) (i32.const 8)) (i32.const 560)))))
+    (local.set $end (i32.add (local.get $dst)
+      (i32.mul (i32.mul (local.get $n) (i32.shr_u (local.get $count) (i32.const 5))) (i32.const 80))))
+    (block $done
+      (loop $blocks
+        (br_if $done (i32.ge_u (local.get $dst) (local.get $end)))
+        (f32.store (local.get $dst) (call $half (local.get $src)))
+        (if (i32.eq (local.get $type) (i32.const 2))
+          (then
+            (f32.store offset=4 (local.get $dst) (call $half (i32.add (local.get $src) (i32.const 2))))
+            (local.set $src (i32.add (local.get $src) (i32.const 2)))))
+        (local.set $x (v128.load offset=2 (local.get $src)))
+        (v128.store offset=16 (local.get $dst) (i16x8.extend_low_i8x16_s (local.get $x)))
+        (v128.store offset=32 (local.get $dst) (i16x8.extend_high_i8x16_s (local.get $x)))
+        (local.set $x (v128.load offset=18 (local.get $src)))
+        (v128.store offset=48 (local.get $dst) (i16x8.extend_low_i8x16_s (local.get $x)))
+        (v128.store offset=64 (local.get $dst) (i16x8.extend_high_i8x16_s (local.get $x)))
+        (local.set $src (i32.add (local.get $src) (i32.const 34)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 80)))
+        (br $blocks)))
+    (i32.mul (i32.shr_u (local.get $count) (i32.const 5)) (i32.const 80)))
+
+    ;; F32 x F32: products and sums in double, even values in one sum and odd in another (lanes 0
   ;; and 1 of an f64x2), as F32Format.dot.
   (func $dot_f32 (param $w i32) (param $a i32) (param $count i32) (result f32)
     (local $end i32) (local $acc v128) (local $wv v128) (local $av v128) (local $s0 f64)
@@ -130,23 +197,21 @@
         (f32x4.mul (local.get $shifted) (v128.const i32x4 0x77800000 0x77800000 0x77800000 0x77800000))
         (i32x4.gt_s (local.get $magnitude) (v128.const i32x4 0x7BFF 0x7BFF 0x7BFF 0x7BFF)))))
 
-  ;; Q8_0 x Q8_0: blocks of 34 bytes, d:f16 then 32 signed bytes.
+  ;; Q8_0 x Q8_0: blocks of 34 bytes (d:f16, 32 signed bytes) against widened Q8_0 (80 bytes).
   (func $dot_q8_0 (param $w i32) (param $a i32) (param $count i32) (result f32)
-    (local $end i32) (local $sum f32) (local $p v128) (local $wv v128) (local $av v128)
+    (local $end i32) (local $sum f32) (local $p v128) (local $x v128)
     (local.set $end (i32.add (local.get $w) (i32.mul (i32.shr_u (local.get $count) (i32.const 5)) (i32.const 34))))
     (block $done
       (loop $blocks
         (br_if $done (i32.ge_u (local.get $w) (local.get $end)))
-        (local.set $wv (v128.load offset=2 (local.get $w)))
-        (local.set $av (v128.load offset=2 (local.get $a)))
+        (local.set $x (v128.load offset=2 (local.get $w)))
         (local.set $p (i32x4.add
-          (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $wv)) (i16x8.extend_low_i8x16_s (local.get $av)))
-          (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $wv)) (i16x8.extend_high_i8x16_s (local.get $av)))))
-        (local.set $wv (v128.load offset=18 (local.get $w)))
-        (local.set $av (v128.load offset=18 (local.get $a)))
+          (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $x)) (v128.load offset=16 (local.get $a)))
+          (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $x)) (v128.load offset=32 (local.get $a)))))
+        (local.set $x (v128.load offset=18 (local.get $w)))
         (local.set $p (i32x4.add (local.get $p) (i32x4.add
-          (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $wv)) (i16x8.extend_low_i8x16_s (local.get $av)))
-          (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $wv)) (i16x8.extend_high_i8x16_s (local.get $av))))))
+          (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $x)) (v128.load offset=48 (local.get $a)))
+          (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $x)) (v128.load offset=64 (local.get $a))))))
         ;; horizontal sum of the four lanes
         (local.set $p (i32x4.add (local.get $p) (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $p) (local.get $p))))
         (local.set $p (i32x4.add (local.get $p) (i8x16.shuffle 4 5 6 7 0 1 2 3 4 5 6 7 0 1 2 3 (local.get $p) (local.get $p))))
@@ -154,72 +219,95 @@
           (f32.mul (f32.convert_i32_s (i32x4.extract_lane 0 (local.get $p)))
             (f32.mul
               (f32.load (i32.add (global.get $halves) (i32.shl (i32.load16_u (local.get $w)) (i32.const 2))))
-              (f32.load (i32.add (global.get $halves) (i32.shl (i32.load16_u (local.get $a)) (i32.const 2))))))))
+              (f32.load (local.get $a))))))
         (local.set $w (i32.add (local.get $w) (i32.const 34)))
-        (local.set $a (i32.add (local.get $a) (i32.const 34)))
+        (local.set $a (i32.add (local.get $a) (i32.const 80)))
         (br $blocks)))
     (local.get $sum))
 
+  ;; Q4_0 x Q8_0: blocks of 18 bytes (d:f16, 16 bytes: value j in the low nibble of byte j, value
+  ;; j + 16 in its high nibble), value = nibble - 8. Nibbles are split in i16 lanes.
   (func $dot_q4_0 (param $w i32) (param $a i32) (param $count i32) (result f32)
-    (call $dot_nibbles (local.get $w) (local.get $a) (local.get $count)
-      (v128.const i8x16 -8 -7 -6 -5 -4 -3 -2 -1 0 1 2 3 4 5 6 7)))
-
-  (func $dot_iq4_nl (param $w i32) (param $a i32) (param $count i32) (result f32)
-    (call $dot_nibbles (local.get $w) (local.get $a) (local.get $count)
-      (v128.const i8x16 -127 -104 -83 -65 -49 -35 -22 -10 1 13 25 38 53 69 89 113)))
-
-  ;; Blocks of 18 bytes, d:f16 then 16 bytes of nibbles indexing $table (byte j: values j and j + 16),
-  ;; against Q8_0.
-  (func $dot_nibbles (param $w i32) (param $a i32) (param $count i32) (param $table v128) (result f32)
-    (local $end i32) (local $sum f32) (local $p v128) (local $q v128) (local $lo v128) (local $hi v128)
-    (local $av v128)
+    (local $end i32) (local $sum f32) (local $p v128) (local $q v128) (local $qa v128) (local $qb v128)
     (local.set $end (i32.add (local.get $w) (i32.mul (i32.shr_u (local.get $count) (i32.const 5)) (i32.const 18))))
     (block $done
       (loop $blocks
         (br_if $done (i32.ge_u (local.get $w) (local.get $end)))
         (local.set $q (v128.load offset=2 (local.get $w)))
-        (local.set $lo (i8x16.swizzle (local.get $table) (v128.and (local.get $q) (v128.const i8x16 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15))))
-        (local.set $hi (i8x16.swizzle (local.get $table) (i8x16.shr_u (local.get $q) (i32.const 4))))
-        (local.set $av (v128.load offset=2 (local.get $a)))
+        (local.set $qa (i16x8.extend_low_i8x16_u (local.get $q)))
+        (local.set $qb (i16x8.extend_high_i8x16_u (local.get $q)))
         (local.set $p (i32x4.add
-          (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $lo)) (i16x8.extend_low_i8x16_s (local.get $av)))
-          (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $lo)) (i16x8.extend_high_i8x16_s (local.get $av)))))
-        (local.set $av (v128.load offset=18 (local.get $a)))
-        (local.set $p (i32x4.add (local.get $p) (i32x4.add
-          (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $hi)) (i16x8.extend_low_i8x16_s (local.get $av)))
-          (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $hi)) (i16x8.extend_high_i8x16_s (local.get $av))))))
+          (i32x4.add
+            (i32x4.dot_i16x8_s (i16x8.sub (v128.and (local.get $qa) (v128.const i16x8 15 15 15 15 15 15 15 15)) (v128.const i16x8 8 8 8 8 8 8 8 8))
+                               (v128.load offset=16 (local.get $a)))
+            (i32x4.dot_i16x8_s (i16x8.sub (v128.and (local.get $qb) (v128.const i16x8 15 15 15 15 15 15 15 15)) (v128.const i16x8 8 8 8 8 8 8 8 8))
+                               (v128.load offset=32 (local.get $a))))
+          (i32x4.add
+            (i32x4.dot_i16x8_s (i16x8.sub (i16x8.shr_u (local.get $qa) (i32.const 4)) (v128.const i16x8 8 8 8 8 8 8 8 8))
+                               (v128.load offset=48 (local.get $a)))
+            (i32x4.dot_i16x8_s (i16x8.sub (i16x8.shr_u (local.get $qb) (i32.const 4)) (v128.const i16x8 8 8 8 8 8 8 8 8))
+                               (v128.load offset=64 (local.get $a))))))
         (local.set $p (i32x4.add (local.get $p) (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $p) (local.get $p))))
         (local.set $p (i32x4.add (local.get $p) (i8x16.shuffle 4 5 6 7 0 1 2 3 4 5 6 7 0 1 2 3 (local.get $p) (local.get $p))))
         (local.set $sum (f32.add (local.get $sum)
           (f32.mul (f32.convert_i32_s (i32x4.extract_lane 0 (local.get $p)))
             (f32.mul
               (f32.load (i32.add (global.get $halves) (i32.shl (i32.load16_u (local.get $w)) (i32.const 2))))
-              (f32.load (i32.add (global.get $halves) (i32.shl (i32.load16_u (local.get $a)) (i32.const 2))))))))
+              (f32.load (local.get $a))))))
         (local.set $w (i32.add (local.get $w) (i32.const 18)))
-        (local.set $a (i32.add (local.get $a) (i32.const 34)))
+        (local.set $a (i32.add (local.get $a) (i32.const 80)))
         (br $blocks)))
     (local.get $sum))
 
-  ;; Q4_1 x Q8_1: blocks of 20 bytes (d:f16, m:f16, 16 bytes of nibbles) against 36 (d:f16, s:f16, 32
-  ;; signed bytes); sum += d*dy*sumi + m*s.
-  (func $dot_q4_1 (param $w i32) (param $a i32) (param $count i32) (result f32)
+  ;; IQ4_NL x Q8_0: Q4_0's layout, values from a non-linear table of 16 bytes.
+  (func $dot_iq4_nl (param $w i32) (param $a i32) (param $count i32) (result f32)
     (local $end i32) (local $sum f32) (local $p v128) (local $q v128) (local $lo v128) (local $hi v128)
-    (local $av v128)
+    (local.set $end (i32.add (local.get $w) (i32.mul (i32.shr_u (local.get $count) (i32.const 5)) (i32.const 18))))
+    (block $done
+      (loop $blocks
+        (br_if $done (i32.ge_u (local.get $w) (local.get $end)))
+        (local.set $q (v128.load offset=2 (local.get $w)))
+        (local.set $lo (i8x16.swizzle (v128.const i8x16 -127 -104 -83 -65 -49 -35 -22 -10 1 13 25 38 53 69 89 113)
+          (v128.and (local.get $q) (v128.const i8x16 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15))))
+        (local.set $hi (i8x16.swizzle (v128.const i8x16 -127 -104 -83 -65 -49 -35 -22 -10 1 13 25 38 53 69 89 113)
+          (i8x16.shr_u (local.get $q) (i32.const 4))))
+        (local.set $p (i32x4.add
+          (i32x4.add
+            (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $lo)) (v128.load offset=16 (local.get $a)))
+            (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $lo)) (v128.load offset=32 (local.get $a))))
+          (i32x4.add
+            (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $hi)) (v128.load offset=48 (local.get $a)))
+            (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $hi)) (v128.load offset=64 (local.get $a))))))
+        (local.set $p (i32x4.add (local.get $p) (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $p) (local.get $p))))
+        (local.set $p (i32x4.add (local.get $p) (i8x16.shuffle 4 5 6 7 0 1 2 3 4 5 6 7 0 1 2 3 (local.get $p) (local.get $p))))
+        (local.set $sum (f32.add (local.get $sum)
+          (f32.mul (f32.convert_i32_s (i32x4.extract_lane 0 (local.get $p)))
+            (f32.mul
+              (f32.load (i32.add (global.get $halves) (i32.shl (i32.load16_u (local.get $w)) (i32.const 2))))
+              (f32.load (local.get $a))))))
+        (local.set $w (i32.add (local.get $w) (i32.const 18)))
+        (local.set $a (i32.add (local.get $a) (i32.const 80)))
+        (br $blocks)))
+    (local.get $sum))
+
+  ;; Q4_1 x Q8_1: blocks of 20 bytes (d:f16, m:f16, nibbles as Q4_0's) against widened Q8_1 (d, s as
+  ;; f32); sum += d*dy*sumi + m*s.
+  (func $dot_q4_1 (param $w i32) (param $a i32) (param $count i32) (result f32)
+    (local $end i32) (local $sum f32) (local $p v128) (local $q v128) (local $qa v128) (local $qb v128)
     (local.set $end (i32.add (local.get $w) (i32.mul (i32.shr_u (local.get $count) (i32.const 5)) (i32.const 20))))
     (block $done
       (loop $blocks
         (br_if $done (i32.ge_u (local.get $w) (local.get $end)))
         (local.set $q (v128.load offset=4 (local.get $w)))
-        (local.set $lo (v128.and (local.get $q) (v128.const i8x16 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15)))
-        (local.set $hi (i8x16.shr_u (local.get $q) (i32.const 4)))
-        (local.set $av (v128.load offset=4 (local.get $a)))
+        (local.set $qa (i16x8.extend_low_i8x16_u (local.get $q)))
+        (local.set $qb (i16x8.extend_high_i8x16_u (local.get $q)))
         (local.set $p (i32x4.add
-          (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $lo)) (i16x8.extend_low_i8x16_s (local.get $av)))
-          (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $lo)) (i16x8.extend_high_i8x16_s (local.get $av)))))
-        (local.set $av (v128.load offset=20 (local.get $a)))
-        (local.set $p (i32x4.add (local.get $p) (i32x4.add
-          (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $hi)) (i16x8.extend_low_i8x16_s (local.get $av)))
-          (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $hi)) (i16x8.extend_high_i8x16_s (local.get $av))))))
+          (i32x4.add
+            (i32x4.dot_i16x8_s (v128.and (local.get $qa) (v128.const i16x8 15 15 15 15 15 15 15 15)) (v128.load offset=16 (local.get $a)))
+            (i32x4.dot_i16x8_s (v128.and (local.get $qb) (v128.const i16x8 15 15 15 15 15 15 15 15)) (v128.load offset=32 (local.get $a))))
+          (i32x4.add
+            (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $qa) (i32.const 4)) (v128.load offset=48 (local.get $a)))
+            (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $qb) (i32.const 4)) (v128.load offset=64 (local.get $a))))))
         (local.set $p (i32x4.add (local.get $p) (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $p) (local.get $p))))
         (local.set $p (i32x4.add (local.get $p) (i8x16.shuffle 4 5 6 7 0 1 2 3 4 5 6 7 0 1 2 3 (local.get $p) (local.get $p))))
         (local.set $sum (f32.add (local.get $sum)
@@ -227,25 +315,108 @@
             (f32.mul
               (f32.mul
                 (f32.load (i32.add (global.get $halves) (i32.shl (i32.load16_u (local.get $w)) (i32.const 2))))
-                (f32.load (i32.add (global.get $halves) (i32.shl (i32.load16_u (local.get $a)) (i32.const 2)))))
+                (f32.load (local.get $a)))
               (f32.convert_i32_s (i32x4.extract_lane 0 (local.get $p))))
             (f32.mul
               (f32.load (i32.add (global.get $halves) (i32.shl (i32.load16_u offset=2 (local.get $w)) (i32.const 2))))
-              (f32.load (i32.add (global.get $halves) (i32.shl (i32.load16_u offset=2 (local.get $a)) (i32.const 2))))))))
+              (f32.load offset=4 (local.get $a))))))
         (local.set $w (i32.add (local.get $w) (i32.const 20)))
-        (local.set $a (i32.add (local.get $a) (i32.const 36)))
+        (local.set $a (i32.add (local.get $a) (i32.const 80)))
+        (br $blocks)))
+    (local.get $sum))
+
+  ;; The fifth bits of a Q5_0/Q5_1 block: bit j of $qh (j = 0..15 from bytes 0-1, or 16..31 from
+  ;; bytes 2-3 with $high) as 16 bytes of 0x10 or 0.
+  (func $fifthBits (param $qh i32) (param $high i32) (result v128)
+    (v128.and
+      (i8x16.eq
+        (v128.and
+          (i8x16.swizzle (i32x4.splat (i32.shr_u (local.get $qh) (i32.shl (local.get $high) (i32.const 4))))
+            (v128.const i8x16 0 0 0 0 0 0 0 0 1 1 1 1 1 1 1 1))
+          (v128.const i8x16 1 2 4 8 16 32 64 -128 1 2 4 8 16 32 64 -128))
+        (v128.const i8x16 1 2 4 8 16 32 64 -128 1 2 4 8 16 32 64 -128))
+      (v128.const i8x16 16 16 16 16 16 16 16 16 16 16 16 16 16 16 16 16)))
+
+  ;; Q5_0 x Q8_0: blocks of 22 bytes (d:f16, qh:u32, nibbles as Q4_0's); value = (nibble | fifth bit << 4) - 16.
+  (func $dot_q5_0 (param $w i32) (param $a i32) (param $count i32) (result f32)
+    (local $end i32) (local $sum f32) (local $p v128) (local $q v128) (local $lo v128) (local $hi v128) (local $qh i32)
+    (local.set $end (i32.add (local.get $w) (i32.mul (i32.shr_u (local.get $count) (i32.const 5)) (i32.const 22))))
+    (block $done
+      (loop $blocks
+        (br_if $done (i32.ge_u (local.get $w) (local.get $end)))
+        (local.set $qh (i32.load offset=2 (local.get $w)))
+        (local.set $q (v128.load offset=6 (local.get $w)))
+        (local.set $lo (i8x16.sub
+          (v128.or (v128.and (local.get $q) (v128.const i8x16 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15))
+                   (call $fifthBits (local.get $qh) (i32.const 0)))
+          (v128.const i8x16 16 16 16 16 16 16 16 16 16 16 16 16 16 16 16 16)))
+        (local.set $hi (i8x16.sub
+          (v128.or (i8x16.shr_u (local.get $q) (i32.const 4)) (call $fifthBits (local.get $qh) (i32.const 1)))
+          (v128.const i8x16 16 16 16 16 16 16 16 16 16 16 16 16 16 16 16 16)))
+        (local.set $p (i32x4.add
+          (i32x4.add
+            (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $lo)) (v128.load offset=16 (local.get $a)))
+            (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $lo)) (v128.load offset=32 (local.get $a))))
+          (i32x4.add
+            (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $hi)) (v128.load offset=48 (local.get $a)))
+            (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $hi)) (v128.load offset=64 (local.get $a))))))
+        (local.set $p (i32x4.add (local.get $p) (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $p) (local.get $p))))
+        (local.set $p (i32x4.add (local.get $p) (i8x16.shuffle 4 5 6 7 0 1 2 3 4 5 6 7 0 1 2 3 (local.get $p) (local.get $p))))
+        (local.set $sum (f32.add (local.get $sum)
+          (f32.mul (f32.convert_i32_s (i32x4.extract_lane 0 (local.get $p)))
+            (f32.mul
+              (f32.load (i32.add (global.get $halves) (i32.shl (i32.load16_u (local.get $w)) (i32.const 2))))
+              (f32.load (local.get $a))))))
+        (local.set $w (i32.add (local.get $w) (i32.const 22)))
+        (local.set $a (i32.add (local.get $a) (i32.const 80)))
+        (br $blocks)))
+    (local.get $sum))
+
+  ;; Q5_1 x Q8_1: blocks of 24 bytes (d:f16, m:f16, qh:u32, nibbles); sum += d*dy*sumi + m*s.
+  (func $dot_q5_1 (param $w i32) (param $a i32) (param $count i32) (result f32)
+    (local $end i32) (local $sum f32) (local $p v128) (local $q v128) (local $lo v128) (local $hi v128) (local $qh i32)
+    (local.set $end (i32.add (local.get $w) (i32.mul (i32.shr_u (local.get $count) (i32.const 5)) (i32.const 24))))
+    (block $done
+      (loop $blocks
+        (br_if $done (i32.ge_u (local.get $w) (local.get $end)))
+        (local.set $qh (i32.load offset=4 (local.get $w)))
+        (local.set $q (v128.load offset=8 (local.get $w)))
+        (local.set $lo (v128.or (v128.and (local.get $q) (v128.const i8x16 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15))
+                                (call $fifthBits (local.get $qh) (i32.const 0))))
+        (local.set $hi (v128.or (i8x16.shr_u (local.get $q) (i32.const 4)) (call $fifthBits (local.get $qh) (i32.const 1))))
+        (local.set $p (i32x4.add
+          (i32x4.add
+            (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $lo)) (v128.load offset=16 (local.get $a)))
+            (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $lo)) (v128.load offset=32 (local.get $a))))
+          (i32x4.add
+            (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $hi)) (v128.load offset=48 (local.get $a)))
+            (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $hi)) (v128.load offset=64 (local.get $a))))))
+        (local.set $p (i32x4.add (local.get $p) (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $p) (local.get $p))))
+        (local.set $p (i32x4.add (local.get $p) (i8x16.shuffle 4 5 6 7 0 1 2 3 4 5 6 7 0 1 2 3 (local.get $p) (local.get $p))))
+        (local.set $sum (f32.add (local.get $sum)
+          (f32.add
+            (f32.mul
+              (f32.mul
+                (f32.load (i32.add (global.get $halves) (i32.shl (i32.load16_u (local.get $w)) (i32.const 2))))
+                (f32.load (local.get $a)))
+              (f32.convert_i32_s (i32x4.extract_lane 0 (local.get $p))))
+            (f32.mul
+              (f32.load (i32.add (global.get $halves) (i32.shl (i32.load16_u offset=2 (local.get $w)) (i32.const 2))))
+              (f32.load offset=4 (local.get $a))))))
+        (local.set $w (i32.add (local.get $w) (i32.const 24)))
+        (local.set $a (i32.add (local.get $a) (i32.const 80)))
         (br $blocks)))
     (local.get $sum))
 
   ;; Q4_K x Q8_K: super-blocks of 144 bytes (d:f16, dmin:f16, 6-bit scales and mins in 12 bytes, 128
   ;; bytes of nibbles: runs 2i and 2i + 1 are the low and high nibbles of bytes 32i..32i+31) against
-  ;; 292 (d:f32, 256 signed bytes, 16 sums of 16 as i16). The minimums go through the activation sums.
+  ;; widened Q8_K (560). The minimums go through the activation sums of 16.
   (func $dot_q4_k (param $w i32) (param $a i32) (param $count i32) (result f32)
     (local $end i32) (local $sum f32) (local $u0 i32) (local $u1 i32) (local $u2 i32)
     (local $sc0 i32) (local $sc1 i32) (local $m0 i32) (local $m1 i32) (local $sc i32)
     (local $pair i32) (local $qs i32) (local $as i32)
-    (local $isum v128) (local $mins v128) (local $lo v128) (local $hi v128) (local $q v128) (local $av v128)
-    (local $accLo v128) (local $accHi v128) (local $dy f32)
+    (local $isum v128) (local $mins v128) (local $q v128) (local $qa v128) (local $qb v128) (local $qc v128) (local $qd v128)
+    (local $dy f32)
     (local.set $end (i32.add (local.get $w) (i32.mul (i32.shr_u (local.get $count) (i32.const 8)) (i32.const 144))))
     (block $done
       (loop $blocks
@@ -263,47 +434,44 @@
         ;; sum over runs of min * (activation sums of its two 16s)
         (local.set $mins (i32x4.add
           (i32x4.mul (i32x4.extend_low_i16x8_u (i16x8.extend_low_i8x16_u (i32x4.splat (local.get $m0))))
-                     (i32x4.extadd_pairwise_i16x8_s (v128.load offset=260 (local.get $a))))
+                     (i32x4.extadd_pairwise_i16x8_s (v128.load offset=528 (local.get $a))))
           (i32x4.mul (i32x4.extend_low_i16x8_u (i16x8.extend_low_i8x16_u (i32x4.splat (local.get $m1))))
-                     (i32x4.extadd_pairwise_i16x8_s (v128.load offset=276 (local.get $a))))))
+                     (i32x4.extadd_pairwise_i16x8_s (v128.load offset=544 (local.get $a))))))
         (local.set $mins (i32x4.add (local.get $mins) (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $mins) (local.get $mins))))
         (local.set $mins (i32x4.add (local.get $mins) (i8x16.shuffle 4 5 6 7 0 1 2 3 4 5 6 7 0 1 2 3 (local.get $mins) (local.get $mins))))
         (local.set $isum (v128.const i32x4 0 0 0 0))
         (local.set $pair (i32.const 0))
         (local.set $qs (i32.add (local.get $w) (i32.const 16)))
-        (local.set $as (i32.add (local.get $a) (i32.const 4)))
+        (local.set $as (i32.add (local.get $a) (i32.const 16)))
         (loop $pairs
+          ;; bytes l = 0..31 as i16 in qa (l 0-7), qb (8-15), qc (16-23), qd (24-31)
           (local.set $q (v128.load (local.get $qs)))
-          (local.set $lo (v128.and (local.get $q) (v128.const i8x16 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15)))
-          (local.set $hi (i8x16.shr_u (local.get $q) (i32.const 4)))
-          (local.set $av (v128.load (local.get $as)))
-          (local.set $accLo (i32x4.add
-            (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $lo)) (i16x8.extend_low_i8x16_s (local.get $av)))
-            (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $lo)) (i16x8.extend_high_i8x16_s (local.get $av)))))
-          (local.set $av (v128.load offset=32 (local.get $as)))
-          (local.set $accHi (i32x4.add
-            (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $hi)) (i16x8.extend_low_i8x16_s (local.get $av)))
-            (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $hi)) (i16x8.extend_high_i8x16_s (local.get $av)))))
+          (local.set $qa (i16x8.extend_low_i8x16_u (local.get $q)))
+          (local.set $qb (i16x8.extend_high_i8x16_u (local.get $q)))
           (local.set $q (v128.load offset=16 (local.get $qs)))
-          (local.set $lo (v128.and (local.get $q) (v128.const i8x16 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15)))
-          (local.set $hi (i8x16.shr_u (local.get $q) (i32.const 4)))
-          (local.set $av (v128.load offset=16 (local.get $as)))
-          (local.set $accLo (i32x4.add (local.get $accLo) (i32x4.add
-            (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $lo)) (i16x8.extend_low_i8x16_s (local.get $av)))
-            (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $lo)) (i16x8.extend_high_i8x16_s (local.get $av))))))
-          (local.set $av (v128.load offset=48 (local.get $as)))
-          (local.set $accHi (i32x4.add (local.get $accHi) (i32x4.add
-            (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $hi)) (i16x8.extend_low_i8x16_s (local.get $av)))
-            (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $hi)) (i16x8.extend_high_i8x16_s (local.get $av))))))
+          (local.set $qc (i16x8.extend_low_i8x16_u (local.get $q)))
+          (local.set $qd (i16x8.extend_high_i8x16_u (local.get $q)))
           ;; scales of runs 2*pair and 2*pair + 1: bytes (2*pair) % 4 and the next of sc0 (pairs 0, 1) or sc1
           (local.set $sc (i32.shr_u
             (select (local.get $sc0) (local.get $sc1) (i32.lt_u (local.get $pair) (i32.const 2)))
             (i32.shl (i32.and (local.get $pair) (i32.const 1)) (i32.const 4))))
           (local.set $isum (i32x4.add (local.get $isum) (i32x4.add
-            (i32x4.mul (local.get $accLo) (i32x4.splat (i32.and (local.get $sc) (i32.const 0xFF))))
-            (i32x4.mul (local.get $accHi) (i32x4.splat (i32.and (i32.shr_u (local.get $sc) (i32.const 8)) (i32.const 0xFF)))))))
+            (i32x4.mul (i32x4.splat (i32.and (local.get $sc) (i32.const 0xFF))) (i32x4.add
+              (i32x4.add
+                (i32x4.dot_i16x8_s (v128.and (local.get $qa) (v128.const i16x8 15 15 15 15 15 15 15 15)) (v128.load (local.get $as)))
+                (i32x4.dot_i16x8_s (v128.and (local.get $qb) (v128.const i16x8 15 15 15 15 15 15 15 15)) (v128.load offset=16 (local.get $as))))
+              (i32x4.add
+                (i32x4.dot_i16x8_s (v128.and (local.get $qc) (v128.const i16x8 15 15 15 15 15 15 15 15)) (v128.load offset=32 (local.get $as)))
+                (i32x4.dot_i16x8_s (v128.and (local.get $qd) (v128.const i16x8 15 15 15 15 15 15 15 15)) (v128.load offset=48 (local.get $as))))))
+            (i32x4.mul (i32x4.splat (i32.and (i32.shr_u (local.get $sc) (i32.const 8)) (i32.const 0xFF))) (i32x4.add
+              (i32x4.add
+                (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $qa) (i32.const 4)) (v128.load offset=64 (local.get $as)))
+                (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $qb) (i32.const 4)) (v128.load offset=80 (local.get $as))))
+              (i32x4.add
+                (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $qc) (i32.const 4)) (v128.load offset=96 (local.get $as)))
+                (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $qd) (i32.const 4)) (v128.load offset=112 (local.get $as)))))))))
           (local.set $qs (i32.add (local.get $qs) (i32.const 32)))
-          (local.set $as (i32.add (local.get $as) (i32.const 64)))
+          (local.set $as (i32.add (local.get $as) (i32.const 128)))
           (local.set $pair (i32.add (local.get $pair) (i32.const 1)))
           (br_if $pairs (i32.lt_u (local.get $pair) (i32.const 4))))
         (local.set $isum (i32x4.add (local.get $isum) (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $isum) (local.get $isum))))
@@ -318,228 +486,7 @@
               (f32.mul (f32.load (i32.add (global.get $halves) (i32.shl (i32.load16_u offset=2 (local.get $w)) (i32.const 2)))) (local.get $dy))
               (f32.convert_i32_s (i32x4.extract_lane 0 (local.get $mins)))))))
         (local.set $w (i32.add (local.get $w) (i32.const 144)))
-        (local.set $a (i32.add (local.get $a) (i32.const 292)))
-        (br $blocks)))
-    (local.get $sum))
-
-  ;; Q6_K x Q8_K: super-blocks of 210 bytes (ql:u8[128], qh:u8[64], scales:i8[16], d:f16). Value
-  ;; 128h + 32k + l takes its low four bits from nibble k/2 of ql[64h + 32(k%2) + l] and its top two
-  ;; from bits 2k of qh[32h + l], minus 32; runs of 16 have their own scale.
-  (func $dot_q6_k (param $w i32) (param $a i32) (param $count i32) (result f32)
-    (local $end i32) (local $sum f32) (local $quarter i32) (local $ql i32) (local $qh i32) (local $as i32)
-    (local $sc i32)
-    (local $isum v128) (local $qlA v128) (local $qlB v128) (local $bits v128) (local $q v128) (local $av v128)
-    (local.set $end (i32.add (local.get $w) (i32.mul (i32.shr_u (local.get $count) (i32.const 8)) (i32.const 210))))
-    (block $done
-      (loop $blocks
-        (br_if $done (i32.ge_u (local.get $w) (local.get $end)))
-        (local.set $isum (v128.const i32x4 0 0 0 0))
-        ;; quarter = 2h + c: values 128h + 16c + 32k + (0..15) for k = 0..3
-        (local.set $quarter (i32.const 0))
-        (loop $quarters
-          (local.set $ql (i32.add (local.get $w)
-            (i32.add (i32.shl (i32.shr_u (local.get $quarter) (i32.const 1)) (i32.const 6))
-                     (i32.shl (i32.and (local.get $quarter) (i32.const 1)) (i32.const 4)))))
-          (local.set $qh (i32.add (local.get $w)
-            (i32.add (i32.const 128) (i32.shl (local.get $quarter) (i32.const 4)))))
-          (local.set $as (i32.add (local.get $a)
-            (i32.add (i32.const 4)
-              (i32.add (i32.shl (i32.shr_u (local.get $quarter) (i32.const 1)) (i32.const 7))
-                       (i32.shl (i32.and (local.get $quarter) (i32.const 1)) (i32.const 4))))))
-          ;; scale of run 8h + 2k + c lives at byte 192 + 8h + 2k + c
-          (local.set $sc (i32.add (local.get $w)
-            (i32.add (i32.const 192)
-              (i32.add (i32.shl (i32.shr_u (local.get $quarter) (i32.const 1)) (i32.const 3))
-                       (i32.and (local.get $quarter) (i32.const 1))))))
-          (local.set $qlA (v128.load (local.get $ql)))
-          (local.set $qlB (v128.load offset=32 (local.get $ql)))
-          (local.set $bits (v128.load (local.get $qh)))
-          ;; k = 0
-          (local.set $q (i8x16.sub
-            (v128.or (v128.and (local.get $qlA) (v128.const i8x16 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15))
-                     (v128.and (i8x16.shl (local.get $bits) (i32.const 4)) (v128.const i8x16 48 48 48 48 48 48 48 48 48 48 48 48 48 48 48 48)))
-            (v128.const i8x16 32 32 32 32 32 32 32 32 32 32 32 32 32 32 32 32)))
-          (local.set $av (v128.load (local.get $as)))
-          (local.set $isum (i32x4.add (local.get $isum) (i32x4.mul (i32x4.splat (i32.load8_s (local.get $sc))) (i32x4.add
-            (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $q)) (i16x8.extend_low_i8x16_s (local.get $av)))
-            (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $q)) (i16x8.extend_high_i8x16_s (local.get $av)))))))
-          ;; k = 1
-          (local.set $q (i8x16.sub
-            (v128.or (v128.and (local.get $qlB) (v128.const i8x16 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15))
-                     (v128.and (i8x16.shl (local.get $bits) (i32.const 2)) (v128.const i8x16 48 48 48 48 48 48 48 48 48 48 48 48 48 48 48 48)))
-            (v128.const i8x16 32 32 32 32 32 32 32 32 32 32 32 32 32 32 32 32)))
-          (local.set $av (v128.load offset=32 (local.get $as)))
-          (local.set $isum (i32x4.add (local.get $isum) (i32x4.mul (i32x4.splat (i32.load8_s offset=2 (local.get $sc))) (i32x4.add
-            (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $q)) (i16x8.extend_low_i8x16_s (local.get $av)))
-            (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $q)) (i16x8.extend_high_i8x16_s (local.get $av)))))))
-          ;; k = 2
-          (local.set $q (i8x16.sub
-            (v128.or (i8x16.shr_u (local.get $qlA) (i32.const 4))
-                     (v128.and (local.get $bits) (v128.const i8x16 48 48 48 48 48 48 48 48 48 48 48 48 48 48 48 48)))
-            (v128.const i8x16 32 32 32 32 32 32 32 32 32 32 32 32 32 32 32 32)))
-          (local.set $av (v128.load offset=64 (local.get $as)))
-          (local.set $isum (i32x4.add (local.get $isum) (i32x4.mul (i32x4.splat (i32.load8_s offset=4 (local.get $sc))) (i32x4.add
-            (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $q)) (i16x8.extend_low_i8x16_s (local.get $av)))
-            (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $q)) (i16x8.extend_high_i8x16_s (local.get $av)))))))
-          ;; k = 3
-          (local.set $q (i8x16.sub
-            (v128.or (i8x16.shr_u (local.get $qlB) (i32.const 4))
-                     (v128.and (i8x16.shr_u (local.get $bits) (i32.const 2)) (v128.const i8x16 48 48 48 48 48 48 48 48 48 48 48 48 48 48 48 48)))
-            (v128.const i8x16 32 32 32 32 32 32 32 32 32 32 32 32 32 32 32 32)))
-          (local.set $av (v128.load offset=96 (local.get $as)))
-          (local.set $isum (i32x4.add (local.get $isum) (i32x4.mul (i32x4.splat (i32.load8_s offset=6 (local.get $sc))) (i32x4.add
-            (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $q)) (i16x8.extend_low_i8x16_s (local.get $av)))
-            (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $q)) (i16x8.extend_high_i8x16_s (local.get $av)))))))
-          (local.set $quarter (i32.add (local.get $quarter) (i32.const 1)))
-          (br_if $quarters (i32.lt_u (local.get $quarter) (i32.const 4))))
-        (local.set $isum (i32x4.add (local.get $isum) (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $isum) (local.get $isum))))
-        (local.set $isum (i32x4.add (local.get $isum) (i8x16.shuffle 4 5 6 7 0 1 2 3 4 5 6 7 0 1 2 3 (local.get $isum) (local.get $isum))))
-        (local.set $sum (f32.add (local.get $sum)
-          (f32.mul
-            (f32.mul (f32.load (i32.add (global.get $halves) (i32.shl (i32.load16_u offset=208 (local.get $w)) (i32.const 2))))
-                     (f32.load (local.get $a)))
-            (f32.convert_i32_s (i32x4.extract_lane 0 (local.get $isum))))))
-        (local.set $w (i32.add (local.get $w) (i32.const 210)))
-        (local.set $a (i32.add (local.get $a) (i32.const 292)))
-        (br $blocks)))
-    (local.get $sum))
-
-  ;; IQ4_XS x Q8_K: super-blocks of 136 bytes (d:f16, scales_h:u16, scales_l:u8[4], qs:u8[128]); run r
-  ;; (of 8) has scale ((scales_l nibble r) | (scales_h bits 2r) << 4) - 32 and bytes qs[16r..16r+15],
-  ;; low nibbles its values 0-15, high nibbles 16-31, through IQ4_NL's table.
-  (func $dot_iq4_xs (param $w i32) (param $a i32) (param $count i32) (result f32)
-    (local $end i32) (local $sum f32) (local $run i32) (local $qs i32) (local $as i32) (local $high i32) (local $low i32)
-    (local $isum v128) (local $q v128) (local $lo v128) (local $hi v128) (local $av v128) (local $acc v128)
-    (local.set $end (i32.add (local.get $w) (i32.mul (i32.shr_u (local.get $count) (i32.const 8)) (i32.const 136))))
-    (block $done
-      (loop $blocks
-        (br_if $done (i32.ge_u (local.get $w) (local.get $end)))
-        (local.set $isum (v128.const i32x4 0 0 0 0))
-        (local.set $high (i32.load16_u offset=2 (local.get $w)))
-        (local.set $low (i32.load offset=4 (local.get $w)))
-        (local.set $run (i32.const 0))
-        (local.set $qs (i32.add (local.get $w) (i32.const 8)))
-        (local.set $as (i32.add (local.get $a) (i32.const 4)))
-        (loop $runs
-          (local.set $q (v128.load (local.get $qs)))
-          (local.set $lo (i8x16.swizzle (v128.const i8x16 -127 -104 -83 -65 -49 -35 -22 -10 1 13 25 38 53 69 89 113)
-            (v128.and (local.get $q) (v128.const i8x16 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15))))
-          (local.set $hi (i8x16.swizzle (v128.const i8x16 -127 -104 -83 -65 -49 -35 -22 -10 1 13 25 38 53 69 89 113)
-            (i8x16.shr_u (local.get $q) (i32.const 4))))
-          (local.set $av (v128.load (local.get $as)))
-          (local.set $acc (i32x4.add
-            (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $lo)) (i16x8.extend_low_i8x16_s (local.get $av)))
-            (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $lo)) (i16x8.extend_high_i8x16_s (local.get $av)))))
-          (local.set $av (v128.load offset=16 (local.get $as)))
-          (local.set $acc (i32x4.add (local.get $acc) (i32x4.add
-            (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $hi)) (i16x8.extend_low_i8x16_s (local.get $av)))
-            (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $hi)) (i16x8.extend_high_i8x16_s (local.get $av))))))
-          (local.set $isum (i32x4.add (local.get $isum) (i32x4.mul (local.get $acc) (i32x4.splat
-            (i32.sub
-              (i32.or
-                (i32.and (i32.shr_u (local.get $low) (i32.shl (local.get $run) (i32.const 2))) (i32.const 15))
-                (i32.shl (i32.and (i32.shr_u (local.get $high) (i32.shl (local.get $run) (i32.const 1))) (i32.const 3)) (i32.const 4)))
-              (i32.const 32))))))
-          (local.set $qs (i32.add (local.get $qs) (i32.const 16)))
-          (local.set $as (i32.add (local.get $as) (i32.const 32)))
-          (local.set $run (i32.add (local.get $run) (i32.const 1)))
-          (br_if $runs (i32.lt_u (local.get $run) (i32.const 8))))
-        (local.set $isum (i32x4.add (local.get $isum) (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $isum) (local.get $isum))))
-        (local.set $isum (i32x4.add (local.get $isum) (i8x16.shuffle 4 5 6 7 0 1 2 3 4 5 6 7 0 1 2 3 (local.get $isum) (local.get $isum))))
-        (local.set $sum (f32.add (local.get $sum)
-          (f32.mul
-            (f32.mul (f32.load (i32.add (global.get $halves) (i32.shl (i32.load16_u (local.get $w)) (i32.const 2))))
-                     (f32.load (local.get $a)))
-            (f32.convert_i32_s (i32x4.extract_lane 0 (local.get $isum))))))
-        (local.set $w (i32.add (local.get $w) (i32.const 136)))
-        (local.set $a (i32.add (local.get $a) (i32.const 292)))
-        (br $blocks)))
-    (local.get $sum))
-
-  ;; The fifth bits of a Q5_0/Q5_1 block: bit j of $qh (j = 0..15 from bytes 0-1, or 16..31 from
-  ;; bytes 2-3 with $high) as 16 bytes of 0x10 or 0.
-  (func $fifthBits (param $qh i32) (param $high i32) (result v128)
-    (v128.and
-      (i8x16.eq
-        (v128.and
-          (i8x16.swizzle (i32x4.splat (i32.shr_u (local.get $qh) (i32.shl (local.get $high) (i32.const 4))))
-            (v128.const i8x16 0 0 0 0 0 0 0 0 1 1 1 1 1 1 1 1))
-          (v128.const i8x16 1 2 4 8 16 32 64 -128 1 2 4 8 16 32 64 -128))
-        (v128.const i8x16 1 2 4 8 16 32 64 -128 1 2 4 8 16 32 64 -128))
-      (v128.const i8x16 16 16 16 16 16 16 16 16 16 16 16 16 16 16 16 16)))
-
-  ;; Q5_0 x Q8_0: blocks of 22 bytes (d:f16, qh:u32, 16 bytes of nibbles); value = (nibble | fifth bit << 4) - 16.
-  (func $dot_q5_0 (param $w i32) (param $a i32) (param $count i32) (result f32)
-    (local $end i32) (local $sum f32) (local $p v128) (local $q v128) (local $lo v128) (local $hi v128)
-    (local $av v128) (local $qh i32)
-    (local.set $end (i32.add (local.get $w) (i32.mul (i32.shr_u (local.get $count) (i32.const 5)) (i32.const 22))))
-    (block $done
-      (loop $blocks
-        (br_if $done (i32.ge_u (local.get $w) (local.get $end)))
-        (local.set $qh (i32.load offset=2 (local.get $w)))
-        (local.set $q (v128.load offset=6 (local.get $w)))
-        (local.set $lo (i8x16.sub
-          (v128.or (v128.and (local.get $q) (v128.const i8x16 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15))
-                   (call $fifthBits (local.get $qh) (i32.const 0)))
-          (v128.const i8x16 16 16 16 16 16 16 16 16 16 16 16 16 16 16 16 16)))
-        (local.set $hi (i8x16.sub
-          (v128.or (i8x16.shr_u (local.get $q) (i32.const 4)) (call $fifthBits (local.get $qh) (i32.const 1)))
-          (v128.const i8x16 16 16 16 16 16 16 16 16 16 16 16 16 16 16 16 16)))
-        (local.set $av (v128.load offset=2 (local.get $a)))
-        (local.set $p (i32x4.add
-          (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $lo)) (i16x8.extend_low_i8x16_s (local.get $av)))
-          (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $lo)) (i16x8.extend_high_i8x16_s (local.get $av)))))
-        (local.set $av (v128.load offset=18 (local.get $a)))
-        (local.set $p (i32x4.add (local.get $p) (i32x4.add
-          (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $hi)) (i16x8.extend_low_i8x16_s (local.get $av)))
-          (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $hi)) (i16x8.extend_high_i8x16_s (local.get $av))))))
-        (local.set $p (i32x4.add (local.get $p) (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $p) (local.get $p))))
-        (local.set $p (i32x4.add (local.get $p) (i8x16.shuffle 4 5 6 7 0 1 2 3 4 5 6 7 0 1 2 3 (local.get $p) (local.get $p))))
-        (local.set $sum (f32.add (local.get $sum)
-          (f32.mul (f32.convert_i32_s (i32x4.extract_lane 0 (local.get $p)))
-            (f32.mul
-              (f32.load (i32.add (global.get $halves) (i32.shl (i32.load16_u (local.get $w)) (i32.const 2))))
-              (f32.load (i32.add (global.get $halves) (i32.shl (i32.load16_u (local.get $a)) (i32.const 2))))))))
-        (local.set $w (i32.add (local.get $w) (i32.const 22)))
-        (local.set $a (i32.add (local.get $a) (i32.const 34)))
-        (br $blocks)))
-    (local.get $sum))
-
-  ;; Q5_1 x Q8_1: blocks of 24 bytes (d:f16, m:f16, qh:u32, 16 bytes of nibbles); sum += d*dy*sumi + m*s.
-  (func $dot_q5_1 (param $w i32) (param $a i32) (param $count i32) (result f32)
-    (local $end i32) (local $sum f32) (local $p v128) (local $q v128) (local $lo v128) (local $hi v128)
-    (local $av v128) (local $qh i32)
-    (local.set $end (i32.add (local.get $w) (i32.mul (i32.shr_u (local.get $count) (i32.const 5)) (i32.const 24))))
-    (block $done
-      (loop $blocks
-        (br_if $done (i32.ge_u (local.get $w) (local.get $end)))
-        (local.set $qh (i32.load offset=4 (local.get $w)))
-        (local.set $q (v128.load offset=8 (local.get $w)))
-        (local.set $lo (v128.or (v128.and (local.get $q) (v128.const i8x16 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15))
-                                (call $fifthBits (local.get $qh) (i32.const 0))))
-        (local.set $hi (v128.or (i8x16.shr_u (local.get $q) (i32.const 4)) (call $fifthBits (local.get $qh) (i32.const 1))))
-        (local.set $av (v128.load offset=4 (local.get $a)))
-        (local.set $p (i32x4.add
-          (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $lo)) (i16x8.extend_low_i8x16_s (local.get $av)))
-          (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $lo)) (i16x8.extend_high_i8x16_s (local.get $av)))))
-        (local.set $av (v128.load offset=20 (local.get $a)))
-        (local.set $p (i32x4.add (local.get $p) (i32x4.add
-          (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $hi)) (i16x8.extend_low_i8x16_s (local.get $av)))
-          (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $hi)) (i16x8.extend_high_i8x16_s (local.get $av))))))
-        (local.set $p (i32x4.add (local.get $p) (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $p) (local.get $p))))
-        (local.set $p (i32x4.add (local.get $p) (i8x16.shuffle 4 5 6 7 0 1 2 3 4 5 6 7 0 1 2 3 (local.get $p) (local.get $p))))
-        (local.set $sum (f32.add (local.get $sum)
-          (f32.add
-            (f32.mul
-              (f32.mul
-                (f32.load (i32.add (global.get $halves) (i32.shl (i32.load16_u (local.get $w)) (i32.const 2))))
-                (f32.load (i32.add (global.get $halves) (i32.shl (i32.load16_u (local.get $a)) (i32.const 2)))))
-              (f32.convert_i32_s (i32x4.extract_lane 0 (local.get $p))))
-            (f32.mul
-              (f32.load (i32.add (global.get $halves) (i32.shl (i32.load16_u offset=2 (local.get $w)) (i32.const 2))))
-              (f32.load (i32.add (global.get $halves) (i32.shl (i32.load16_u offset=2 (local.get $a)) (i32.const 2))))))))
-        (local.set $w (i32.add (local.get $w) (i32.const 24)))
-        (local.set $a (i32.add (local.get $a) (i32.const 36)))
+        (local.set $a (i32.add (local.get $a) (i32.const 560)))
         (br $blocks)))
     (local.get $sum))
 
@@ -548,10 +495,10 @@
   (func $dot_q5_k (param $w i32) (param $a i32) (param $count i32) (result f32)
     (local $end i32) (local $sum f32) (local $u0 i32) (local $u1 i32) (local $u2 i32)
     (local $sc0 i32) (local $sc1 i32) (local $m0 i32) (local $m1 i32) (local $sc i32)
-    (local $pair i32) (local $qs i32) (local $as i32)
-    (local $isum v128) (local $mins v128) (local $lo v128) (local $hi v128) (local $q v128) (local $av v128)
-    (local $qh0 v128) (local $qh1 v128)
-    (local $accLo v128) (local $accHi v128) (local $dy f32)
+    (local $pair i32) (local $qs i32) (local $as i32) (local $lowBit i32) (local $highBit i32)
+    (local $isum v128) (local $mins v128) (local $q v128) (local $qa v128) (local $qb v128) (local $qc v128) (local $qd v128)
+    (local $ha v128) (local $hb v128) (local $hc v128) (local $hd v128)
+    (local $dy f32)
     (local.set $end (i32.add (local.get $w) (i32.mul (i32.shr_u (local.get $count) (i32.const 8)) (i32.const 176))))
     (block $done
       (loop $blocks
@@ -567,53 +514,75 @@
           (i32.shl (i32.and (i32.shr_u (local.get $u1) (i32.const 6)) (i32.const 0x03030303)) (i32.const 4))))
         (local.set $mins (i32x4.add
           (i32x4.mul (i32x4.extend_low_i16x8_u (i16x8.extend_low_i8x16_u (i32x4.splat (local.get $m0))))
-                     (i32x4.extadd_pairwise_i16x8_s (v128.load offset=260 (local.get $a))))
+                     (i32x4.extadd_pairwise_i16x8_s (v128.load offset=528 (local.get $a))))
           (i32x4.mul (i32x4.extend_low_i16x8_u (i16x8.extend_low_i8x16_u (i32x4.splat (local.get $m1))))
-                     (i32x4.extadd_pairwise_i16x8_s (v128.load offset=276 (local.get $a))))))
+                     (i32x4.extadd_pairwise_i16x8_s (v128.load offset=544 (local.get $a))))))
         (local.set $mins (i32x4.add (local.get $mins) (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $mins) (local.get $mins))))
         (local.set $mins (i32x4.add (local.get $mins) (i8x16.shuffle 4 5 6 7 0 1 2 3 4 5 6 7 0 1 2 3 (local.get $mins) (local.get $mins))))
-        (local.set $qh0 (v128.load offset=16 (local.get $w)))
-        (local.set $qh1 (v128.load offset=32 (local.get $w)))
+        ;; the fifth bits of l = 0..31 as i16
+        (local.set $q (v128.load offset=16 (local.get $w)))
+        (local.set $ha (i16x8.extend_low_i8x16_u (local.get $q)))
+        (local.set $hb (i16x8.extend_high_i8x16_u (local.get $q)))
+        (local.set $q (v128.load offset=32 (local.get $w)))
+        (local.set $hc (i16x8.extend_low_i8x16_u (local.get $q)))
+        (local.set $hd (i16x8.extend_high_i8x16_u (local.get $q)))
         (local.set $isum (v128.const i32x4 0 0 0 0))
         (local.set $pair (i32.const 0))
         (local.set $qs (i32.add (local.get $w) (i32.const 48)))
-        (local.set $as (i32.add (local.get $a) (i32.const 4)))
+        (local.set $as (i32.add (local.get $a) (i32.const 16)))
         (loop $pairs
-          ;; values l = 0..15 of runs 2 pair (low nibbles) and 2 pair + 1 (high), then l = 16..31
           (local.set $q (v128.load (local.get $qs)))
-          (local.set $lo (v128.or (v128.and (local.get $q) (v128.const i8x16 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15))
-            (i8x16.shl (v128.and (i8x16.shr_u (local.get $qh0) (i32.shl (local.get $pair) (i32.const 1))) (v128.const i8x16 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1)) (i32.const 4))))
-          (local.set $hi (v128.or (i8x16.shr_u (local.get $q) (i32.const 4))
-            (i8x16.shl (v128.and (i8x16.shr_u (local.get $qh0) (i32.add (i32.shl (local.get $pair) (i32.const 1)) (i32.const 1))) (v128.const i8x16 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1)) (i32.const 4))))
-          (local.set $av (v128.load (local.get $as)))
-          (local.set $accLo (i32x4.add
-            (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $lo)) (i16x8.extend_low_i8x16_s (local.get $av)))
-            (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $lo)) (i16x8.extend_high_i8x16_s (local.get $av)))))
-          (local.set $av (v128.load offset=32 (local.get $as)))
-          (local.set $accHi (i32x4.add
-            (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $hi)) (i16x8.extend_low_i8x16_s (local.get $av)))
-            (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $hi)) (i16x8.extend_high_i8x16_s (local.get $av)))))
+          (local.set $qa (i16x8.extend_low_i8x16_u (local.get $q)))
+          (local.set $qb (i16x8.extend_high_i8x16_u (local.get $q)))
           (local.set $q (v128.load offset=16 (local.get $qs)))
-          (local.set $lo (v128.or (v128.and (local.get $q) (v128.const i8x16 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15))
-            (i8x16.shl (v128.and (i8x16.shr_u (local.get $qh1) (i32.shl (local.get $pair) (i32.const 1))) (v128.const i8x16 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1)) (i32.const 4))))
-          (local.set $hi (v128.or (i8x16.shr_u (local.get $q) (i32.const 4))
-            (i8x16.shl (v128.and (i8x16.shr_u (local.get $qh1) (i32.add (i32.shl (local.get $pair) (i32.const 1)) (i32.const 1))) (v128.const i8x16 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1)) (i32.const 4))))
-          (local.set $av (v128.load offset=16 (local.get $as)))
-          (local.set $accLo (i32x4.add (local.get $accLo) (i32x4.add
-            (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $lo)) (i16x8.extend_low_i8x16_s (local.get $av)))
-            (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $lo)) (i16x8.extend_high_i8x16_s (local.get $av))))))
-          (local.set $av (v128.load offset=48 (local.get $as)))
-          (local.set $accHi (i32x4.add (local.get $accHi) (i32x4.add
-            (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $hi)) (i16x8.extend_low_i8x16_s (local.get $av)))
-            (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $hi)) (i16x8.extend_high_i8x16_s (local.get $av))))))
+          (local.set $qc (i16x8.extend_low_i8x16_u (local.get $q)))
+          (local.set $qd (i16x8.extend_high_i8x16_u (local.get $q)))
+          (local.set $lowBit (i32.shl (local.get $pair) (i32.const 1)))
+          (local.set $highBit (i32.add (local.get $lowBit) (i32.const 1)))
           (local.set $sc (i32.shr_u
             (select (local.get $sc0) (local.get $sc1) (i32.lt_u (local.get $pair) (i32.const 2)))
             (i32.shl (i32.and (local.get $pair) (i32.const 1)) (i32.const 4))))
           (local.set $isum (i32x4.add (local.get $isum) (i32x4.add
-            (i32x4.mul (local.get $accLo) (i32x4.splat (i32.and (local.get $sc) (i32.const 0xFF))))
-            (i32x4.mul (local.get $accHi) (i32x4.splat (i32.and (i32.shr_u (local.get $sc) (i32.const 8)) (i32.const 0xFF)))))))
+            (i32x4.mul (i32x4.splat (i32.and (local.get $sc) (i32.const 0xFF))) (i32x4.add
+              (i32x4.add
+                (i32x4.dot_i16x8_s
+                  (v128.or (v128.and (local.get $qa) (v128.const i16x8 15 15 15 15 15 15 15 15))
+                           (i16x8.shl (v128.and (i16x8.shr_u (local.get $ha) (local.get $lowBit)) (v128.const i16x8 1 1 1 1 1 1 1 1)) (i32.const 4)))
+                  (v128.load (local.get $as)))
+                (i32x4.dot_i16x8_s
+                  (v128.or (v128.and (local.get $qb) (v128.const i16x8 15 15 15 15 15 15 15 15))
+                           (i16x8.shl (v128.and (i16x8.shr_u (local.get $hb) (local.get $lowBit)) (v128.const i16x8 1 1 1 1 1 1 1 1)) (i32.const 4)))
+                  (v128.load offset=16 (local.get $as))))
+              (i32x4.add
+                (i32x4.dot_i16x8_s
+                  (v128.or (v128.and (local.get $qc) (v128.const i16x8 15 15 15 15 15 15 15 15))
+                           (i16x8.shl (v128.and (i16x8.shr_u (local.get $hc) (local.get $lowBit)) (v128.const i16x8 1 1 1 1 1 1 1 1)) (i32.const 4)))
+                  (v128.load offset=32 (local.get $as)))
+                (i32x4.dot_i16x8_s
+                  (v128.or (v128.and (local.get $qd) (v128.const i16x8 15 15 15 15 15 15 15 15))
+                           (i16x8.shl (v128.and (i16x8.shr_u (local.get $hd) (local.get $lowBit)) (v128.const i16x8 1 1 1 1 1 1 1 1)) (i32.const 4)))
+                  (v128.load offset=48 (local.get $as))))))
+            (i32x4.mul (i32x4.splat (i32.and (i32.shr_u (local.get $sc) (i32.const 8)) (i32.const 0xFF))) (i32x4.add
+              (i32x4.add
+                (i32x4.dot_i16x8_s
+                  (v128.or (i16x8.shr_u (local.get $qa) (i32.const 4))
+                           (i16x8.shl (v128.and (i16x8.shr_u (local.get $ha) (local.get $highBit)) (v128.const i16x8 1 1 1 1 1 1 1 1)) (i32.const 4)))
+                  (v128.load offset=64 (local.get $as)))
+                (i32x4.dot_i16x8_s
+                  (v128.or (i16x8.shr_u (local.get $qb) (i32.const 4))
+                           (i16x8.shl (v128.and (i16x8.shr_u (local.get $hb) (local.get $highBit)) (v128.const i16x8 1 1 1 1 1 1 1 1)) (i32.const 4)))
+                  (v128.load offset=80 (local.get $as))))
+              (i32x4.add
+                (i32x4.dot_i16x8_s
+                  (v128.or (i16x8.shr_u (local.get $qc) (i32.const 4))
+                           (i16x8.shl (v128.and (i16x8.shr_u (local.get $hc) (local.get $highBit)) (v128.const i16x8 1 1 1 1 1 1 1 1)) (i32.const 4)))
+                  (v128.load offset=96 (local.get $as)))
+                (i32x4.dot_i16x8_s
+                  (v128.or (i16x8.shr_u (local.get $qd) (i32.const 4))
+                           (i16x8.shl (v128.and (i16x8.shr_u (local.get $hd) (local.get $highBit)) (v128.const i16x8 1 1 1 1 1 1 1 1)) (i32.const 4)))
+                  (v128.load offset=112 (local.get $as)))))))))
           (local.set $qs (i32.add (local.get $qs) (i32.const 32)))
-          (local.set $as (i32.add (local.get $as) (i32.const 64)))
+          (local.set $as (i32.add (local.get $as) (i32.const 128)))
           (local.set $pair (i32.add (local.get $pair) (i32.const 1)))
           (br_if $pairs (i32.lt_u (local.get $pair) (i32.const 4))))
         (local.set $isum (i32x4.add (local.get $isum) (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $isum) (local.get $isum))))
@@ -628,53 +597,207 @@
               (f32.mul (f32.load (i32.add (global.get $halves) (i32.shl (i32.load16_u offset=2 (local.get $w)) (i32.const 2)))) (local.get $dy))
               (f32.convert_i32_s (i32x4.extract_lane 0 (local.get $mins)))))))
         (local.set $w (i32.add (local.get $w) (i32.const 176)))
-        (local.set $a (i32.add (local.get $a) (i32.const 292)))
+        (local.set $a (i32.add (local.get $a) (i32.const 560)))
+        (br $blocks)))
+    (local.get $sum))
+
+  ;; Q6_K x Q8_K: super-blocks of 210 bytes (ql:u8[128], qh:u8[64], scales:i8[16], d:f16). Value
+  ;; 128h + 32k + l takes its low four bits from nibble k/2 of ql[64h + 32(k%2) + l] and its top two
+  ;; from bits 2k of qh[32h + l], minus 32; runs of 16 have their own scale. Bytes go to i16 lanes
+  ;; once, and the six-bit values are put together there.
+  (func $dot_q6_k (param $w i32) (param $a i32) (param $count i32) (result f32)
+    (local $end i32) (local $sum f32) (local $quarter i32) (local $ql i32) (local $as i32) (local $sc i32)
+    (local $isum v128) (local $x v128) (local $la v128) (local $lb v128) (local $ma v128) (local $mb v128)
+    (local $ha v128) (local $hb v128)
+    (local.set $end (i32.add (local.get $w) (i32.mul (i32.shr_u (local.get $count) (i32.const 8)) (i32.const 210))))
+    (block $done
+      (loop $blocks
+        (br_if $done (i32.ge_u (local.get $w) (local.get $end)))
+        (local.set $isum (v128.const i32x4 0 0 0 0))
+        ;; quarter = 2h + c: values 128h + 16c + 32k + (0..15) for k = 0..3
+        (local.set $quarter (i32.const 0))
+        (loop $quarters
+          (local.set $ql (i32.add (local.get $w)
+            (i32.add (i32.shl (i32.shr_u (local.get $quarter) (i32.const 1)) (i32.const 6))
+                     (i32.shl (i32.and (local.get $quarter) (i32.const 1)) (i32.const 4)))))
+          ;; widened activations: 16 + 2 * (128h + 32k + 16c)
+          (local.set $as (i32.add (local.get $a)
+            (i32.add (i32.const 16)
+              (i32.add (i32.shl (i32.shr_u (local.get $quarter) (i32.const 1)) (i32.const 8))
+                       (i32.shl (i32.and (local.get $quarter) (i32.const 1)) (i32.const 5))))))
+          ;; scale of run 8h + 2k + c lives at byte 192 + 8h + 2k + c
+          (local.set $sc (i32.add (local.get $w)
+            (i32.add (i32.const 192)
+              (i32.add (i32.shl (i32.shr_u (local.get $quarter) (i32.const 1)) (i32.const 3))
+                       (i32.and (local.get $quarter) (i32.const 1))))))
+          (local.set $x (v128.load (local.get $ql)))
+          (local.set $la (i16x8.extend_low_i8x16_u (local.get $x)))
+          (local.set $lb (i16x8.extend_high_i8x16_u (local.get $x)))
+          (local.set $x (v128.load offset=32 (local.get $ql)))
+          (local.set $ma (i16x8.extend_low_i8x16_u (local.get $x)))
+          (local.set $mb (i16x8.extend_high_i8x16_u (local.get $x)))
+          (local.set $x (v128.load offset=128 (i32.add (local.get $w) (i32.shl (local.get $quarter) (i32.const 4)))))
+          (local.set $ha (i16x8.extend_low_i8x16_u (local.get $x)))
+          (local.set $hb (i16x8.extend_high_i8x16_u (local.get $x)))
+          ;; k = 0: low nibbles of ql, bits 0-1 of qh
+          (local.set $isum (i32x4.add (local.get $isum) (i32x4.mul (i32x4.splat (i32.load8_s (local.get $sc))) (i32x4.add
+            (i32x4.dot_i16x8_s
+              (i16x8.sub (v128.or (v128.and (local.get $la) (v128.const i16x8 15 15 15 15 15 15 15 15))
+                                  (v128.and (i16x8.shl (local.get $ha) (i32.const 4)) (v128.const i16x8 48 48 48 48 48 48 48 48)))
+                         (v128.const i16x8 32 32 32 32 32 32 32 32))
+              (v128.load (local.get $as)))
+            (i32x4.dot_i16x8_s
+              (i16x8.sub (v128.or (v128.and (local.get $lb) (v128.const i16x8 15 15 15 15 15 15 15 15))
+                                  (v128.and (i16x8.shl (local.get $hb) (i32.const 4)) (v128.const i16x8 48 48 48 48 48 48 48 48)))
+                         (v128.const i16x8 32 32 32 32 32 32 32 32))
+              (v128.load offset=16 (local.get $as)))))))
+          ;; k = 1: low nibbles of ql + 32, bits 2-3
+          (local.set $isum (i32x4.add (local.get $isum) (i32x4.mul (i32x4.splat (i32.load8_s offset=2 (local.get $sc))) (i32x4.add
+            (i32x4.dot_i16x8_s
+              (i16x8.sub (v128.or (v128.and (local.get $ma) (v128.const i16x8 15 15 15 15 15 15 15 15))
+                                  (v128.and (i16x8.shl (local.get $ha) (i32.const 2)) (v128.const i16x8 48 48 48 48 48 48 48 48)))
+                         (v128.const i16x8 32 32 32 32 32 32 32 32))
+              (v128.load offset=64 (local.get $as)))
+            (i32x4.dot_i16x8_s
+              (i16x8.sub (v128.or (v128.and (local.get $mb) (v128.const i16x8 15 15 15 15 15 15 15 15))
+                                  (v128.and (i16x8.shl (local.get $hb) (i32.const 2)) (v128.const i16x8 48 48 48 48 48 48 48 48)))
+                         (v128.const i16x8 32 32 32 32 32 32 32 32))
+              (v128.load offset=80 (local.get $as)))))))
+          ;; k = 2: high nibbles of ql, bits 4-5
+          (local.set $isum (i32x4.add (local.get $isum) (i32x4.mul (i32x4.splat (i32.load8_s offset=4 (local.get $sc))) (i32x4.add
+            (i32x4.dot_i16x8_s
+              (i16x8.sub (v128.or (i16x8.shr_u (local.get $la) (i32.const 4))
+                                  (v128.and (local.get $ha) (v128.const i16x8 48 48 48 48 48 48 48 48)))
+                         (v128.const i16x8 32 32 32 32 32 32 32 32))
+              (v128.load offset=128 (local.get $as)))
+            (i32x4.dot_i16x8_s
+              (i16x8.sub (v128.or (i16x8.shr_u (local.get $lb) (i32.const 4))
+                                  (v128.and (local.get $hb) (v128.const i16x8 48 48 48 48 48 48 48 48)))
+                         (v128.const i16x8 32 32 32 32 32 32 32 32))
+              (v128.load offset=144 (local.get $as)))))))
+          ;; k = 3: high nibbles of ql + 32, bits 6-7
+          (local.set $isum (i32x4.add (local.get $isum) (i32x4.mul (i32x4.splat (i32.load8_s offset=6 (local.get $sc))) (i32x4.add
+            (i32x4.dot_i16x8_s
+              (i16x8.sub (v128.or (i16x8.shr_u (local.get $ma) (i32.const 4))
+                                  (v128.and (i16x8.shr_u (local.get $ha) (i32.const 2)) (v128.const i16x8 48 48 48 48 48 48 48 48)))
+                         (v128.const i16x8 32 32 32 32 32 32 32 32))
+              (v128.load offset=192 (local.get $as)))
+            (i32x4.dot_i16x8_s
+              (i16x8.sub (v128.or (i16x8.shr_u (local.get $mb) (i32.const 4))
+                                  (v128.and (i16x8.shr_u (local.get $hb) (i32.const 2)) (v128.const i16x8 48 48 48 48 48 48 48 48)))
+                         (v128.const i16x8 32 32 32 32 32 32 32 32))
+              (v128.load offset=208 (local.get $as)))))))
+          (local.set $quarter (i32.add (local.get $quarter) (i32.const 1)))
+          (br_if $quarters (i32.lt_u (local.get $quarter) (i32.const 4))))
+        (local.set $isum (i32x4.add (local.get $isum) (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $isum) (local.get $isum))))
+        (local.set $isum (i32x4.add (local.get $isum) (i8x16.shuffle 4 5 6 7 0 1 2 3 4 5 6 7 0 1 2 3 (local.get $isum) (local.get $isum))))
+        (local.set $sum (f32.add (local.get $sum)
+          (f32.mul
+            (f32.mul (f32.load (i32.add (global.get $halves) (i32.shl (i32.load16_u offset=208 (local.get $w)) (i32.const 2))))
+                     (f32.load (local.get $a)))
+            (f32.convert_i32_s (i32x4.extract_lane 0 (local.get $isum))))))
+        (local.set $w (i32.add (local.get $w) (i32.const 210)))
+        (local.set $a (i32.add (local.get $a) (i32.const 560)))
+        (br $blocks)))
+    (local.get $sum))
+
+  ;; IQ4_XS x Q8_K: super-blocks of 136 bytes (d:f16, scales_h:u16, scales_l:u8[4], qs:u8[128]); run r
+  ;; (of 8) has scale ((scales_l nibble r) | (scales_h bits 2r) << 4) - 32 and bytes qs[16r..16r+15],
+  ;; low nibbles its values 0-15, high nibbles 16-31, through IQ4_NL's table.
+  (func $dot_iq4_xs (param $w i32) (param $a i32) (param $count i32) (result f32)
+    (local $end i32) (local $sum f32) (local $run i32) (local $qs i32) (local $as i32) (local $high i32) (local $low i32)
+    (local $isum v128) (local $q v128) (local $lo v128) (local $hi v128)
+    (local.set $end (i32.add (local.get $w) (i32.mul (i32.shr_u (local.get $count) (i32.const 8)) (i32.const 136))))
+    (block $done
+      (loop $blocks
+        (br_if $done (i32.ge_u (local.get $w) (local.get $end)))
+        (local.set $isum (v128.const i32x4 0 0 0 0))
+        (local.set $high (i32.load16_u offset=2 (local.get $w)))
+        (local.set $low (i32.load offset=4 (local.get $w)))
+        (local.set $run (i32.const 0))
+        (local.set $qs (i32.add (local.get $w) (i32.const 8)))
+        (local.set $as (i32.add (local.get $a) (i32.const 16)))
+        (loop $runs
+          (local.set $q (v128.load (local.get $qs)))
+          (local.set $lo (i8x16.swizzle (v128.const i8x16 -127 -104 -83 -65 -49 -35 -22 -10 1 13 25 38 53 69 89 113)
+            (v128.and (local.get $q) (v128.const i8x16 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15))))
+          (local.set $hi (i8x16.swizzle (v128.const i8x16 -127 -104 -83 -65 -49 -35 -22 -10 1 13 25 38 53 69 89 113)
+            (i8x16.shr_u (local.get $q) (i32.const 4))))
+          (local.set $isum (i32x4.add (local.get $isum) (i32x4.mul
+            (i32x4.splat
+              (i32.sub
+                (i32.or
+                  (i32.and (i32.shr_u (local.get $low) (i32.shl (local.get $run) (i32.const 2))) (i32.const 15))
+                  (i32.shl (i32.and (i32.shr_u (local.get $high) (i32.shl (local.get $run) (i32.const 1))) (i32.const 3)) (i32.const 4)))
+                (i32.const 32)))
+            (i32x4.add
+              (i32x4.add
+                (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $lo)) (v128.load (local.get $as)))
+                (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $lo)) (v128.load offset=16 (local.get $as))))
+              (i32x4.add
+                (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $hi)) (v128.load offset=32 (local.get $as)))
+                (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $hi)) (v128.load offset=48 (local.get $as))))))))
+          (local.set $qs (i32.add (local.get $qs) (i32.const 16)))
+          (local.set $as (i32.add (local.get $as) (i32.const 64)))
+          (local.set $run (i32.add (local.get $run) (i32.const 1)))
+          (br_if $runs (i32.lt_u (local.get $run) (i32.const 8))))
+        (local.set $isum (i32x4.add (local.get $isum) (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $isum) (local.get $isum))))
+        (local.set $isum (i32x4.add (local.get $isum) (i8x16.shuffle 4 5 6 7 0 1 2 3 4 5 6 7 0 1 2 3 (local.get $isum) (local.get $isum))))
+        (local.set $sum (f32.add (local.get $sum)
+          (f32.mul
+            (f32.mul (f32.load (i32.add (global.get $halves) (i32.shl (i32.load16_u (local.get $w)) (i32.const 2))))
+                     (f32.load (local.get $a)))
+            (f32.convert_i32_s (i32x4.extract_lane 0 (local.get $isum))))))
+        (local.set $w (i32.add (local.get $w) (i32.const 136)))
+        (local.set $a (i32.add (local.get $a) (i32.const 560)))
         (br $blocks)))
     (local.get $sum))
 
   ;; Q2_K x Q8_K: super-blocks of 84 bytes (scales:u8[16], qs:u8[64], d:f16, dmin:f16). Run r of 16 has
   ;; scale (low nibble) and min (high nibble) in byte r; value 128h + 32k + l is bits 2k of qs[32h + l].
   (func $dot_q2_k (param $w i32) (param $a i32) (param $count i32) (result f32)
-    (local $end i32) (local $sum f32) (local $half i32) (local $k i32) (local $qs i32) (local $as i32) (local $sc i32)
-    (local $isum v128) (local $q0 v128) (local $q1 v128) (local $v v128) (local $av v128) (local $mins v128) (local $scales v128)
-    (local $dy f32)
+    (local $end i32) (local $sum f32) (local $half i32) (local $k i32) (local $as i32) (local $sc i32) (local $shift i32)
+    (local $isum v128) (local $x v128) (local $qa v128) (local $qb v128) (local $qc v128) (local $qd v128)
+    (local $mins v128) (local $dy f32)
     (local.set $end (i32.add (local.get $w) (i32.mul (i32.shr_u (local.get $count) (i32.const 8)) (i32.const 84))))
     (block $done
       (loop $blocks
         (br_if $done (i32.ge_u (local.get $w) (local.get $end)))
         ;; sum over runs of min * (activation sum of the run)
-        (local.set $scales (i8x16.shr_u (v128.load (local.get $w)) (i32.const 4)))
+        (local.set $x (i8x16.shr_u (v128.load (local.get $w)) (i32.const 4)))
         (local.set $mins (i32x4.add
-          (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $scales)) (v128.load offset=260 (local.get $a)))
-          (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $scales)) (v128.load offset=276 (local.get $a)))))
+          (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $x)) (v128.load offset=528 (local.get $a)))
+          (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $x)) (v128.load offset=544 (local.get $a)))))
         (local.set $mins (i32x4.add (local.get $mins) (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $mins) (local.get $mins))))
         (local.set $mins (i32x4.add (local.get $mins) (i8x16.shuffle 4 5 6 7 0 1 2 3 4 5 6 7 0 1 2 3 (local.get $mins) (local.get $mins))))
         (local.set $isum (v128.const i32x4 0 0 0 0))
         (local.set $half (i32.const 0))
         (loop $halves
-          (local.set $qs (i32.add (local.get $w) (i32.add (i32.const 16) (i32.shl (local.get $half) (i32.const 5)))))
-          (local.set $q0 (v128.load (local.get $qs)))
-          (local.set $q1 (v128.load offset=16 (local.get $qs)))
+          ;; bytes qs[32h + l] as i16: qa (l 0-7), qb (8-15), qc (16-23), qd (24-31)
+          (local.set $x (v128.load offset=16 (i32.add (local.get $w) (i32.shl (local.get $half) (i32.const 5)))))
+          (local.set $qa (i16x8.extend_low_i8x16_u (local.get $x)))
+          (local.set $qb (i16x8.extend_high_i8x16_u (local.get $x)))
+          (local.set $x (v128.load offset=32 (i32.add (local.get $w) (i32.shl (local.get $half) (i32.const 5)))))
+          (local.set $qc (i16x8.extend_low_i8x16_u (local.get $x)))
+          (local.set $qd (i16x8.extend_high_i8x16_u (local.get $x)))
           (local.set $k (i32.const 0))
           (loop $ks
-            ;; runs 8 half + 2k (values from q0) and 8 half + 2k + 1 (from q1)
-            (local.set $as (i32.add (local.get $a) (i32.add (i32.const 4)
-              (i32.add (i32.shl (local.get $half) (i32.const 7)) (i32.shl (local.get $k) (i32.const 5))))))
+            ;; runs 8 half + 2k (l = 0..15) and 8 half + 2k + 1 (l = 16..31): widened values 16 + 2 * (128h + 32k + l)
+            (local.set $as (i32.add (local.get $a) (i32.add (i32.const 16)
+              (i32.add (i32.shl (local.get $half) (i32.const 8)) (i32.shl (local.get $k) (i32.const 6))))))
             (local.set $sc (i32.add (local.get $w) (i32.add (i32.shl (local.get $half) (i32.const 3)) (i32.shl (local.get $k) (i32.const 1)))))
-            (local.set $v (v128.and (i8x16.shr_u (local.get $q0) (i32.shl (local.get $k) (i32.const 1)))
-                                    (v128.const i8x16 3 3 3 3 3 3 3 3 3 3 3 3 3 3 3 3)))
-            (local.set $av (v128.load (local.get $as)))
-            (local.set $isum (i32x4.add (local.get $isum)
+            (local.set $shift (i32.shl (local.get $k) (i32.const 1)))
+            (local.set $isum (i32x4.add (local.get $isum) (i32x4.add
               (i32x4.mul (i32x4.splat (i32.and (i32.load8_u (local.get $sc)) (i32.const 15))) (i32x4.add
-                (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $v)) (i16x8.extend_low_i8x16_s (local.get $av)))
-                (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $v)) (i16x8.extend_high_i8x16_s (local.get $av)))))))
-            (local.set $v (v128.and (i8x16.shr_u (local.get $q1) (i32.shl (local.get $k) (i32.const 1)))
-                                    (v128.const i8x16 3 3 3 3 3 3 3 3 3 3 3 3 3 3 3 3)))
-            (local.set $av (v128.load offset=16 (local.get $as)))
-            (local.set $isum (i32x4.add (local.get $isum)
+                (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $qa) (local.get $shift)) (v128.const i16x8 3 3 3 3 3 3 3 3))
+                                   (v128.load (local.get $as)))
+                (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $qb) (local.get $shift)) (v128.const i16x8 3 3 3 3 3 3 3 3))
+                                   (v128.load offset=16 (local.get $as)))))
               (i32x4.mul (i32x4.splat (i32.and (i32.load8_u offset=1 (local.get $sc)) (i32.const 15))) (i32x4.add
-                (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $v)) (i16x8.extend_low_i8x16_s (local.get $av)))
-                (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $v)) (i16x8.extend_high_i8x16_s (local.get $av)))))))
+                (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $qc) (local.get $shift)) (v128.const i16x8 3 3 3 3 3 3 3 3))
+                                   (v128.load offset=32 (local.get $as)))
+                (i32x4.dot_i16x8_s (v128.and (i16x8.shr_u (local.get $qd) (local.get $shift)) (v128.const i16x8 3 3 3 3 3 3 3 3))
+                                   (v128.load offset=48 (local.get $as))))))))
             (local.set $k (i32.add (local.get $k) (i32.const 1)))
             (br_if $ks (i32.lt_u (local.get $k) (i32.const 4))))
           (local.set $half (i32.add (local.get $half) (i32.const 1)))
@@ -691,7 +814,7 @@
               (f32.mul (local.get $dy) (f32.load (i32.add (global.get $halves) (i32.shl (i32.load16_u offset=82 (local.get $w)) (i32.const 2)))))
               (f32.convert_i32_s (i32x4.extract_lane 0 (local.get $mins)))))))
         (local.set $w (i32.add (local.get $w) (i32.const 84)))
-        (local.set $a (i32.add (local.get $a) (i32.const 292)))
+        (local.set $a (i32.add (local.get $a) (i32.const 560)))
         (br $blocks)))
     (local.get $sum))
 
@@ -699,46 +822,61 @@
   ;; 128h + 32k + l is (bits 2k of qs[32h + l]) - (bit 4h + k of hmask[l] ? 0 : 4); runs of 16 have
   ;; signed 6-bit scales packed as KScales.q3Scale reads them.
   (func $dot_q3_k (param $w i32) (param $a i32) (param $count i32) (result f32)
-    (local $end i32) (local $sum f32) (local $half i32) (local $k i32) (local $run i32) (local $as i32)
-    (local $isum v128) (local $q0 v128) (local $q1 v128) (local $m0 v128) (local $m1 v128) (local $bit v128)
-    (local $v v128) (local $av v128)
+    (local $end i32) (local $sum f32) (local $half i32) (local $k i32) (local $run i32) (local $as i32) (local $shift i32)
+    (local $isum v128) (local $x v128) (local $bit v128)
+    (local $qa v128) (local $qb v128) (local $qc v128) (local $qd v128)
+    (local $ma v128) (local $mb v128) (local $mc v128) (local $md v128)
     (local.set $end (i32.add (local.get $w) (i32.mul (i32.shr_u (local.get $count) (i32.const 8)) (i32.const 110))))
-    (local.set $m0 (v128.const i32x4 0 0 0 0))
     (block $done
       (loop $blocks
         (br_if $done (i32.ge_u (local.get $w) (local.get $end)))
-        (local.set $m0 (v128.load (local.get $w)))
-        (local.set $m1 (v128.load offset=16 (local.get $w)))
+        ;; hmask[l] as i16: ma (l 0-7), mb (8-15), mc (16-23), md (24-31)
+        (local.set $x (v128.load (local.get $w)))
+        (local.set $ma (i16x8.extend_low_i8x16_u (local.get $x)))
+        (local.set $mb (i16x8.extend_high_i8x16_u (local.get $x)))
+        (local.set $x (v128.load offset=16 (local.get $w)))
+        (local.set $mc (i16x8.extend_low_i8x16_u (local.get $x)))
+        (local.set $md (i16x8.extend_high_i8x16_u (local.get $x)))
         (local.set $isum (v128.const i32x4 0 0 0 0))
         (local.set $half (i32.const 0))
         (loop $halves
-          (local.set $q0 (v128.load offset=32 (i32.add (local.get $w) (i32.shl (local.get $half) (i32.const 5)))))
-          (local.set $q1 (v128.load offset=48 (i32.add (local.get $w) (i32.shl (local.get $half) (i32.const 5)))))
+          (local.set $x (v128.load offset=32 (i32.add (local.get $w) (i32.shl (local.get $half) (i32.const 5)))))
+          (local.set $qa (i16x8.extend_low_i8x16_u (local.get $x)))
+          (local.set $qb (i16x8.extend_high_i8x16_u (local.get $x)))
+          (local.set $x (v128.load offset=48 (i32.add (local.get $w) (i32.shl (local.get $half) (i32.const 5)))))
+          (local.set $qc (i16x8.extend_low_i8x16_u (local.get $x)))
+          (local.set $qd (i16x8.extend_high_i8x16_u (local.get $x)))
           (local.set $k (i32.const 0))
           (loop $ks
             (local.set $run (i32.add (i32.shl (local.get $half) (i32.const 3)) (i32.shl (local.get $k) (i32.const 1))))
-            (local.set $as (i32.add (local.get $a) (i32.add (i32.const 4) (i32.shl (local.get $run) (i32.const 4)))))
-            (local.set $bit (i8x16.splat (i32.shl (i32.const 1) (i32.add (i32.shl (local.get $half) (i32.const 2)) (local.get $k)))))
-            ;; run 8 half + 2k: values l = 0..15
-            (local.set $v (i8x16.sub
-              (v128.and (i8x16.shr_u (local.get $q0) (i32.shl (local.get $k) (i32.const 1))) (v128.const i8x16 3 3 3 3 3 3 3 3 3 3 3 3 3 3 3 3))
-              (v128.and (i8x16.eq (v128.and (local.get $m0) (local.get $bit)) (v128.const i32x4 0 0 0 0))
-                        (v128.const i8x16 4 4 4 4 4 4 4 4 4 4 4 4 4 4 4 4))))
-            (local.set $av (v128.load (local.get $as)))
-            (local.set $isum (i32x4.add (local.get $isum)
+            (local.set $as (i32.add (local.get $a) (i32.add (i32.const 16) (i32.shl (local.get $run) (i32.const 5)))))
+            (local.set $shift (i32.shl (local.get $k) (i32.const 1)))
+            (local.set $bit (i16x8.splat (i32.shl (i32.const 1) (i32.add (i32.shl (local.get $half) (i32.const 2)) (local.get $k)))))
+            (local.set $isum (i32x4.add (local.get $isum) (i32x4.add
+              ;; run 8 half + 2k: values l = 0..15
               (i32x4.mul (i32x4.splat (call $q3Scale (local.get $w) (local.get $run))) (i32x4.add
-                (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $v)) (i16x8.extend_low_i8x16_s (local.get $av)))
-                (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $v)) (i16x8.extend_high_i8x16_s (local.get $av)))))))
-            ;; run 8 half + 2k + 1: values l = 16..31
-            (local.set $v (i8x16.sub
-              (v128.and (i8x16.shr_u (local.get $q1) (i32.shl (local.get $k) (i32.const 1))) (v128.const i8x16 3 3 3 3 3 3 3 3 3 3 3 3 3 3 3 3))
-              (v128.and (i8x16.eq (v128.and (local.get $m1) (local.get $bit)) (v128.const i32x4 0 0 0 0))
-                        (v128.const i8x16 4 4 4 4 4 4 4 4 4 4 4 4 4 4 4 4))))
-            (local.set $av (v128.load offset=16 (local.get $as)))
-            (local.set $isum (i32x4.add (local.get $isum)
+                (i32x4.dot_i16x8_s
+                  (i16x8.sub (v128.and (i16x8.shr_u (local.get $qa) (local.get $shift)) (v128.const i16x8 3 3 3 3 3 3 3 3))
+                             (v128.and (i16x8.eq (v128.and (local.get $ma) (local.get $bit)) (v128.const i16x8 0 0 0 0 0 0 0 0))
+                                       (v128.const i16x8 4 4 4 4 4 4 4 4)))
+                  (v128.load (local.get $as)))
+                (i32x4.dot_i16x8_s
+                  (i16x8.sub (v128.and (i16x8.shr_u (local.get $qb) (local.get $shift)) (v128.const i16x8 3 3 3 3 3 3 3 3))
+                             (v128.and (i16x8.eq (v128.and (local.get $mb) (local.get $bit)) (v128.const i16x8 0 0 0 0 0 0 0 0))
+                                       (v128.const i16x8 4 4 4 4 4 4 4 4)))
+                  (v128.load offset=16 (local.get $as)))))
+              ;; run 8 half + 2k + 1: values l = 16..31
               (i32x4.mul (i32x4.splat (call $q3Scale (local.get $w) (i32.add (local.get $run) (i32.const 1)))) (i32x4.add
-                (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $v)) (i16x8.extend_low_i8x16_s (local.get $av)))
-                (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $v)) (i16x8.extend_high_i8x16_s (local.get $av)))))))
+                (i32x4.dot_i16x8_s
+                  (i16x8.sub (v128.and (i16x8.shr_u (local.get $qc) (local.get $shift)) (v128.const i16x8 3 3 3 3 3 3 3 3))
+                             (v128.and (i16x8.eq (v128.and (local.get $mc) (local.get $bit)) (v128.const i16x8 0 0 0 0 0 0 0 0))
+                                       (v128.const i16x8 4 4 4 4 4 4 4 4)))
+                  (v128.load offset=32 (local.get $as)))
+                (i32x4.dot_i16x8_s
+                  (i16x8.sub (v128.and (i16x8.shr_u (local.get $qd) (local.get $shift)) (v128.const i16x8 3 3 3 3 3 3 3 3))
+                             (v128.and (i16x8.eq (v128.and (local.get $md) (local.get $bit)) (v128.const i16x8 0 0 0 0 0 0 0 0))
+                                       (v128.const i16x8 4 4 4 4 4 4 4 4)))
+                  (v128.load offset=48 (local.get $as))))))))
             (local.set $k (i32.add (local.get $k) (i32.const 1)))
             (br_if $ks (i32.lt_u (local.get $k) (i32.const 4))))
           (local.set $half (i32.add (local.get $half) (i32.const 1)))
@@ -751,7 +889,7 @@
                      (f32.load (local.get $a)))
             (f32.convert_i32_s (i32x4.extract_lane 0 (local.get $isum))))))
         (local.set $w (i32.add (local.get $w) (i32.const 110)))
-        (local.set $a (i32.add (local.get $a) (i32.const 292)))
+        (local.set $a (i32.add (local.get $a) (i32.const 560)))
         (br $blocks)))
     (local.get $sum))
 

@@ -42,6 +42,18 @@ final class SimdKernelModule {
         };
     }
 
+    /**
+     * Bytes the module needs per activation row of {@code cols} values in {@code actType} for its
+     * widened copy (i16 values, f32 scales): 80 per block of 32, 560 per block of 256, none for floats.
+     */
+    static int wideRowBytes(GgmlType actType, int cols) {
+        return switch (actType) {
+            case Q8_0, Q8_1 -> cols / 32 * 80;
+            case Q8_K -> cols / 256 * 560;
+            default -> 0;
+        };
+    }
+
     /** Gives the module its fp16 table once: 65536 floats made by engine-common's own Half.toFloat. */
     static void ensureReady() {
         if (ready) {
@@ -61,11 +73,12 @@ final class SimdKernelModule {
     /**
      * {@code out + 4 * r + outStride * t} receives the dot product of weight row r (of {@code rows},
      * {@code rowBytes} apart from {@code weights}) with activation row t (of {@code n}, {@code actBytes}
-     * apart from {@code act}), {@code count} values each.
+     * apart from {@code act}), {@code count} values each. {@code wide} is scratch of
+     * {@code n * wideRowBytes} bytes where the module widens integer activations first.
      */
     @Import(module = "chordKernels", name = "matmul")
     static native void matmul(int kernel, int weights, int rowBytes, int rows, int act, int actBytes, int n, int count,
-                              int out, int outStride);
+                              int out, int outStride, int wide);
 
     @Import(module = "chordKernels", name = "setHalfTable")
     private static native void setHalfTable(int address);

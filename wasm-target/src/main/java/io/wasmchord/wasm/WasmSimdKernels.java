@@ -20,6 +20,7 @@ final class WasmSimdKernels implements Kernels {
     private final ScalarKernels scalar = new ScalarKernels();
     private final LinearScratch activations = new LinearScratch();
     private final LinearScratch results = new LinearScratch();
+    private final LinearScratch widened = new LinearScratch();
     private byte[] act = new byte[0];
     private byte[] row = new byte[0];
     private float[] attentionScratch = new float[0];
@@ -48,6 +49,7 @@ final class WasmSimdKernels implements Kernels {
         }
         int actAddress = activations.write(act, actRowBytes * n);
         int outAddress = results.reserve(4 * rows * n);
+        int wideAddress = widened.reserve(Math.max(16, n * SimdKernelModule.wideRowBytes(actType, cols)));
         int rowBytes = w.rowBytes();
         for (int r = 0; r < rows; ) {
             long offset = (long) r * rowBytes;
@@ -58,7 +60,7 @@ final class WasmSimdKernels implements Kernels {
                 continue;
             }
             SimdKernelModule.matmul(kernel, data.address(offset), rowBytes, whole, actAddress, actRowBytes, n, cols,
-                    outAddress + 4 * r, 4 * rows);
+                    outAddress + 4 * r, 4 * rows, wideAddress);
             r += whole;
         }
         for (int i = 0; i < rows * n; i++) {
@@ -93,5 +95,6 @@ final class WasmSimdKernels implements Kernels {
     void release() {
         activations.release();
         results.release();
+        widened.release();
     }
 }
