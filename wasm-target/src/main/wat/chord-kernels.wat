@@ -909,4 +909,138 @@
             (i32.const 3))
           (i32.const 4)))
       (i32.const 32)))
+
+  ;; Four floats rounded to the nearest fp16 values (ties to even), as floats: exactly
+  ;; Half.toFloat(Half.fromFloat(x)) lane by lane. Normal fp16 results round the 13 dropped mantissa
+  ;; bits (a carry bumps the exponent); below the normal range, adding and taking away 0.5 rounds to a
+  ;; multiple of 2^-24; 65520 and above become infinity; NaNs are made quiet.
+  (func $toFp16x4 (param $x v128) (result v128)
+    (local $magnitude v128) (local $sign v128)
+    (local.set $magnitude (v128.and (local.get $x) (v128.const i32x4 0x7FFFFFFF 0x7FFFFFFF 0x7FFFFFFF 0x7FFFFFFF)))
+    (local.set $sign (v128.and (local.get $x) (v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000)))
+    (v128.bitselect
+      (v128.or (v128.and (local.get $x) (v128.const i32x4 0xFFFFE000 0xFFFFE000 0xFFFFE000 0xFFFFE000))
+               (v128.const i32x4 0x400000 0x400000 0x400000 0x400000))
+      (v128.bitselect
+        (v128.or (local.get $sign) (v128.const i32x4 0x7F800000 0x7F800000 0x7F800000 0x7F800000))
+        (v128.bitselect
+          (v128.or (local.get $sign)
+            (f32x4.sub (f32x4.add (local.get $magnitude) (v128.const f32x4 0.5 0.5 0.5 0.5)) (v128.const f32x4 0.5 0.5 0.5 0.5)))
+          (v128.and
+            (i32x4.add (i32x4.add (local.get $x) (v128.const i32x4 0xFFF 0xFFF 0xFFF 0xFFF))
+                       (v128.and (i32x4.shr_u (local.get $x) (i32.const 13)) (v128.const i32x4 1 1 1 1)))
+            (v128.const i32x4 0xFFFFE000 0xFFFFE000 0xFFFFE000 0xFFFFE000))
+          (i32x4.lt_s (local.get $magnitude) (v128.const i32x4 0x38800000 0x38800000 0x38800000 0x38800000)))
+        (i32x4.ge_s (local.get $magnitude) (v128.const i32x4 0x477FF000 0x477FF000 0x477FF000 0x477FF000)))
+      (i32x4.gt_s (local.get $magnitude) (v128.const i32x4 0x7F800000 0x7F800000 0x7F800000 0x7F800000))))
+
+  ;; The value half of one attention head, as engine-common's FlashAttention accumulates it: for each
+  ;; of $length positions p, acc = fp16(acc * ms[p]) when ms[p] is not 1 (the running maximum moved),
+  ;; then acc = fp16(acc + v[p] * vs[p]), with (ms, vs) as f32 pairs at $weights. Value rows are fp16,
+  ;; $rowBytes apart from $v; $acc is scratch of $headDim floats ($headDim a multiple of 4); the result,
+  ;; acc * $inverse, goes to $out.
+  (func (export "attendValues") (param $v i32) (param $rowBytes i32) (param $length i32) (param $headDim i32)
+        (param $weights i32) (param $acc i32) (param $out i32) (param $inverse f32)
+    (local $p i32) (local $d i32) (local $ms f32) (local $vs v128) (local $end i32)
+    (local $h v128) (local $hm v128) (local $hs v128) (local $x v128) (local $magnitude v128) (local $rounded v128)
+    (local.set $end (i32.add (local.get $acc) (i32.shl (local.get $headDim) (i32.const 2))))
+    (local.set $d (local.get $acc))
+    (loop $zero
+      (v128.store (local.get $d) (v128.const i32x4 0 0 0 0))
+      (local.set $d (i32.add (local.get $d) (i32.const 16)))
+      (br_if $zero (i32.lt_u (local.get $d) (local.get $end))))
+    (block $positionsDone
+      (loop $positions
+        (br_if $positionsDone (i32.ge_u (local.get $p) (local.get $length)))
+        (local.set $ms (f32.load (local.get $weights)))
+        (if (f32.ne (local.get $ms) (f32.const 1))
+          (then
+            (local.set $d (local.get $acc))
+            (loop $rescale
+              (v128.store (local.get $d)
+                (call $toFp16x4 (f32x4.mul (v128.load (local.get $d)) (f32x4.splat (local.get $ms)))))
+              (local.set $d (i32.add (local.get $d) (i32.const 16)))
+              (br_if $rescale (i32.lt_u (local.get $d) (local.get $end))))))
+        (local.set $vs (f32x4.splat (f32.load offset=4 (local.get $weights))))
+        (local.set $d (i32.const 0))
+        (loop $accumulate
+          ;; $halves4 and $toFp16x4, written out: this loop is most of attention's time
+          (local.set $h (i32x4.extend_low_i16x8_u (v128.load64_zero (i32.add (local.get $v) (i32.shl (local.get $d) (i32.const 1))))))
+          (local.set $hm (v128.and (local.get $h) (v128.const i32x4 0x7FFF 0x7FFF 0x7FFF 0x7FFF)))
+          (local.set $hs (i32x4.shl (local.get $hm) (i32.const 13)))
+          (local.set $x (f32x4.add (v128.load (i32.add (local.get $acc) (i32.shl (local.get $d) (i32.const 2))))
+            (f32x4.mul
+              (v128.or
+                (i32x4.shl (v128.and (local.get $h) (v128.const i32x4 0x8000 0x8000 0x8000 0x8000)) (i32.const 16))
+                (v128.bitselect
+                  (v128.or (local.get $hs) (v128.const i32x4 0x7F800000 0x7F800000 0x7F800000 0x7F800000))
+                  (f32x4.mul (local.get $hs) (v128.const i32x4 0x77800000 0x77800000 0x77800000 0x77800000))
+                  (i32x4.gt_s (local.get $hm) (v128.const i32x4 0x7BFF 0x7BFF 0x7BFF 0x7BFF))))
+              (local.get $vs))))
+          (local.set $magnitude (v128.and (local.get $x) (v128.const i32x4 0x7FFFFFFF 0x7FFFFFFF 0x7FFFFFFF 0x7FFFFFFF)))
+          (local.set $rounded (v128.and
+            (i32x4.add (i32x4.add (local.get $x) (v128.const i32x4 0xFFF 0xFFF 0xFFF 0xFFF))
+                       (v128.and (i32x4.shr_u (local.get $x) (i32.const 13)) (v128.const i32x4 1 1 1 1)))
+            (v128.const i32x4 0xFFFFE000 0xFFFFE000 0xFFFFE000 0xFFFFE000)))
+          ;; values outside the normal fp16 range (rare) take the general function
+          (if (v128.any_true (v128.or
+                (i32x4.lt_s (local.get $magnitude) (v128.const i32x4 0x38800000 0x38800000 0x38800000 0x38800000))
+                (i32x4.ge_s (local.get $magnitude) (v128.const i32x4 0x477FF000 0x477FF000 0x477FF000 0x477FF000))))
+            (then (local.set $rounded (call $toFp16x4 (local.get $x)))))
+          (v128.store (i32.add (local.get $acc) (i32.shl (local.get $d) (i32.const 2))) (local.get $rounded))
+          (local.set $d (i32.add (local.get $d) (i32.const 4)))
+          (br_if $accumulate (i32.lt_u (local.get $d) (local.get $headDim))))
+        (local.set $v (i32.add (local.get $v) (local.get $rowBytes)))
+        (local.set $weights (i32.add (local.get $weights) (i32.const 8)))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $positions)))
+    (local.set $d (i32.const 0))
+    (loop $scale
+      (v128.store (i32.add (local.get $out) (i32.shl (local.get $d) (i32.const 2)))
+        (f32x4.mul (v128.load (i32.add (local.get $acc) (i32.shl (local.get $d) (i32.const 2)))) (f32x4.splat (local.get $inverse))))
+      (local.set $d (i32.add (local.get $d) (i32.const 4)))
+      (br_if $scale (i32.lt_u (local.get $d) (local.get $headDim)))))
+
+  ;; The scores of one attention head, as FlashAttention computes them: for each of $length positions,
+  ;; (f32) (sum over d, in order, in double, of q[d] * k[d]) * $scale, where q holds $headDim floats
+  ;; (already fp16 values) and k is a row of fp16 keys ($rowBytes apart from $k). Two positions go
+  ;; side by side, each with its own sum, so the additions of one overlap those of the other.
+  (func (export "attendKeys") (param $k i32) (param $rowBytes i32) (param $length i32) (param $headDim i32)
+        (param $q i32) (param $scale f32) (param $scores i32)
+    (local $p i32) (local $d i32) (local $dot0 f64) (local $dot1 f64) (local $next i32) (local $qd f32)
+    (block $pairsDone
+      (loop $pairs
+        (br_if $pairsDone (i32.ge_u (i32.add (local.get $p) (i32.const 1)) (local.get $length)))
+        (local.set $next (i32.add (local.get $k) (local.get $rowBytes)))
+        (local.set $dot0 (f64.const 0))
+        (local.set $dot1 (f64.const 0))
+        (local.set $d (i32.const 0))
+        (loop $dims
+          (local.set $qd (f32.load (i32.add (local.get $q) (i32.shl (local.get $d) (i32.const 2)))))
+          (local.set $dot0 (f64.add (local.get $dot0) (f64.promote_f32 (f32.mul (local.get $qd)
+            (f32.load (i32.add (global.get $halves)
+              (i32.shl (i32.load16_u (i32.add (local.get $k) (i32.shl (local.get $d) (i32.const 1)))) (i32.const 2))))))))
+          (local.set $dot1 (f64.add (local.get $dot1) (f64.promote_f32 (f32.mul (local.get $qd)
+            (f32.load (i32.add (global.get $halves)
+              (i32.shl (i32.load16_u (i32.add (local.get $next) (i32.shl (local.get $d) (i32.const 1)))) (i32.const 2))))))))
+          (local.set $d (i32.add (local.get $d) (i32.const 1)))
+          (br_if $dims (i32.lt_u (local.get $d) (local.get $headDim))))
+        (f32.store (local.get $scores) (f32.mul (f32.demote_f64 (local.get $dot0)) (local.get $scale)))
+        (f32.store offset=4 (local.get $scores) (f32.mul (f32.demote_f64 (local.get $dot1)) (local.get $scale)))
+        (local.set $k (i32.add (local.get $next) (local.get $rowBytes)))
+        (local.set $scores (i32.add (local.get $scores) (i32.const 8)))
+        (local.set $p (i32.add (local.get $p) (i32.const 2)))
+        (br $pairs)))
+    (if (i32.lt_u (local.get $p) (local.get $length))
+      (then
+        (local.set $dot0 (f64.const 0))
+        (local.set $d (i32.const 0))
+        (loop $dims
+          (local.set $dot0 (f64.add (local.get $dot0) (f64.promote_f32 (f32.mul
+            (f32.load (i32.add (local.get $q) (i32.shl (local.get $d) (i32.const 2))))
+            (f32.load (i32.add (global.get $halves)
+              (i32.shl (i32.load16_u (i32.add (local.get $k) (i32.shl (local.get $d) (i32.const 1)))) (i32.const 2))))))))
+          (local.set $d (i32.add (local.get $d) (i32.const 1)))
+          (br_if $dims (i32.lt_u (local.get $d) (local.get $headDim))))
+        (f32.store (local.get $scores) (f32.mul (f32.demote_f64 (local.get $dot0)) (local.get $scale))))))
 )

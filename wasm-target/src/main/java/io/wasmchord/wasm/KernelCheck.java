@@ -77,36 +77,52 @@ final class KernelCheck {
     }
 
     /**
-     * TableFlashAttention against engine-common's FlashAttention on random queries and an fp16 cache
-     * of {@code length} positions (values of very different sizes, some subnormal or zero in fp16).
+     * The Wasm attentions (SimdAttention and TableFlashAttention) against engine-common's FlashAttention
+     * on random queries and an fp16 cache (values of very different sizes, some subnormal or zero in
+     * fp16), as a model uses them: positions stored one by one, each followed by attention over the
+     * cache so far; then the second half stored anew (a kept prefix) and attended again.
      */
     static String compareAttention(int heads, int kvHeads, int headDim, int length, int seed) {
         Prng random = new Prng(seed);
         AttentionShape shape = new AttentionShape(heads, kvHeads, headDim, 1f / (float) Math.sqrt(headDim));
+        int kvDim = shape.kvDim();
+        short[] keys = new short[length * kvDim];
+        short[] values = new short[length * kvDim];
         float[] q = new float[heads * headDim + 5];
-        for (int i = 0; i < q.length; i++) {
-            q[i] = random.gaussian() * 3f;
-        }
-        short[] keys = new short[length * shape.kvDim()];
-        short[] values = new short[length * shape.kvDim()];
-        for (int i = 0; i < keys.length; i++) {
-            int kind = random.next() % 50;
-            float scale = kind == 0 ? 1e-6f : kind == 1 ? 0f : kind == 2 ? 300f : 1f;
-            keys[i] = Half.fromFloat(random.gaussian() * scale);
-            values[i] = Half.fromFloat(random.gaussian() * (kind == 3 ? 1e-5f : 2f));
-        }
-        float[] expected = new float[heads * headDim + 5];
-        float[] actual = new float[heads * headDim + 5];
-        FlashAttention.compute(q, 5, keys, values, length, shape, expected, 5, new float[2 * headDim]);
-        TableFlashAttention.compute(q, 5, keys, values, length, shape, actual, 5, new float[2 * headDim]);
+        float[] expected = new float[q.length];
+        float[] simd = new float[q.length];
+        float[] table = new float[q.length];
+        SimdAttention attention = new SimdAttention();
         int mismatches = 0;
-        for (int i = 0; i < expected.length; i++) {
-            if (Float.floatToRawIntBits(expected[i]) != Float.floatToRawIntBits(actual[i])) {
-                mismatches++;
+        int compared = 0;
+        try {
+            for (int round = 0; round < 2; round++) {
+                for (int p = round == 0 ? 0 : length / 2; p < length; p++) {
+                    for (int i = p * kvDim; i < (p + 1) * kvDim; i++) {
+                        int kind = random.next() % 50;
+                        float scale = kind == 0 ? 1e-6f : kind == 1 ? 0f : kind == 2 ? 300f : 1f;
+                        keys[i] = Half.fromFloat(random.gaussian() * scale);
+                        values[i] = Half.fromFloat(random.gaussian() * (kind == 3 ? 1e-5f : kind == 4 ? 4000f : 2f));
+                    }
+                    for (int i = 0; i < q.length; i++) {
+                        q[i] = random.gaussian() * 3f;
+                    }
+                    FlashAttention.compute(q, 5, keys, values, p + 1, shape, expected, 5, new float[2 * headDim]);
+                    attention.compute(q, 5, keys, values, p + 1, shape, simd, 5);
+                    TableFlashAttention.compute(q, 5, keys, values, p + 1, shape, table, 5, new float[2 * headDim]);
+                    for (int i = 5; i < expected.length; i++) {
+                        int bits = Float.floatToRawIntBits(expected[i]);
+                        mismatches += bits != Float.floatToRawIntBits(simd[i]) ? 1 : 0;
+                        mismatches += bits != Float.floatToRawIntBits(table[i]) ? 1 : 0;
+                        compared += 2;
+                    }
+                }
             }
+        } finally {
+            attention.release();
         }
         Map<String, Object> j = new LinkedHashMap<>();
-        j.put("values", expected.length);
+        j.put("values", compared);
         j.put("mismatches", mismatches);
         j.put("sample", Float.toString(expected[5 + headDim / 2]));
         return io.wasmchord.json.Json.write(j);

@@ -80,6 +80,22 @@ final class SimdKernelModule {
     static native void matmul(int kernel, int weights, int rowBytes, int rows, int act, int actBytes, int n, int count,
                               int out, int outStride, int wide);
 
+    /**
+     * The value half of one attention head (see chord-kernels.wat): fp16 value rows {@code rowBytes}
+     * apart from {@code values}, (rescale, weight) f32 pairs at {@code weights}, scratch of
+     * {@code headDim} floats at {@code acc}; {@code headDim} floats go to {@code out}.
+     */
+    @Import(module = "chordKernels", name = "attendValues")
+    static native void attendValues(int values, int rowBytes, int length, int headDim, int weights, int acc, int out,
+                                    float inverse);
+
+    /**
+     * The scores of one attention head (see chord-kernels.wat): fp16 key rows {@code rowBytes} apart
+     * from {@code keys} against the {@code headDim} floats at {@code q}; {@code length} floats to {@code scores}.
+     */
+    @Import(module = "chordKernels", name = "attendKeys")
+    static native void attendKeys(int keys, int rowBytes, int length, int headDim, int q, float scale, int scores);
+
     @Import(module = "chordKernels", name = "setHalfTable")
     private static native void setHalfTable(int address);
 }

@@ -10,12 +10,17 @@ import io.wasmchord.quant.Half;
  * fp16 precision takes one masked add when the value is a normal fp16 (the exact Half path otherwise).
  */
 final class TableFlashAttention {
-    private static final float[] HALF_TO_FLOAT = halfTable();
+    private static final float[] HALF_TO_FLOAT = buildHalfTable();
 
     private TableFlashAttention() {
     }
 
-    private static float[] halfTable() {
+    /** The float of every fp16 bit pattern. */
+    static float[] halfTable() {
+        return HALF_TO_FLOAT;
+    }
+
+    private static float[] buildHalfTable() {
         float[] t = new float[1 << 16];
         for (int h = 0; h < t.length; h++) {
             t[h] = Half.toFloat(h);

@@ -14,13 +14,14 @@ import org.teavm.interop.Address;
  * engine-common's quantizers (as llama.cpp encodes them), copied to linear memory once per call, and
  * every weight row is dotted with them there. Types without a SIMD kernel and weights outside linear
  * memory go to ScalarKernels; a row that straddles two chunks of a model file gets the scalar dot,
- * which gives the same bits. Attention is the reference's too, through TableFlashAttention.
+ * which gives the same bits. Attention is the reference's too (SimdAttention, TableFlashAttention).
  */
 final class WasmSimdKernels implements Kernels {
     private final ScalarKernels scalar = new ScalarKernels();
     private final LinearScratch activations = new LinearScratch();
     private final LinearScratch results = new LinearScratch();
     private final LinearScratch widened = new LinearScratch();
+    private final SimdAttention attention = new SimdAttention();
     private byte[] act = new byte[0];
     private byte[] row = new byte[0];
     private float[] attentionScratch = new float[0];
@@ -85,6 +86,10 @@ final class WasmSimdKernels implements Kernels {
     @Override
     public void attention(float[] q, int qOffset, short[] keys, short[] values, int length,
                           AttentionShape shape, float[] out, int outOffset) {
+        if (shape.headDim() % 4 == 0) {
+            attention.compute(q, qOffset, keys, values, length, shape, out, outOffset);
+            return;
+        }
         if (attentionScratch.length < 2 * shape.headDim()) {
             attentionScratch = new float[2 * shape.headDim()];
         }
@@ -96,5 +101,6 @@ final class WasmSimdKernels implements Kernels {
         activations.release();
         results.release();
         widened.release();
+        attention.release();
     }
 }
