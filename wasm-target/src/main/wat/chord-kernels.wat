@@ -68,8 +68,9 @@
 
   ;; Widens $n rows of $count activations of type $type at $src into $dst and returns the bytes per
   ;; widened row (0 for floats: nothing to do). Widened blocks keep the scale(s) as f32 in a 16-byte
-  ;; header and the values as i16 from byte 16: Q8_0 and Q8_1 blocks take 80 bytes (Q8_1's sum s
-  ;; follows d), Q8_K blocks 560 (the 16 sums of 16 as i16 from byte 528).
+  ;; header and the values as i16 from byte 16: Q8_0 and Q8_1 blocks take 80 bytes (Q8_1's scaled
+  ;; sum s follows d as f32, Q8_0's sum of values as i32), Q8_K blocks 560 (the 16 sums of 16 as i16
+  ;; from byte 528).
   (func $widen (param $type i32) (param $src i32) (param $n i32) (param $count i32) (param $dst i32) (result i32)
     (local $end i32) (local $x v128) (local $i i32)
     (if (i32.eqz (local.get $type)) (then (return (i32.const 0))))
@@ -112,6 +113,15 @@
         (local.set $x (v128.load offset=18 (local.get $src)))
         (v128.store offset=48 (local.get $dst) (i16x8.extend_low_i8x16_s (local.get $x)))
         (v128.store offset=64 (local.get $dst) (i16x8.extend_high_i8x16_s (local.get $x)))
+        (if (i32.eq (local.get $type) (i32.const 1))
+          (then
+            ;; Q8_0: the sum of the block's 32 values at byte 4 (|sum| <= 4064 fits the i16 lanes)
+            (local.set $x (i32x4.extadd_pairwise_i16x8_s (i16x8.add
+              (i16x8.add (v128.load offset=16 (local.get $dst)) (v128.load offset=32 (local.get $dst)))
+              (i16x8.add (v128.load offset=48 (local.get $dst)) (v128.load offset=64 (local.get $dst))))))
+            (local.set $x (i32x4.add (local.get $x) (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $x) (local.get $x))))
+            (local.set $x (i32x4.add (local.get $x) (i8x16.shuffle 4 5 6 7 0 1 2 3 4 5 6 7 0 1 2 3 (local.get $x) (local.get $x))))
+            (i32.store offset=4 (local.get $dst) (i32x4.extract_lane 0 (local.get $x)))))
         (local.set $src (i32.add (local.get $src) (i32.const 34)))
         (local.set $dst (i32.add (local.get $dst) (i32.const 80)))
         (br $blocks)))
@@ -226,7 +236,8 @@
     (local.get $sum))
 
   ;; Q4_0 x Q8_0: blocks of 18 bytes (d:f16, 16 bytes: value j in the low nibble of byte j, value
-  ;; j + 16 in its high nibble), value = nibble - 8. Nibbles are split in i16 lanes.
+  ;; j + 16 in its high nibble), value = nibble - 8: the sum is sum(nibble * a) - 8 * sum(a), with
+  ;; sum(a) from the widened block. Nibbles are split in i16 lanes.
   (func $dot_q4_0 (param $w i32) (param $a i32) (param $count i32) (result f32)
     (local $end i32) (local $sum f32) (local $p v128) (local $q v128) (local $qa v128) (local $qb v128)
     (local.set $end (i32.add (local.get $w) (i32.mul (i32.shr_u (local.get $count) (i32.const 5)) (i32.const 18))))
@@ -238,19 +249,17 @@
         (local.set $qb (i16x8.extend_high_i8x16_u (local.get $q)))
         (local.set $p (i32x4.add
           (i32x4.add
-            (i32x4.dot_i16x8_s (i16x8.sub (v128.and (local.get $qa) (v128.const i16x8 15 15 15 15 15 15 15 15)) (v128.const i16x8 8 8 8 8 8 8 8 8))
-                               (v128.load offset=16 (local.get $a)))
-            (i32x4.dot_i16x8_s (i16x8.sub (v128.and (local.get $qb) (v128.const i16x8 15 15 15 15 15 15 15 15)) (v128.const i16x8 8 8 8 8 8 8 8 8))
-                               (v128.load offset=32 (local.get $a))))
+            (i32x4.dot_i16x8_s (v128.and (local.get $qa) (v128.const i16x8 15 15 15 15 15 15 15 15)) (v128.load offset=16 (local.get $a)))
+            (i32x4.dot_i16x8_s (v128.and (local.get $qb) (v128.const i16x8 15 15 15 15 15 15 15 15)) (v128.load offset=32 (local.get $a))))
           (i32x4.add
-            (i32x4.dot_i16x8_s (i16x8.sub (i16x8.shr_u (local.get $qa) (i32.const 4)) (v128.const i16x8 8 8 8 8 8 8 8 8))
-                               (v128.load offset=48 (local.get $a)))
-            (i32x4.dot_i16x8_s (i16x8.sub (i16x8.shr_u (local.get $qb) (i32.const 4)) (v128.const i16x8 8 8 8 8 8 8 8 8))
-                               (v128.load offset=64 (local.get $a))))))
+            (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $qa) (i32.const 4)) (v128.load offset=48 (local.get $a)))
+            (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $qb) (i32.const 4)) (v128.load offset=64 (local.get $a))))))
         (local.set $p (i32x4.add (local.get $p) (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $p) (local.get $p))))
         (local.set $p (i32x4.add (local.get $p) (i8x16.shuffle 4 5 6 7 0 1 2 3 4 5 6 7 0 1 2 3 (local.get $p) (local.get $p))))
         (local.set $sum (f32.add (local.get $sum)
-          (f32.mul (f32.convert_i32_s (i32x4.extract_lane 0 (local.get $p)))
+          (f32.mul
+            (f32.convert_i32_s (i32.sub (i32x4.extract_lane 0 (local.get $p))
+                                        (i32.shl (i32.load offset=4 (local.get $a)) (i32.const 3))))
             (f32.mul
               (f32.load (i32.add (global.get $halves) (i32.shl (i32.load16_u (local.get $w)) (i32.const 2))))
               (f32.load (local.get $a))))))
