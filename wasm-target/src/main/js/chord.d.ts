@@ -105,6 +105,11 @@ export interface GenerateOptions {
   signal?: AbortSignal;
 }
 
+export interface EvaluateOptions {
+  /** Reuse the tokens the cache shares with `ids` (default true); false computes all of them again. */
+  reuseCache?: boolean;
+}
+
 export type StopReason = "endOfText" | "stopString" | "maxTokens" | "contextFull" | "cancelled";
 
 export interface Usage {
@@ -159,6 +164,14 @@ export declare class Chord {
    * one reuses the cached tokens its prompt shares with the previous prompt and reply.
    */
   generate(prompt: string | ArrayLike<number>, options?: GenerateOptions): Generation;
+
+  /**
+   * The logits (raw, unnormalised scores, one per vocabulary entry) of the token that would follow `ids`:
+   * for scoring text or a sampler of your own. Reuses the cached tokens `ids` share with the last
+   * generation or evaluation; afterwards the cache holds `ids`, so evaluating or generating after `ids`
+   * plus one token computes only that token. Throws while a generation is running.
+   */
+  evaluate(ids: ArrayLike<number>, options?: EvaluateOptions): Float32Array;
 
   /** Forgets the cached conversation: the next prompt is computed from scratch. */
   reset(): void;

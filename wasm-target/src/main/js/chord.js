@@ -438,6 +438,22 @@ export class Chord {
     return new Generation(run, options.signal, () => { this.#busy = false; });
   }
 
+  /**
+   * The logits (raw scores, one per vocabulary entry) of the token that would follow {@code ids}, as a
+   * Float32Array: for scoring text or a sampler of your own. The cached tokens that {@code ids} share with
+   * the last generation or evaluation are reused unless {@code reuseCache} is false; afterwards the cache
+   * holds {@code ids}, so evaluating or generating after ids plus a token computes one token.
+   */
+  evaluate(ids, options = {}) {
+    const model = this.#live();
+    if (this.#busy) {
+      throw new Error("wasm-chord: a generation is running on this model; finish or leave it first");
+    }
+    const { reuseCache = true } = options;
+    if (!reuseCache) model.reset();
+    return model.evaluate(Int32Array.from(ids));
+  }
+
   /** Forgets the cached conversation: the next prompt is computed from scratch. */
   reset() {
     this.#live().reset();

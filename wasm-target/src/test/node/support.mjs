@@ -34,6 +34,55 @@ export function model(relative) {
 }
 
 /**
+ * Logits after {@code prompt} and after each of {@code forced} appended in turn (the JVM's greedy ids, so
+ * one difference does not hide the rest), with the argmax of each but the last: the greedy ids.
+ */
+export async function greedyTrace(llm, prompt, forced) {
+  const tokens = [...prompt];
+  const logits = [];
+  const greedy = [];
+  for (let step = 0; step <= forced.length; step++) {
+    const l = await llm.evaluate(tokens);
+    logits.push(l);
+    if (step === forced.length) break;
+    greedy.push(argmax(l));
+    tokens.push(forced[step]);
+  }
+  return { greedy, logits };
+}
+
+/** The first index of the largest value, as the greedy sampler picks. */
+export function argmax(values) {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
+  return best;
+}
+
+/** The float32 bits in {@code base64} (little-endian), as JvmLogitsTest writes them. */
+export function float32Bits(base64) {
+  const bytes = Buffer.from(base64, "base64");
+  return new Uint32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+}
+
+/** null when the float32 bits of {@code got} are {@code want} (a Uint32Array), else where and how they differ. */
+export function firstDifference(got, want) {
+  const bits = new Uint32Array(got.buffer, got.byteOffset, got.length);
+  if (bits.length !== want.length) return `${bits.length} values, expected ${want.length}`;
+  let count = 0;
+  let first = -1;
+  for (let i = 0; i < bits.length; i++) {
+    if (bits[i] !== want[i]) {
+      if (first < 0) first = i;
+      count++;
+    }
+  }
+  if (first < 0) return null;
+  const asFloat = (u) => new Float32Array(new Uint32Array([u]).buffer)[0];
+  return `${count} of ${bits.length} logits differ; first at ${first}: ${got[first]} (0x${bits[first].toString(16)})`
+    + ` vs JVM ${asFloat(want[first])} (0x${want[first].toString(16)})`;
+}
+
+/**
  * Serves {@code files} (name -> Buffer) on 127.0.0.1; {@code chunked} leaves out Content-Length, as a
  * server compressing on the fly does. Returns { url(name), close() }.
  */

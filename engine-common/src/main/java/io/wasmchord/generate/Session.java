@@ -69,6 +69,30 @@ public final class Session {
         return current;
     }
 
+    /**
+     * Computes the next-token logits after {@code tokens} into {@code logits} ({@code vocabSize} values):
+     * the cached prefix they share with the last turn is reused, the rest is run, and the cache then holds
+     * exactly {@code tokens}, so a following {@link #generate} or evaluate that extends them only computes
+     * what is new. For scoring and for samplers of the caller's own.
+     */
+    public void evaluate(int[] tokens, float[] logits) {
+        if (current != null && !current.finished()) {
+            throw new IllegalStateException("a generation is still running in this session; cancel or finish it first");
+        }
+        if (tokens.length == 0) {
+            throw new ModelException("no tokens to evaluate");
+        }
+        int vocab = model.config().vocabSize();
+        if (logits.length < vocab) {
+            throw new IllegalArgumentException("room for " + logits.length + " logits, the vocabulary has " + vocab);
+        }
+        if (tokens.length > context()) {
+            throw new ModelException(tokens.length + " tokens do not fit in a context of " + context());
+        }
+        int reused = reusePrefix(tokens);
+        run(tokens, reused, tokens.length - reused, logits);
+    }
+
     /** Cancels the running generation, if any; it stops before its next token. */
     public void cancel() {
         if (current != null) {

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.teavm.jso.JSExport;
+import org.teavm.jso.typedarrays.Float32Array;
 import org.teavm.jso.typedarrays.Int32Array;
 
 /** A loaded model as JavaScript sees it; the ES module wraps it in the public {@code Chord} class. */
@@ -100,6 +101,18 @@ public final class WasmModel {
         return new WasmGeneration(promptIds != null
                 ? s.generate(checkIds(promptIds.copyToJavaArray()), options)
                 : s.generate(prompt, options));
+    }
+
+    /**
+     * The next-token logits after {@code ids}, computing only what the session's cache does not already
+     * hold; the cache then holds {@code ids} (see Session#evaluate).
+     */
+    @JSExport
+    public Float32Array evaluate(Int32Array ids) {
+        Session s = session();
+        float[] logits = new float[model.model().config().vocabSize()];
+        s.evaluate(checkIds(ids.copyToJavaArray()), logits);
+        return Float32Array.copyFromJavaArray(logits);
     }
 
     /** Forgets the cached conversation: the next prompt is computed from scratch. */

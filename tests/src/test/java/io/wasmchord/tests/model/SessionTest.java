@@ -15,6 +15,7 @@ import io.wasmchord.host.MappedFile;
 import io.wasmchord.kernel.ScalarKernels;
 import io.wasmchord.model.ModelException;
 import io.wasmchord.sample.SamplingParams;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -109,6 +110,39 @@ class SessionTest {
         String c = session(128).generate("Once upon a time", hot.withSampling(hot.sampling().withSeed(8))).collect(null);
         assertEquals(a, b);
         assertFalse(a.equals(c), "seeds 7 and 8 wrote the same 30 tokens: " + a);
+    }
+
+    @Test
+    void evaluateGivesTheLogitsGenerationSamplesFromAndReusesTheCache() {
+        Session s = session(128);
+        int[] prompt = loaded.tokenizer().encode("Once upon a time", true, false);
+        Generation g = session(128).generate(prompt, GREEDY.withMaxTokens(8).withIgnoreEos(true));
+        g.collect(null);
+        int[] ids = Arrays.copyOf(prompt, prompt.length + 8);
+        float[] logits = new float[512];
+        for (int i = 0; i < 8; i++) {
+            s.evaluate(Arrays.copyOf(ids, prompt.length + i), logits);
+            int best = 0;
+            for (int v = 1; v < logits.length; v++) {
+                best = logits[v] > logits[best] ? v : best;
+            }
+            ids[prompt.length + i] = best;
+        }
+        assertArrayEquals(g.generatedTokens(), Arrays.copyOfRange(ids, prompt.length, ids.length));
+        assertArrayEquals(Arrays.copyOf(ids, ids.length - 1), s.cachedTokens());
+
+        // from the cache or from scratch: the same bits
+        float[] cachedRun = new float[512];
+        s.evaluate(ids, cachedRun);
+        float[] fresh = new float[512];
+        session(128).evaluate(ids, fresh);
+        assertArrayEquals(fresh, cachedRun);
+
+        assertThrows(ModelException.class, () -> s.evaluate(new int[0], logits));
+        assertThrows(ModelException.class, () -> s.evaluate(new int[129], logits));
+        Generation running = s.generate(prompt, GREEDY.withMaxTokens(2));
+        running.hasNext();
+        assertThrows(IllegalStateException.class, () -> s.evaluate(prompt, logits));
     }
 
     @Test
