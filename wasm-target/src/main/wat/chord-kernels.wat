@@ -613,7 +613,8 @@
   ;; Q6_K x Q8_K: super-blocks of 210 bytes (ql:u8[128], qh:u8[64], scales:i8[16], d:f16). Value
   ;; 128h + 32k + l takes its low four bits from nibble k/2 of ql[64h + 32(k%2) + l] and its top two
   ;; from bits 2k of qh[32h + l], minus 32; runs of 16 have their own scale. Bytes go to i16 lanes
-  ;; once, and the six-bit values are put together there.
+  ;; once, and the six-bit values are put together there; the 32s are taken off at the end, as 32 *
+  ;; sum over runs of scale * (activation sum of the run).
   (func $dot_q6_k (param $w i32) (param $a i32) (param $count i32) (result f32)
     (local $end i32) (local $sum f32) (local $quarter i32) (local $ql i32) (local $as i32) (local $sc i32)
     (local $isum v128) (local $x v128) (local $la v128) (local $lb v128) (local $ma v128) (local $mb v128)
@@ -651,53 +652,49 @@
           ;; k = 0: low nibbles of ql, bits 0-1 of qh
           (local.set $isum (i32x4.add (local.get $isum) (i32x4.mul (i32x4.splat (i32.load8_s (local.get $sc))) (i32x4.add
             (i32x4.dot_i16x8_s
-              (i16x8.sub (v128.or (v128.and (local.get $la) (v128.const i16x8 15 15 15 15 15 15 15 15))
+              (v128.or (v128.and (local.get $la) (v128.const i16x8 15 15 15 15 15 15 15 15))
                                   (v128.and (i16x8.shl (local.get $ha) (i32.const 4)) (v128.const i16x8 48 48 48 48 48 48 48 48)))
-                         (v128.const i16x8 32 32 32 32 32 32 32 32))
               (v128.load (local.get $as)))
             (i32x4.dot_i16x8_s
-              (i16x8.sub (v128.or (v128.and (local.get $lb) (v128.const i16x8 15 15 15 15 15 15 15 15))
+              (v128.or (v128.and (local.get $lb) (v128.const i16x8 15 15 15 15 15 15 15 15))
                                   (v128.and (i16x8.shl (local.get $hb) (i32.const 4)) (v128.const i16x8 48 48 48 48 48 48 48 48)))
-                         (v128.const i16x8 32 32 32 32 32 32 32 32))
               (v128.load offset=16 (local.get $as)))))))
           ;; k = 1: low nibbles of ql + 32, bits 2-3
           (local.set $isum (i32x4.add (local.get $isum) (i32x4.mul (i32x4.splat (i32.load8_s offset=2 (local.get $sc))) (i32x4.add
             (i32x4.dot_i16x8_s
-              (i16x8.sub (v128.or (v128.and (local.get $ma) (v128.const i16x8 15 15 15 15 15 15 15 15))
+              (v128.or (v128.and (local.get $ma) (v128.const i16x8 15 15 15 15 15 15 15 15))
                                   (v128.and (i16x8.shl (local.get $ha) (i32.const 2)) (v128.const i16x8 48 48 48 48 48 48 48 48)))
-                         (v128.const i16x8 32 32 32 32 32 32 32 32))
               (v128.load offset=64 (local.get $as)))
             (i32x4.dot_i16x8_s
-              (i16x8.sub (v128.or (v128.and (local.get $mb) (v128.const i16x8 15 15 15 15 15 15 15 15))
+              (v128.or (v128.and (local.get $mb) (v128.const i16x8 15 15 15 15 15 15 15 15))
                                   (v128.and (i16x8.shl (local.get $hb) (i32.const 2)) (v128.const i16x8 48 48 48 48 48 48 48 48)))
-                         (v128.const i16x8 32 32 32 32 32 32 32 32))
               (v128.load offset=80 (local.get $as)))))))
           ;; k = 2: high nibbles of ql, bits 4-5
           (local.set $isum (i32x4.add (local.get $isum) (i32x4.mul (i32x4.splat (i32.load8_s offset=4 (local.get $sc))) (i32x4.add
             (i32x4.dot_i16x8_s
-              (i16x8.sub (v128.or (i16x8.shr_u (local.get $la) (i32.const 4))
+              (v128.or (i16x8.shr_u (local.get $la) (i32.const 4))
                                   (v128.and (local.get $ha) (v128.const i16x8 48 48 48 48 48 48 48 48)))
-                         (v128.const i16x8 32 32 32 32 32 32 32 32))
               (v128.load offset=128 (local.get $as)))
             (i32x4.dot_i16x8_s
-              (i16x8.sub (v128.or (i16x8.shr_u (local.get $lb) (i32.const 4))
+              (v128.or (i16x8.shr_u (local.get $lb) (i32.const 4))
                                   (v128.and (local.get $hb) (v128.const i16x8 48 48 48 48 48 48 48 48)))
-                         (v128.const i16x8 32 32 32 32 32 32 32 32))
               (v128.load offset=144 (local.get $as)))))))
           ;; k = 3: high nibbles of ql + 32, bits 6-7
           (local.set $isum (i32x4.add (local.get $isum) (i32x4.mul (i32x4.splat (i32.load8_s offset=6 (local.get $sc))) (i32x4.add
             (i32x4.dot_i16x8_s
-              (i16x8.sub (v128.or (i16x8.shr_u (local.get $ma) (i32.const 4))
+              (v128.or (i16x8.shr_u (local.get $ma) (i32.const 4))
                                   (v128.and (i16x8.shr_u (local.get $ha) (i32.const 2)) (v128.const i16x8 48 48 48 48 48 48 48 48)))
-                         (v128.const i16x8 32 32 32 32 32 32 32 32))
               (v128.load offset=192 (local.get $as)))
             (i32x4.dot_i16x8_s
-              (i16x8.sub (v128.or (i16x8.shr_u (local.get $mb) (i32.const 4))
+              (v128.or (i16x8.shr_u (local.get $mb) (i32.const 4))
                                   (v128.and (i16x8.shr_u (local.get $hb) (i32.const 2)) (v128.const i16x8 48 48 48 48 48 48 48 48)))
-                         (v128.const i16x8 32 32 32 32 32 32 32 32))
               (v128.load offset=208 (local.get $as)))))))
           (local.set $quarter (i32.add (local.get $quarter) (i32.const 1)))
           (br_if $quarters (i32.lt_u (local.get $quarter) (i32.const 4))))
+        (local.set $x (v128.load offset=192 (local.get $w)))
+        (local.set $isum (i32x4.sub (local.get $isum) (i32x4.shl (i32x4.add
+          (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $x)) (v128.load offset=528 (local.get $a)))
+          (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $x)) (v128.load offset=544 (local.get $a)))) (i32.const 5))))
         (local.set $isum (i32x4.add (local.get $isum) (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $isum) (local.get $isum))))
         (local.set $isum (i32x4.add (local.get $isum) (i8x16.shuffle 4 5 6 7 0 1 2 3 4 5 6 7 0 1 2 3 (local.get $isum) (local.get $isum))))
         (local.set $sum (f32.add (local.get $sum)
