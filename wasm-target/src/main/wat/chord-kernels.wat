@@ -29,15 +29,22 @@
 ;; Rows [0, rows) of a matrix whose rows are rowBytes apart from w, against n activation rows
   ;; actBytes apart from act; count values per row. Results go to out + 4 * r + outStride * t.
   ;; Integer activations are widened first into $wide (see $widen), so the kernels load i16 lanes.
+  ;; With several activation rows (a prompt), Q8_0, Q4_0, Q4_K and Q6_K weight rows are decoded once
+  ;; into $decoded (2.5 bytes per value) and dotted from there with each activation row.
   (func (export "matmul") (param $kind i32) (param $w i32) (param $rowBytes i32) (param $rows i32)
         (param $act i32) (param $actBytes i32) (param $n i32) (param $count i32)
-        (param $out i32) (param $outStride i32) (param $wide i32)
+        (param $out i32) (param $outStride i32) (param $wide i32) (param $decoded i32)
     (local $r i32) (local $t i32) (local $a i32) (local $o i32) (local $stride i32)
     (local.set $stride (call $widen (call $actType (local.get $kind)) (local.get $act) (local.get $n)
                                     (local.get $count) (local.get $wide)))
     (if (i32.eqz (local.get $stride))
       (then (local.set $stride (local.get $actBytes)))
       (else (local.set $act (local.get $wide))))
+    (if (i32.and (i32.ge_u (local.get $n) (i32.const 2))
+                 (call $matmulDecoded (local.get $kind) (local.get $w) (local.get $rowBytes) (local.get $rows)
+                   (local.get $act) (local.get $stride) (local.get $n) (local.get $count) (local.get $out)
+                   (local.get $outStride) (local.get $decoded)))
+      (then (return)))
     (block $rowsDone
       (loop $eachRow
         (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
@@ -1049,4 +1056,265 @@
           (local.set $d (i32.add (local.get $d) (i32.const 1)))
           (br_if $dims (i32.lt_u (local.get $d) (local.get $headDim))))
         (f32.store (local.get $scores) (f32.mul (f32.demote_f64 (local.get $dot0)) (local.get $scale))))))
+
+  ;; Several activation rows at once for the formats that have a decoder (see matmul); 0 for the others.
+  (func $matmulDecoded (param $kind i32) (param $w i32) (param $rowBytes i32) (param $rows i32)
+        (param $act i32) (param $stride i32) (param $n i32) (param $count i32)
+        (param $out i32) (param $outStride i32) (param $decoded i32) (result i32)
+    (local $r i32) (local $t i32) (local $a i32) (local $o i32) (local $family i32)
+    ;; family 1: 32-blocks against Q8_0 ($dotDecoded32); 2: K-quant with minimums; 3: K-quant without
+    (local.set $family
+      (select (i32.const 1)
+        (select (i32.const 2) (select (i32.const 3) (i32.const 0) (i32.eq (local.get $kind) (i32.const 7)))
+                (i32.eq (local.get $kind) (i32.const 6)))
+        (i32.or (i32.eq (local.get $kind) (i32.const 2)) (i32.eq (local.get $kind) (i32.const 3)))))
+    (if (i32.eqz (local.get $family)) (then (return (i32.const 0))))
+    (block $rowsDone
+      (loop $eachRow
+        (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
+        (if (i32.eq (local.get $kind) (i32.const 2)) (then (call $decode_q8_0 (local.get $w) (local.get $count) (local.get $decoded))))
+        (if (i32.eq (local.get $kind) (i32.const 3)) (then (call $decode_q4_0 (local.get $w) (local.get $count) (local.get $decoded))))
+        (if (i32.eq (local.get $kind) (i32.const 6)) (then (call $decode_q4_k (local.get $w) (local.get $count) (local.get $decoded))))
+        (if (i32.eq (local.get $kind) (i32.const 7)) (then (call $decode_q6_k (local.get $w) (local.get $count) (local.get $decoded))))
+        (local.set $t (i32.const 0))
+        (local.set $a (local.get $act))
+        (local.set $o (i32.add (local.get $out) (i32.shl (local.get $r) (i32.const 2))))
+        (block $tokensDone
+          (loop $eachToken
+            (br_if $tokensDone (i32.ge_u (local.get $t) (local.get $n)))
+            (f32.store (local.get $o)
+              (if (result f32) (i32.eq (local.get $family) (i32.const 1))
+                (then (call $dotDecoded32 (local.get $decoded) (local.get $a) (local.get $count)))
+                (else (call $dotDecodedK (local.get $decoded) (local.get $a) (local.get $count)
+                                         (i32.eq (local.get $family) (i32.const 2))))))
+            (local.set $a (i32.add (local.get $a) (local.get $stride)))
+            (local.set $o (i32.add (local.get $o) (local.get $outStride)))
+            (local.set $t (i32.add (local.get $t) (i32.const 1)))
+            (br $eachToken)))
+        (local.set $w (i32.add (local.get $w) (local.get $rowBytes)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $eachRow)))
+    (i32.const 1))
+
+  ;; A Q8_0 row decoded as widened activations are: per block of 32, d as f32, then the values as i16
+  ;; from byte 16 (80 bytes).
+  (func $decode_q8_0 (param $w i32) (param $count i32) (param $dst i32)
+    (local $end i32) (local $x v128)
+    (local.set $end (i32.add (local.get $w) (i32.mul (i32.shr_u (local.get $count) (i32.const 5)) (i32.const 34))))
+    (block $done
+      (loop $blocks
+        (br_if $done (i32.ge_u (local.get $w) (local.get $end)))
+        (f32.store (local.get $dst) (call $half (local.get $w)))
+        (local.set $x (v128.load offset=2 (local.get $w)))
+        (v128.store offset=16 (local.get $dst) (i16x8.extend_low_i8x16_s (local.get $x)))
+        (v128.store offset=32 (local.get $dst) (i16x8.extend_high_i8x16_s (local.get $x)))
+        (local.set $x (v128.load offset=18 (local.get $w)))
+        (v128.store offset=48 (local.get $dst) (i16x8.extend_low_i8x16_s (local.get $x)))
+        (v128.store offset=64 (local.get $dst) (i16x8.extend_high_i8x16_s (local.get $x)))
+        (local.set $w (i32.add (local.get $w) (i32.const 34)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 80)))
+        (br $blocks))))
+
+  ;; A Q4_0 row decoded as Q8_0's: values nibble - 8.
+  (func $decode_q4_0 (param $w i32) (param $count i32) (param $dst i32)
+    (local $end i32) (local $q v128) (local $qa v128) (local $qb v128)
+    (local.set $end (i32.add (local.get $w) (i32.mul (i32.shr_u (local.get $count) (i32.const 5)) (i32.const 18))))
+    (block $done
+      (loop $blocks
+        (br_if $done (i32.ge_u (local.get $w) (local.get $end)))
+        (f32.store (local.get $dst) (call $half (local.get $w)))
+        (local.set $q (v128.load offset=2 (local.get $w)))
+        (local.set $qa (i16x8.extend_low_i8x16_u (local.get $q)))
+        (local.set $qb (i16x8.extend_high_i8x16_u (local.get $q)))
+        (v128.store offset=16 (local.get $dst)
+          (i16x8.sub (v128.and (local.get $qa) (v128.const i16x8 15 15 15 15 15 15 15 15)) (v128.const i16x8 8 8 8 8 8 8 8 8)))
+        (v128.store offset=32 (local.get $dst)
+          (i16x8.sub (v128.and (local.get $qb) (v128.const i16x8 15 15 15 15 15 15 15 15)) (v128.const i16x8 8 8 8 8 8 8 8 8)))
+        (v128.store offset=48 (local.get $dst)
+          (i16x8.sub (i16x8.shr_u (local.get $qa) (i32.const 4)) (v128.const i16x8 8 8 8 8 8 8 8 8)))
+        (v128.store offset=64 (local.get $dst)
+          (i16x8.sub (i16x8.shr_u (local.get $qb) (i32.const 4)) (v128.const i16x8 8 8 8 8 8 8 8 8)))
+        (local.set $w (i32.add (local.get $w) (i32.const 18)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 80)))
+        (br $blocks))))
+
+  ;; A decoded 32-block row (d as f32, values as i16) against widened Q8_0: sum += sumi * (d * dy),
+  ;; as the direct kernels.
+  (func $dotDecoded32 (param $w i32) (param $a i32) (param $count i32) (result f32)
+    (local $end i32) (local $sum f32) (local $p v128)
+    (local.set $end (i32.add (local.get $w) (i32.mul (i32.shr_u (local.get $count) (i32.const 5)) (i32.const 80))))
+    (block $done
+      (loop $blocks
+        (br_if $done (i32.ge_u (local.get $w) (local.get $end)))
+        (local.set $p (i32x4.add
+          (i32x4.add
+            (i32x4.dot_i16x8_s (v128.load offset=16 (local.get $w)) (v128.load offset=16 (local.get $a)))
+            (i32x4.dot_i16x8_s (v128.load offset=32 (local.get $w)) (v128.load offset=32 (local.get $a))))
+          (i32x4.add
+            (i32x4.dot_i16x8_s (v128.load offset=48 (local.get $w)) (v128.load offset=48 (local.get $a)))
+            (i32x4.dot_i16x8_s (v128.load offset=64 (local.get $w)) (v128.load offset=64 (local.get $a))))))
+        (local.set $p (i32x4.add (local.get $p) (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $p) (local.get $p))))
+        (local.set $p (i32x4.add (local.get $p) (i8x16.shuffle 4 5 6 7 0 1 2 3 4 5 6 7 0 1 2 3 (local.get $p) (local.get $p))))
+        (local.set $sum (f32.add (local.get $sum)
+          (f32.mul (f32.convert_i32_s (i32x4.extract_lane 0 (local.get $p)))
+                   (f32.mul (f32.load (local.get $w)) (f32.load (local.get $a))))))
+        (local.set $w (i32.add (local.get $w) (i32.const 80)))
+        (local.set $a (i32.add (local.get $a) (i32.const 80)))
+        (br $blocks)))
+    (local.get $sum))
+
+  ;; A Q4_K row decoded per super-block of 256 (560 bytes): d and dmin as f32 at 0 and 4, the eight
+  ;; minimums as i32 from 16, and from 48 each value times its run's scale as i16 (at most 15 * 63).
+  (func $decode_q4_k (param $w i32) (param $count i32) (param $dst i32)
+    (local $end i32) (local $u0 i32) (local $u1 i32) (local $u2 i32) (local $sc0 i32) (local $sc1 i32) (local $sc i32)
+    (local $pair i32) (local $qs i32) (local $out i32) (local $q v128) (local $qa v128) (local $qb v128)
+    (local $lo v128) (local $hi v128)
+    (local.set $end (i32.add (local.get $w) (i32.mul (i32.shr_u (local.get $count) (i32.const 8)) (i32.const 144))))
+    (block $done
+      (loop $blocks
+        (br_if $done (i32.ge_u (local.get $w) (local.get $end)))
+        (f32.store (local.get $dst) (call $half (local.get $w)))
+        (f32.store offset=4 (local.get $dst) (call $half (i32.add (local.get $w) (i32.const 2))))
+        (local.set $u0 (i32.load offset=4 (local.get $w)))
+        (local.set $u1 (i32.load offset=8 (local.get $w)))
+        (local.set $u2 (i32.load offset=12 (local.get $w)))
+        (local.set $sc0 (i32.and (local.get $u0) (i32.const 0x3F3F3F3F)))
+        (local.set $sc1 (i32.or (i32.and (local.get $u2) (i32.const 0x0F0F0F0F))
+          (i32.shl (i32.and (i32.shr_u (local.get $u0) (i32.const 6)) (i32.const 0x03030303)) (i32.const 4))))
+        (v128.store offset=16 (local.get $dst)
+          (i32x4.extend_low_i16x8_u (i16x8.extend_low_i8x16_u (i32x4.splat (i32.and (local.get $u1) (i32.const 0x3F3F3F3F))))))
+        (v128.store offset=32 (local.get $dst)
+          (i32x4.extend_low_i16x8_u (i16x8.extend_low_i8x16_u (i32x4.splat
+            (i32.or (i32.and (i32.shr_u (local.get $u2) (i32.const 4)) (i32.const 0x0F0F0F0F))
+              (i32.shl (i32.and (i32.shr_u (local.get $u1) (i32.const 6)) (i32.const 0x03030303)) (i32.const 4)))))))
+        (local.set $pair (i32.const 0))
+        (local.set $qs (i32.add (local.get $w) (i32.const 16)))
+        (local.set $out (i32.add (local.get $dst) (i32.const 48)))
+        (loop $pairs
+          (local.set $sc (i32.shr_u
+            (select (local.get $sc0) (local.get $sc1) (i32.lt_u (local.get $pair) (i32.const 2)))
+            (i32.shl (i32.and (local.get $pair) (i32.const 1)) (i32.const 4))))
+          (local.set $lo (i16x8.splat (i32.and (local.get $sc) (i32.const 0xFF))))
+          (local.set $hi (i16x8.splat (i32.and (i32.shr_u (local.get $sc) (i32.const 8)) (i32.const 0xFF))))
+          (local.set $q (v128.load (local.get $qs)))
+          (local.set $qa (i16x8.extend_low_i8x16_u (local.get $q)))
+          (local.set $qb (i16x8.extend_high_i8x16_u (local.get $q)))
+          (v128.store (local.get $out) (i16x8.mul (v128.and (local.get $qa) (v128.const i16x8 15 15 15 15 15 15 15 15)) (local.get $lo)))
+          (v128.store offset=16 (local.get $out) (i16x8.mul (v128.and (local.get $qb) (v128.const i16x8 15 15 15 15 15 15 15 15)) (local.get $lo)))
+          (v128.store offset=64 (local.get $out) (i16x8.mul (i16x8.shr_u (local.get $qa) (i32.const 4)) (local.get $hi)))
+          (v128.store offset=80 (local.get $out) (i16x8.mul (i16x8.shr_u (local.get $qb) (i32.const 4)) (local.get $hi)))
+          (local.set $q (v128.load offset=16 (local.get $qs)))
+          (local.set $qa (i16x8.extend_low_i8x16_u (local.get $q)))
+          (local.set $qb (i16x8.extend_high_i8x16_u (local.get $q)))
+          (v128.store offset=32 (local.get $out) (i16x8.mul (v128.and (local.get $qa) (v128.const i16x8 15 15 15 15 15 15 15 15)) (local.get $lo)))
+          (v128.store offset=48 (local.get $out) (i16x8.mul (v128.and (local.get $qb) (v128.const i16x8 15 15 15 15 15 15 15 15)) (local.get $lo)))
+          (v128.store offset=96 (local.get $out) (i16x8.mul (i16x8.shr_u (local.get $qa) (i32.const 4)) (local.get $hi)))
+          (v128.store offset=112 (local.get $out) (i16x8.mul (i16x8.shr_u (local.get $qb) (i32.const 4)) (local.get $hi)))
+          (local.set $qs (i32.add (local.get $qs) (i32.const 32)))
+          (local.set $out (i32.add (local.get $out) (i32.const 128)))
+          (local.set $pair (i32.add (local.get $pair) (i32.const 1)))
+          (br_if $pairs (i32.lt_u (local.get $pair) (i32.const 4))))
+        (local.set $w (i32.add (local.get $w) (i32.const 144)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 560)))
+        (br $blocks))))
+
+  ;; A Q6_K row decoded as Q4_K's (no minimums): each value (q - 32) times its run's scale as i16
+  ;; (at most 32 * 128).
+  (func $decode_q6_k (param $w i32) (param $count i32) (param $dst i32)
+    (local $end i32) (local $quarter i32) (local $ql i32) (local $out i32) (local $sc i32)
+    (local $x v128) (local $la v128) (local $lb v128) (local $ma v128) (local $mb v128) (local $ha v128) (local $hb v128)
+    (local.set $end (i32.add (local.get $w) (i32.mul (i32.shr_u (local.get $count) (i32.const 8)) (i32.const 210))))
+    (block $done
+      (loop $blocks
+        (br_if $done (i32.ge_u (local.get $w) (local.get $end)))
+        (f32.store (local.get $dst) (call $half (i32.add (local.get $w) (i32.const 208))))
+        (local.set $quarter (i32.const 0))
+        (loop $quarters
+          (local.set $ql (i32.add (local.get $w)
+            (i32.add (i32.shl (i32.shr_u (local.get $quarter) (i32.const 1)) (i32.const 6))
+                     (i32.shl (i32.and (local.get $quarter) (i32.const 1)) (i32.const 4)))))
+          ;; values 128h + 32k + 16c + (0..15) at 48 + 2 * that
+          (local.set $out (i32.add (local.get $dst)
+            (i32.add (i32.const 48)
+              (i32.add (i32.shl (i32.shr_u (local.get $quarter) (i32.const 1)) (i32.const 8))
+                       (i32.shl (i32.and (local.get $quarter) (i32.const 1)) (i32.const 5))))))
+          (local.set $sc (i32.add (local.get $w)
+            (i32.add (i32.const 192)
+              (i32.add (i32.shl (i32.shr_u (local.get $quarter) (i32.const 1)) (i32.const 3))
+                       (i32.and (local.get $quarter) (i32.const 1))))))
+          (local.set $x (v128.load (local.get $ql)))
+          (local.set $la (i16x8.extend_low_i8x16_u (local.get $x)))
+          (local.set $lb (i16x8.extend_high_i8x16_u (local.get $x)))
+          (local.set $x (v128.load offset=32 (local.get $ql)))
+          (local.set $ma (i16x8.extend_low_i8x16_u (local.get $x)))
+          (local.set $mb (i16x8.extend_high_i8x16_u (local.get $x)))
+          (local.set $x (v128.load offset=128 (i32.add (local.get $w) (i32.shl (local.get $quarter) (i32.const 4)))))
+          (local.set $ha (i16x8.extend_low_i8x16_u (local.get $x)))
+          (local.set $hb (i16x8.extend_high_i8x16_u (local.get $x)))
+          (local.set $x (i16x8.splat (i32.load8_s (local.get $sc))))
+          (v128.store (local.get $out) (i16x8.mul (local.get $x) (i16x8.sub (v128.or (v128.and (local.get $la) (v128.const i16x8 15 15 15 15 15 15 15 15))
+            (v128.and (i16x8.shl (local.get $ha) (i32.const 4)) (v128.const i16x8 48 48 48 48 48 48 48 48))) (v128.const i16x8 32 32 32 32 32 32 32 32))))
+          (v128.store offset=16 (local.get $out) (i16x8.mul (local.get $x) (i16x8.sub (v128.or (v128.and (local.get $lb) (v128.const i16x8 15 15 15 15 15 15 15 15))
+            (v128.and (i16x8.shl (local.get $hb) (i32.const 4)) (v128.const i16x8 48 48 48 48 48 48 48 48))) (v128.const i16x8 32 32 32 32 32 32 32 32))))
+          (local.set $x (i16x8.splat (i32.load8_s offset=2 (local.get $sc))))
+          (v128.store offset=64 (local.get $out) (i16x8.mul (local.get $x) (i16x8.sub (v128.or (v128.and (local.get $ma) (v128.const i16x8 15 15 15 15 15 15 15 15))
+            (v128.and (i16x8.shl (local.get $ha) (i32.const 2)) (v128.const i16x8 48 48 48 48 48 48 48 48))) (v128.const i16x8 32 32 32 32 32 32 32 32))))
+          (v128.store offset=80 (local.get $out) (i16x8.mul (local.get $x) (i16x8.sub (v128.or (v128.and (local.get $mb) (v128.const i16x8 15 15 15 15 15 15 15 15))
+            (v128.and (i16x8.shl (local.get $hb) (i32.const 2)) (v128.const i16x8 48 48 48 48 48 48 48 48))) (v128.const i16x8 32 32 32 32 32 32 32 32))))
+          (local.set $x (i16x8.splat (i32.load8_s offset=4 (local.get $sc))))
+          (v128.store offset=128 (local.get $out) (i16x8.mul (local.get $x) (i16x8.sub (v128.or (i16x8.shr_u (local.get $la) (i32.const 4))
+            (v128.and (local.get $ha) (v128.const i16x8 48 48 48 48 48 48 48 48))) (v128.const i16x8 32 32 32 32 32 32 32 32))))
+          (v128.store offset=144 (local.get $out) (i16x8.mul (local.get $x) (i16x8.sub (v128.or (i16x8.shr_u (local.get $lb) (i32.const 4))
+            (v128.and (local.get $hb) (v128.const i16x8 48 48 48 48 48 48 48 48))) (v128.const i16x8 32 32 32 32 32 32 32 32))))
+          (local.set $x (i16x8.splat (i32.load8_s offset=6 (local.get $sc))))
+          (v128.store offset=192 (local.get $out) (i16x8.mul (local.get $x) (i16x8.sub (v128.or (i16x8.shr_u (local.get $ma) (i32.const 4))
+            (v128.and (i16x8.shr_u (local.get $ha) (i32.const 2)) (v128.const i16x8 48 48 48 48 48 48 48 48))) (v128.const i16x8 32 32 32 32 32 32 32 32))))
+          (v128.store offset=208 (local.get $out) (i16x8.mul (local.get $x) (i16x8.sub (v128.or (i16x8.shr_u (local.get $mb) (i32.const 4))
+            (v128.and (i16x8.shr_u (local.get $hb) (i32.const 2)) (v128.const i16x8 48 48 48 48 48 48 48 48))) (v128.const i16x8 32 32 32 32 32 32 32 32))))
+          (local.set $quarter (i32.add (local.get $quarter) (i32.const 1)))
+          (br_if $quarters (i32.lt_u (local.get $quarter) (i32.const 4))))
+        (local.set $w (i32.add (local.get $w) (i32.const 210)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 560)))
+        (br $blocks))))
+
+  ;; A decoded K-quant row against widened Q8_K: isum = sum of (value * scale) * a; with $minimums,
+  ;; sum += d*dy*isum - dmin*dy*(minimums . run sums) (Q4_K), else sum += d*dy*isum (Q6_K).
+  (func $dotDecodedK (param $w i32) (param $a i32) (param $count i32) (param $minimums i32) (result f32)
+    (local $end i32) (local $sum f32) (local $i i32) (local $isum v128) (local $mins v128) (local $dy f32) (local $x f32)
+    (local.set $end (i32.add (local.get $w) (i32.mul (i32.shr_u (local.get $count) (i32.const 8)) (i32.const 560))))
+    (block $done
+      (loop $blocks
+        (br_if $done (i32.ge_u (local.get $w) (local.get $end)))
+        (local.set $isum (v128.const i32x4 0 0 0 0))
+        (local.set $i (i32.const 0))
+        (loop $values
+          (local.set $isum (i32x4.add (local.get $isum) (i32x4.add
+            (i32x4.add
+              (i32x4.dot_i16x8_s (v128.load offset=48 (i32.add (local.get $w) (local.get $i))) (v128.load offset=16 (i32.add (local.get $a) (local.get $i))))
+              (i32x4.dot_i16x8_s (v128.load offset=64 (i32.add (local.get $w) (local.get $i))) (v128.load offset=32 (i32.add (local.get $a) (local.get $i)))))
+            (i32x4.add
+              (i32x4.dot_i16x8_s (v128.load offset=80 (i32.add (local.get $w) (local.get $i))) (v128.load offset=48 (i32.add (local.get $a) (local.get $i))))
+              (i32x4.dot_i16x8_s (v128.load offset=96 (i32.add (local.get $w) (local.get $i))) (v128.load offset=64 (i32.add (local.get $a) (local.get $i))))))))
+          (local.set $i (i32.add (local.get $i) (i32.const 64)))
+          (br_if $values (i32.lt_u (local.get $i) (i32.const 512))))
+        (local.set $isum (i32x4.add (local.get $isum) (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $isum) (local.get $isum))))
+        (local.set $isum (i32x4.add (local.get $isum) (i8x16.shuffle 4 5 6 7 0 1 2 3 4 5 6 7 0 1 2 3 (local.get $isum) (local.get $isum))))
+        (local.set $dy (f32.load (local.get $a)))
+        (local.set $x (f32.mul (f32.mul (f32.load (local.get $w)) (local.get $dy))
+                               (f32.convert_i32_s (i32x4.extract_lane 0 (local.get $isum)))))
+        (if (local.get $minimums)
+          (then
+            (local.set $mins (i32x4.add
+              (i32x4.mul (v128.load offset=16 (local.get $w)) (i32x4.extadd_pairwise_i16x8_s (v128.load offset=528 (local.get $a))))
+              (i32x4.mul (v128.load offset=32 (local.get $w)) (i32x4.extadd_pairwise_i16x8_s (v128.load offset=544 (local.get $a))))))
+            (local.set $mins (i32x4.add (local.get $mins) (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $mins) (local.get $mins))))
+            (local.set $mins (i32x4.add (local.get $mins) (i8x16.shuffle 4 5 6 7 0 1 2 3 4 5 6 7 0 1 2 3 (local.get $mins) (local.get $mins))))
+            (local.set $x (f32.sub (local.get $x)
+              (f32.mul (f32.mul (f32.load offset=4 (local.get $w)) (local.get $dy))
+                       (f32.convert_i32_s (i32x4.extract_lane 0 (local.get $mins))))))))
+        (local.set $sum (f32.add (local.get $sum) (local.get $x)))
+        (local.set $w (i32.add (local.get $w) (i32.const 560)))
+        (local.set $a (i32.add (local.get $a) (i32.const 560)))
+        (br $blocks)))
+    (local.get $sum))
 )

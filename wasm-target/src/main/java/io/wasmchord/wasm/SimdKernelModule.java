@@ -74,11 +74,17 @@ final class SimdKernelModule {
      * {@code out + 4 * r + outStride * t} receives the dot product of weight row r (of {@code rows},
      * {@code rowBytes} apart from {@code weights}) with activation row t (of {@code n}, {@code actBytes}
      * apart from {@code act}), {@code count} values each. {@code wide} is scratch of
-     * {@code n * wideRowBytes} bytes where the module widens integer activations first.
+     * {@code n * wideRowBytes} bytes where the module widens integer activations first, {@code decoded}
+     * scratch of {@link #decodedRowBytes} where it decodes a weight row once for several activation rows.
      */
     @Import(module = "chordKernels", name = "matmul")
     static native void matmul(int kernel, int weights, int rowBytes, int rows, int act, int actBytes, int n, int count,
-                              int out, int outStride, int wide);
+                              int out, int outStride, int wide, int decoded);
+
+    /** Scratch for one decoded weight row of {@code cols} values (80 bytes per 32, 560 per 256). */
+    static int decodedRowBytes(int cols) {
+        return cols / 32 * 80 + 16;
+    }
 
     /**
      * The value half of one attention head (see chord-kernels.wat): fp16 value rows {@code rowBytes}

@@ -21,6 +21,7 @@ final class WasmSimdKernels implements Kernels {
     private final LinearScratch activations = new LinearScratch();
     private final LinearScratch results = new LinearScratch();
     private final LinearScratch widened = new LinearScratch();
+    private final LinearScratch decoded = new LinearScratch();
     private final SimdAttention attention = new SimdAttention();
     private byte[] act = new byte[0];
     private byte[] row = new byte[0];
@@ -51,6 +52,7 @@ final class WasmSimdKernels implements Kernels {
         int actAddress = activations.write(act, actRowBytes * n);
         int outAddress = results.reserve(4 * rows * n);
         int wideAddress = widened.reserve(Math.max(16, n * SimdKernelModule.wideRowBytes(actType, cols)));
+        int decodedAddress = n > 1 ? decoded.reserve(SimdKernelModule.decodedRowBytes(cols)) : 0;
         int rowBytes = w.rowBytes();
         for (int r = 0; r < rows; ) {
             long offset = (long) r * rowBytes;
@@ -61,7 +63,7 @@ final class WasmSimdKernels implements Kernels {
                 continue;
             }
             SimdKernelModule.matmul(kernel, data.address(offset), rowBytes, whole, actAddress, actRowBytes, n, cols,
-                    outAddress + 4 * r, 4 * rows, wideAddress);
+                    outAddress + 4 * r, 4 * rows, wideAddress, decodedAddress);
             r += whole;
         }
         for (int i = 0; i < rows * n; i++) {
@@ -101,6 +103,7 @@ final class WasmSimdKernels implements Kernels {
         activations.release();
         results.release();
         widened.release();
+        decoded.release();
         attention.release();
     }
 }
