@@ -1,8 +1,8 @@
 // Decode speed of the WebAssembly build in Node:
 //   node bench/node-decode.mjs MODEL.gguf [tokens=32] [runs=3] [kernels=simd,scalar]
 // Loads through the public API (target/npm/chord.js) once per kernel choice, then generates greedily
-// from a fixed prompt. Prints wall-clock tok/s and tok per CPU-second of this process (the fairer
-// figure on a busy machine: the engine runs on one thread).
+// from a fixed prompt, and evaluates a prompt of 128 tokens (prefill). Prints wall-clock tok/s and tok
+// per CPU-second of this process (the fairer figure on a busy machine: the engine runs on one thread).
 import { join, dirname } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -39,7 +39,16 @@ for (const kernels of kernelList.split(",")) {
     console.log(`  run ${r}: decode ${g.usage.generatedTokens} tokens at ${g.usage.decodeTokensPerSecond.toFixed(2)} tok/s,`
       + ` ${(g.usage.generatedTokens / cpuSeconds).toFixed(2)} tok/CPU-s`);
   }
-  summary.push(`${kernels}: median ${median(rates).toFixed(2)} tok/s, ${median(cpuRates).toFixed(2)} tok/CPU-s`);
+  const prompt128 = Array.from({ length: 128 }, (_, i) => (i === 0 ? 1 : 100 + ((i * 37) % 400)));
+  const prefill = [];
+  for (let r = 0; r < 2; r++) {
+    const cpu0 = process.cpuUsage();
+    llm.evaluate(prompt128, { reuseCache: false });
+    const cpu = process.cpuUsage(cpu0);
+    if (r > 0) prefill.push(128 / ((cpu.user + cpu.system) / 1e6));
+  }
+  summary.push(`${kernels}: decode median ${median(rates).toFixed(2)} tok/s, ${median(cpuRates).toFixed(2)} tok/CPU-s;`
+    + ` prefill 128 ${median(prefill).toFixed(1)} tok/CPU-s`);
   llm.dispose();
 }
 console.log(`node ${process.version} wasm decode, ${file}: ${summary.join("; ")}`);

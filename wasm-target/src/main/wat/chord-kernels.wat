@@ -40,11 +40,12 @@
     (if (i32.eqz (local.get $stride))
       (then (local.set $stride (local.get $actBytes)))
       (else (local.set $act (local.get $wide))))
-    (if (i32.and (i32.ge_u (local.get $n) (i32.const 2))
-                 (call $matmulDecoded (local.get $kind) (local.get $w) (local.get $rowBytes) (local.get $rows)
-                   (local.get $act) (local.get $stride) (local.get $n) (local.get $count) (local.get $out)
-                   (local.get $outStride) (local.get $decoded)))
-      (then (return)))
+    (if (i32.ge_u (local.get $n) (i32.const 2))
+      (then
+        (if (call $matmulDecoded (local.get $kind) (local.get $w) (local.get $rowBytes) (local.get $rows)
+              (local.get $act) (local.get $stride) (local.get $n) (local.get $count) (local.get $out)
+              (local.get $outStride) (local.get $decoded))
+          (then (return)))))
     (block $rowsDone
       (loop $eachRow
         (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
