@@ -28,6 +28,20 @@ public interface Kernels {
     }
 
     /**
+     * {@link #attention} for a prompt batch: {@code n} queries at positions {@code start .. start + n - 1},
+     * query t (row t of {@code shape.qDim()} values in {@code q}) attending the cached positions
+     * {@code [0, start + t]}; its result goes to row t of {@code out}. The cache must already hold the
+     * batch's keys and values. One call per layer lets a backend spread heads and query blocks over its
+     * threads and reuse each block of keys for many queries.
+     */
+    default void causalAttention(float[] q, short[] keys, short[] values, int start, int n, AttentionShape shape,
+                                 float[] out) {
+        for (int t = 0; t < n; t++) {
+            attention(q, t * shape.qDim(), keys, values, start + t + 1, shape, out, t * shape.qDim());
+        }
+    }
+
+    /**
      * RMS normalisation fused with the norm weight, for {@code rows} consecutive rows of {@code n} values:
      * {@code out[t*n + i] = x[t*n + i] / sqrt(mean(x_t^2) + eps) * weight[i]}, as {@link VectorMath#rmsNorm}.
      */

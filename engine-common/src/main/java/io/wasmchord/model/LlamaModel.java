@@ -15,7 +15,7 @@ import io.wasmchord.kernel.WeightRows;
  */
 public final class LlamaModel implements LanguageModel {
     /** Tokens run through the graph together; longer inputs go in slices of this many. */
-    private static final int BATCH = 32;
+    private static final int BATCH = 128;
 
     private final ModelConfig config;
     private final WeightMatrix tokenEmbedding;
@@ -144,10 +144,7 @@ public final class LlamaModel implements LanguageModel {
                 rope.apply(s.k, t * kvDim, c.headCountKv(), c.headDim());
                 s.cache.store(l, pos0 + t, s.k, t * kvDim, s.v, t * kvDim);
             }
-            for (int t = 0; t < n; t++) {
-                kernels.attention(s.q, t * qDim, s.cache.keys(l), s.cache.values(l), pos0 + t + 1,
-                        attentionShape, s.att, t * qDim);
-            }
+            kernels.causalAttention(s.q, s.cache.keys(l), s.cache.values(l), pos0, n, attentionShape, s.att);
             kernels.matmul(L.wo, s.att, s.xb2, n);
             if (L.bo != null) {
                 VectorMath.addBias(s.xb2, L.bo, n);

@@ -24,7 +24,7 @@ public final class VectorKernels implements Kernels, AutoCloseable {
     /**
      * From this many activation rows on, matmuls run as a float mat-mat over expanded weight tiles. Not
      * for Q8_1 activations (Q4_1, Q5_1): their block sums are stored in fp16 and the integer dot's result
-     * depends on that rounding, which the float expansion would not reproduce.
+     * depends on that rounding, which the float expansion would not reproduce (see {@link GemmInput}).
      */
     static final int GEMM_FROM = 4;
     /** Below this many multiply-adds a job runs on the calling thread: waking helpers would cost more. */
@@ -35,6 +35,7 @@ public final class VectorKernels implements Kernels, AutoCloseable {
     private final Activations activations = new Activations();
     private final MatmulJob matmul = new MatmulJob();
     private final GemmJob gemm = new GemmJob();
+    private final GemmInput gemmInput = new GemmInput();
     private final Scratch[] scratch;
     private final VectorAttention attention = new VectorAttention();
     private final Map<ByteSource, MemorySegment> heapCopies = new WeakHashMap<>();
@@ -98,17 +99,18 @@ public final class VectorKernels implements Kernels, AutoCloseable {
             throw new IllegalArgumentException(w.name() + ": " + n + " rows need " + n * w.cols() + " inputs and "
                     + n * w.rows() + " outputs, got " + x.length + " and " + out.length);
         }
-        activations.encode(type.vecDotType(), x, w.cols(), n);
         int rows = w.rows();
         boolean small = (long) rows * w.cols() * n < PARALLEL_FROM;
-        if (n >= GEMM_FROM && w.cols() % Simd.FLOATS == 0 && type.vecDotType() != GgmlType.Q8_1) {
+        if (n >= GEMM_FROM && w.cols() % Simd.FLOATS == 0 && GemmInput.supports(type.vecDotType())) {
+            float[] input = gemmInput.encode(type.vecDotType(), x, w.cols(), n, pool);
             int tiles = (rows + GemmJob.TILE_ROWS - 1) / GemmJob.TILE_ROWS;
             int perPart = GemmJob.TILE_ROWS * (small ? tiles : Math.max(1, tiles / (pool.threads() * 8)));
-            gemm.set(kernel, segment(w), w.rowBytes(), rows, w.cols(), activations.asFloats(), out, n, perPart, scratch);
+            gemm.set(kernel, segment(w), w.rowBytes(), rows, w.cols(), input, out, n, perPart, scratch);
             pool.run(gemm, (rows + perPart - 1) / perPart);
             gemm.clear();
             return;
         }
+        activations.encode(type.vecDotType(), x, w.cols(), n);
         int perPart = small ? rows : Math.max(MIN_ROWS_PER_PART, rows / (pool.threads() * 16));
         matmul.set(kernel, segment(w), w.rowBytes(), rows, activations, out, n, perPart, scratch);
         pool.run(matmul, (rows + perPart - 1) / perPart);
@@ -128,21 +130,39 @@ public final class VectorKernels implements Kernels, AutoCloseable {
     @Override
     public void attention(float[] q, int qOffset, short[] keys, short[] values, int length,
                           AttentionShape shape, float[] out, int outOffset) {
-        if (VectorAttention.supports(shape)) {
-            attention.set(q, qOffset, keys, values, length, shape, out, outOffset, pool.threads());
-            if ((long) length * shape.qDim() < PARALLEL_FROM) {
-                for (int h = 0; h < shape.heads(); h++) {
-                    attention.run(h, 0);
-                }
-            } else {
-                pool.run(attention, shape.heads());
+        if (!VectorAttention.supports(shape)) {
+            if (attentionScratch.length < 2 * shape.headDim()) {
+                attentionScratch = new float[2 * shape.headDim()];
             }
+            FlashAttention.compute(q, qOffset, keys, values, length, shape, out, outOffset, attentionScratch);
             return;
         }
-        if (attentionScratch.length < 2 * shape.headDim()) {
-            attentionScratch = new float[2 * shape.headDim()];
+        runAttention(q, qOffset, keys, values, length - 1, 1, shape, out, outOffset);
+    }
+
+    @Override
+    public void causalAttention(float[] q, short[] keys, short[] values, int start, int n, AttentionShape shape,
+                                float[] out) {
+        if (!VectorAttention.supports(shape)) {
+            Kernels.super.causalAttention(q, keys, values, start, n, shape, out);
+            return;
         }
-        FlashAttention.compute(q, qOffset, keys, values, length, shape, out, outOffset, attentionScratch);
+        runAttention(q, 0, keys, values, start, n, shape, out, 0);
+    }
+
+    private void runAttention(float[] q, int qOffset, short[] keys, short[] values, int start, int n,
+                              AttentionShape shape, float[] out, int outOffset) {
+        int parts = attention.set(q, qOffset, keys, values, start, n, shape, out, outOffset, pool.threads());
+        // Work grows with the queries times the positions they see.
+        long work = (long) n * (start + (n + 1) / 2) * shape.qDim();
+        if (work < PARALLEL_FROM) {
+            for (int p = 0; p < parts; p++) {
+                attention.run(p, 0);
+            }
+        } else {
+            pool.run(attention, parts);
+        }
+        attention.clear();
     }
 
     /**

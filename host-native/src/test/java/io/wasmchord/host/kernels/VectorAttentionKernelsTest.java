@@ -34,6 +34,24 @@ class VectorAttentionKernelsTest {
     }
 
     @Test
+    void promptBatchesMatchTheReferenceQueryByQuery() {
+        try (VectorKernels kernels = new VectorKernels(2)) {
+            SplittableRandom random = new SplittableRandom(7);
+            for (AttentionShape shape : new AttentionShape[] {
+                    new AttentionShape(4, 2, 64, 0.125f),
+                    new AttentionShape(12, 12, 64, 0.125f),
+                    new AttentionShape(8, 2, 80, 1f / (float) Math.sqrt(80)),
+                    new AttentionShape(6, 2, 7, 1f / (float) Math.sqrt(7))}) {
+                // starts and sizes around the query block (16) and key block (64); 1-3 queries take the row path
+                int[][] runs = {{0, 1}, {0, 3}, {0, 5}, {0, 16}, {0, 37}, {5, 2}, {63, 20}, {64, 64}, {100, 130}, {0, 128}};
+                for (int[] run : runs) {
+                    checkBatch(kernels, shape, run[0], run[1], random);
+                }
+            }
+        }
+    }
+
+    @Test
     void roundsToHalfLikeAStoreAndLoad() {
         SplittableRandom random = new SplittableRandom(9);
         float[] x = new float[Simd.FLOATS];
@@ -54,6 +72,31 @@ class VectorAttentionKernelsTest {
                     assertEquals(expected, r[l], 0f, "fp16 rounding of " + x[l] + " (" + Integer.toHexString(Float.floatToRawIntBits(x[l])) + ")");
                 }
             }
+        }
+    }
+
+    private static void checkBatch(VectorKernels kernels, AttentionShape shape, int start, int n, SplittableRandom random) {
+        int kvDim = shape.kvDim();
+        int length = start + n;
+        short[] keys = new short[length * kvDim];
+        short[] values = new short[length * kvDim];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = Half.fromFloat((float) random.nextGaussian() * 2);
+            values[i] = Half.fromFloat((float) random.nextGaussian());
+        }
+        float[] q = new float[n * shape.qDim()];
+        for (int i = 0; i < q.length; i++) {
+            q[i] = (float) random.nextGaussian();
+        }
+        float[] expected = new float[n * shape.qDim()];
+        float[] actual = new float[n * shape.qDim()];
+        for (int t = 0; t < n; t++) {
+            FlashAttention.compute(q, t * shape.qDim(), keys, values, start + t + 1, shape, expected, t * shape.qDim(),
+                    new float[2 * shape.headDim()]);
+        }
+        kernels.causalAttention(q, keys, values, start, n, shape, actual);
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], actual[i], 2e-3f, shape + " start " + start + " n " + n + " at " + i);
         }
     }
 
