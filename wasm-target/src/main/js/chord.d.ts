@@ -17,7 +17,17 @@ export interface LoadOptions {
   signal?: AbortSignal;
   /** Positions of context to allocate; 0 or absent: the model's trained context length. */
   contextLength?: number;
+  /**
+   * The matrix kernels: "simd" (WebAssembly SIMD128; the default where the runtime has it) or "scalar"
+   * (plain WebAssembly). Both give bit-identical results; SIMD is several times faster.
+   */
+  kernels?: Kernels;
 }
+
+export type Kernels = "simd" | "scalar";
+
+/** Whether this runtime's WebAssembly has SIMD128 (and so `kernels: "simd"`). */
+export const simdSupported: boolean;
 
 export interface TensorInfo {
   name: string;
@@ -48,6 +58,8 @@ export interface ModelInfo {
   alignment: number;
   metadata: Record<string, MetadataValue>;
   tensors: TensorInfo[];
+  /** The kernels the model runs on. */
+  kernels: Kernels;
 }
 
 export interface TokenizeOptions {

@@ -3,16 +3,43 @@
 import { load as instantiate } from "./chord.wasm-runtime.js";
 
 let enginePromise = null;
+let simdKernels = false; // whether the engine got the SIMD kernels (chord-kernels.wasm)
 
-/** The WebAssembly engine, instantiated once per page or process. */
+/** Whether this WebAssembly accepts SIMD128: a function returning i8x16.popcnt(i8x16.splat(0)). */
+export const simdSupported = WebAssembly.validate(new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]));
+
+/** The kernels' imports where there are none: never called, since such models run on the scalar kernels. */
+const noKernels = new Proxy({}, {
+  get: (_, name) => () => { throw new Error(`wasm-chord: no SIMD kernels here (${String(name)})`); },
+});
+
+async function readPackageFile(name) {
+  const url = new URL(`./${name}`, import.meta.url);
+  return url.protocol === "file:"
+    ? (await import(/* webpackIgnore: true */ "node:fs/promises")).readFile(url)
+    : fetchBytes(url);
+}
+
+/**
+ * The WebAssembly engine, instantiated once per page or process. The SIMD kernels are a second module
+ * on the engine's linear memory (TeaVM's runtime makes the memory, then lets us add imports).
+ */
 function engine() {
   if (enginePromise === null) {
     enginePromise = (async () => {
-      const url = new URL("./chord.wasm", import.meta.url);
-      const bytes = url.protocol === "file:"
-        ? await (await import(/* webpackIgnore: true */ "node:fs/promises")).readFile(url)
-        : await fetchBytes(url);
-      return (await instantiate(bytes)).exports;
+      const [bytes, kernels] = await Promise.all([
+        readPackageFile("chord.wasm"),
+        simdSupported ? readPackageFile("chord-kernels.wasm").then((b) => WebAssembly.compile(b)) : null,
+      ]);
+      const { exports } = await instantiate(bytes, {
+        installImports(imports) {
+          imports.chordKernels = kernels === null ? noKernels
+            : new WebAssembly.Instance(kernels, { env: { memory: imports.env.memory } }).exports;
+        },
+      });
+      simdKernels = kernels !== null;
+      return exports;
     })();
     enginePromise.catch(() => { enginePromise = null; });
   }
@@ -266,21 +293,31 @@ export class Chord {
   #model;
   #info = null;
   #busy = false;
+  #kernels;
 
-  constructor(model) {
+  constructor(model, kernels = "scalar") {
     if (model === undefined || typeof model.info !== "function") {
       throw new TypeError("wasm-chord: use Chord.load(source) to make a Chord");
     }
     this.#model = model;
+    this.#kernels = kernels;
   }
 
   /**
    * Loads a GGUF model from a URL (streamed), a path (Node), a File or Blob, an ArrayBuffer, or a list of
    * the shards of a split GGUF. Options: onProgress({ loaded, total }), signal (AbortSignal),
-   * contextLength (positions; 0 or absent: the model's trained context).
+   * contextLength (positions; 0 or absent: the model's trained context), kernels ("simd": WebAssembly
+   * SIMD, the default where the browser has it; "scalar": plain WebAssembly; both give the same bits).
    */
   static async load(source, options = {}) {
     const { onProgress, signal, contextLength = 0 } = options;
+    const kernels = options.kernels ?? (simdSupported ? "simd" : "scalar");
+    if (kernels !== "simd" && kernels !== "scalar") {
+      throw new RangeError(`wasm-chord: kernels must be "simd" or "scalar", got ${String(kernels)}`);
+    }
+    if (kernels === "simd" && !simdSupported) {
+      throw new Error("wasm-chord: this WebAssembly has no SIMD; load with { kernels: \"scalar\" }");
+    }
     signal?.throwIfAborted();
     const sources = await resolveSources(source);
     const exports = await engine();
@@ -328,16 +365,27 @@ export class Chord {
         }
       }
       signal?.throwIfAborted();
-      return new Chord(files.open(contextLength));
+      const model = files.open(contextLength);
+      try {
+        if (kernels === "simd" && !simdKernels) throw new Error("wasm-chord: the SIMD kernels did not load");
+        model.useKernels(kernels);
+      } catch (e) {
+        model.dispose();
+        throw e;
+      }
+      return new Chord(model, kernels);
     } catch (e) {
       files.dispose();
       throw e;
     }
   }
 
-  /** The GGUF header: { name, fileSize, shards, metadata: { key: value }, tensors: [{ name, type, shape, offset, bytes }] }. */
+  /**
+   * The GGUF header and how it runs: { name, fileSize, shards, metadata: { key: value },
+   * tensors: [{ name, type, shape, offset, bytes }], kernels: "simd" | "scalar" }.
+   */
   info() {
-    if (this.#info === null) this.#info = JSON.parse(this.#live().info());
+    if (this.#info === null) this.#info = { ...JSON.parse(this.#live().info()), kernels: this.#kernels };
     return this.#info;
   }
 

@@ -24,11 +24,18 @@ async function tokens(llm, prompt, options) {
   return generation.tokens;
 }
 
-test("the same tokens as the JVM on all 44 shared models, greedy and sampled", async () => {
+for (const kernels of ["scalar", "simd"]) {
+  test(`the same tokens as the JVM on all 44 shared models, greedy and sampled, ${kernels} kernels`, async () => {
+    await sameTokensAsJvm(kernels);
+  });
+}
+
+async function sameTokensAsJvm(kernels) {
   const files = Object.keys(jvm);
   assert.equal(files.length, 44);
   for (const file of files) {
-    const llm = await Chord.load(path(file), { contextLength: 256 });
+    const llm = await Chord.load(path(file), { contextLength: 256, kernels });
+    assert.equal(llm.info().kernels, kernels);
     for (const [prompt, expected] of Object.entries(jvm[file])) {
       llm.reset();
       assert.deepEqual(await tokens(llm, prompt, { temperature: 0, maxTokens: expected.greedy.length }),
@@ -40,7 +47,7 @@ test("the same tokens as the JVM on all 44 shared models, greedy and sampled", a
     }
     llm.dispose();
   }
-});
+}
 
 test("llama.cpp's greedy story from stories260K-F32, streamed, with usage", async () => {
   const reference = JSON.parse(await readFile(model("stories260K/ref/gen/stories260K-F32.json"), "utf8")).results[0];

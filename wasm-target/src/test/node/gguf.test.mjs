@@ -3,12 +3,10 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
+import { engineExports } from "./support.mjs";
 
-const wasmDir = process.env.CHORD_WASM_DIR;
 const models = process.env.SHARED_MODELS;
-const { load } = await import(pathToFileURL(join(wasmDir, "chord.wasm-runtime.js")).href);
-const engine = (await load(join(wasmDir, "chord.wasm"))).exports;
+const engine = await engineExports();
 
 async function open(relativePath) {
   const bytes = await readFile(join(models, relativePath));

@@ -9,25 +9,29 @@ import { chordModule, firstDifference, float32Bits, greedyTrace, model } from ".
 const { Chord } = await chordModule();
 const jvm = JSON.parse(await readFile(join(process.env.CHORD_TARGET_DIR, "jvm-logits.json"), "utf8"));
 
-test("logits bit-identical to the JVM scalar path: 7 files x 3 prompts, prompt end and 16 greedy steps", async () => {
-  const files = Object.keys(jvm);
-  assert.equal(files.length, 7);
-  for (const file of files) {
-    // The scalar kernels: the code the JVM ran (a SIMD build sums in another order).
-    const llm = await Chord.load(model(file), { contextLength: 256, kernels: "scalar" });
-    for (const [prompt, expected] of Object.entries(jvm[file])) {
-      assert.deepEqual(llm.tokenize(prompt), expected.prompt, `${file}: ids of "${prompt}"`);
-      const got = await greedyTrace(llm, expected.prompt, expected.greedy);
-      assert.deepEqual(got.greedy, expected.greedy, `${file} greedy after "${prompt}"`);
-      for (let step = 0; step < expected.logits.length; step++) {
-        const want = float32Bits(expected.logits[step]);
-        const diff = firstDifference(got.logits[step], want);
-        assert.equal(diff, null, `${file} after "${prompt}", step ${step}: ${diff}`);
+// Both kernel choices: the scalar kernels are the code the JVM ran; the SIMD kernels keep its integer
+// sums and its float order, so they give the same bits too.
+for (const kernels of ["scalar", "simd"]) {
+  test(`logits bit-identical to the JVM scalar path, ${kernels} kernels: 7 files x 3 prompts, prompt end and 16 greedy steps`, async () => {
+    const files = Object.keys(jvm);
+    assert.equal(files.length, 7);
+    for (const file of files) {
+      const llm = await Chord.load(model(file), { contextLength: 256, kernels });
+      assert.equal(llm.info().kernels, kernels);
+      for (const [prompt, expected] of Object.entries(jvm[file])) {
+        assert.deepEqual(llm.tokenize(prompt), expected.prompt, `${file}: ids of "${prompt}"`);
+        const got = await greedyTrace(llm, expected.prompt, expected.greedy);
+        assert.deepEqual(got.greedy, expected.greedy, `${file} greedy after "${prompt}"`);
+        for (let step = 0; step < expected.logits.length; step++) {
+          const want = float32Bits(expected.logits[step]);
+          const diff = firstDifference(got.logits[step], want);
+          assert.equal(diff, null, `${file} after "${prompt}", step ${step}, ${kernels}: ${diff}`);
+        }
       }
+      llm.dispose();
     }
-    llm.dispose();
-  }
-});
+  });
+}
 
 test("evaluate reuses the cache, or not, with the same bits; misuse is an error", async () => {
   const llm = await Chord.load(model("stories260K/stories260K-Q8_0.gguf"), { kernels: "scalar" });

@@ -1,4 +1,5 @@
 // Shared by the Node tests: where things are, a local HTTP server, and a GGUF splitter for shard tests.
+import { readFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -11,6 +12,21 @@ export const npmPackage = process.env.CHORD_NPM_PACKAGE;
 /** The ES module as the package ships it (target/npm/chord.js). */
 export async function chordModule() {
   return import(pathToFileURL(join(npmDir, "chord.js")).href);
+}
+
+/**
+ * The engine's raw exports (target/wasm), instantiated as chord.js does it: the SIMD kernels' module
+ * on the engine's linear memory, given to it as the imports "chordKernels".
+ */
+export async function engineExports() {
+  const { load } = await import(pathToFileURL(join(wasmDir, "chord.wasm-runtime.js")).href);
+  const kernels = await WebAssembly.compile(await readFile(join(wasmDir, "chord-kernels.wasm")));
+  const instance = await load(join(wasmDir, "chord.wasm"), {
+    installImports(imports) {
+      imports.chordKernels = new WebAssembly.Instance(kernels, { env: { memory: imports.env.memory } }).exports;
+    },
+  });
+  return instance.exports;
 }
 
 export function model(relative) {

@@ -17,28 +17,38 @@ final class LinearMemorySource implements ByteSource {
     /** Chunks of 64 MiB: big enough to be few, small enough to fit between other allocations. */
     static final int CHUNK_SHIFT = 26;
     static final int CHUNK_SIZE = 1 << CHUNK_SHIFT;
-    private static final long CHUNK_MASK = CHUNK_SIZE - 1;
 
     private final String name;
     private final long size;
+    private final int chunkShift;
+    private final int chunkSize;
+    private final long chunkMask;
     private final int[] chunks; // base addresses
     private boolean closed;
 
     LinearMemorySource(String name, long size) {
+        this(name, size, CHUNK_SHIFT);
+    }
+
+    /** With chunks of {@code 1 << chunkShift} bytes (tests use small ones to put rows across chunk ends). */
+    LinearMemorySource(String name, long size, int chunkShift) {
         if (size < 0 || size >= (1L << 31)) {
             throw new IllegalArgumentException(name + ": " + size + " bytes do not fit in WebAssembly memory,"
                     + " which holds at most 2 GiB; use a smaller (more quantized) model");
         }
         this.name = name;
         this.size = size;
-        int n = (int) ((size + CHUNK_SIZE - 1) >>> CHUNK_SHIFT);
+        this.chunkShift = chunkShift;
+        this.chunkSize = 1 << chunkShift;
+        this.chunkMask = chunkSize - 1;
+        int n = (int) ((size + chunkSize - 1) >>> chunkShift);
         this.chunks = new int[n];
         for (int i = 0; i < n; i++) {
             int length = chunkLength(i);
             Address a = Heap.alloc(length);
             if (a == null || a.toInt() == 0) {
                 release(i);
-                throw new IllegalStateException(name + ": out of WebAssembly memory after " + ((long) i << CHUNK_SHIFT)
+                throw new IllegalStateException(name + ": out of WebAssembly memory after " + ((long) i << chunkShift)
                         + " of " + size + " bytes (at most 2 GiB in all; dispose of models no longer used)");
             }
             chunks[i] = a.toInt();
@@ -50,7 +60,18 @@ final class LinearMemorySource implements ByteSource {
     }
 
     int chunkLength(int i) {
-        return (int) Math.min(CHUNK_SIZE, size - ((long) i << CHUNK_SHIFT));
+        return (int) Math.min(chunkSize, size - ((long) i << chunkShift));
+    }
+
+    /** The linear-memory address of byte {@code offset}. */
+    int address(long offset) {
+        checkOpen();
+        return chunks[(int) (offset >>> chunkShift)] + (int) (offset & chunkMask);
+    }
+
+    /** How many bytes from {@code offset} on lie in one piece of linear memory (to the end of its chunk). */
+    int contiguousFrom(long offset) {
+        return chunkLength((int) (offset >>> chunkShift)) - (int) (offset & chunkMask);
     }
 
     /** A view of chunk {@code i}; take a fresh one after anything may have grown memory. */
@@ -75,7 +96,7 @@ final class LinearMemorySource implements ByteSource {
             throw new IndexOutOfBoundsException("offset " + offset + " outside " + name + " (" + size + " bytes)");
         }
         checkOpen();
-        return Address.fromInt(chunks[(int) (offset >>> CHUNK_SHIFT)] + (int) (offset & CHUNK_MASK)).getByte();
+        return Address.fromInt(address(offset)).getByte();
     }
 
     @Override
@@ -83,8 +104,8 @@ final class LinearMemorySource implements ByteSource {
         ByteSource.checkRange(size, offset, length);
         checkOpen();
         while (length > 0) {
-            int chunk = (int) (offset >>> CHUNK_SHIFT);
-            int within = (int) (offset & CHUNK_MASK);
+            int chunk = (int) (offset >>> chunkShift);
+            int within = (int) (offset & chunkMask);
             int n = Math.min(length, chunkLength(chunk) - within);
             copy(chunks[chunk] + within, dst, dstOffset, n);
             offset += n;
@@ -113,6 +134,13 @@ final class LinearMemorySource implements ByteSource {
         while (at < end) {
             dst[at++] = Address.fromInt(address++).getByte();
         }
+    }
+
+    /** A view that still knows its linear-memory addresses, so kernels can read weights in place. */
+    @Override
+    public LinearMemorySlice slice(long offset, long length) {
+        ByteSource.checkRange(size, offset, length);
+        return new LinearMemorySlice(this, offset, length);
     }
 
     @Override

@@ -37,6 +37,21 @@ public final class WasmExports {
         return new GgufInfo(GgufFile.open(new ByteArraySource(name, bytes.copyToJavaArray())));
     }
 
+    /**
+     * For the tests: the SIMD kernel of tensor type {@code type} against the scalar one on a random
+     * {@code rows} x {@code cols} matrix and {@code n} activation rows, as JSON (see KernelCheck).
+     */
+    @JSExport
+    public static String checkSimdKernel(String type, int rows, int cols, int n, int seed, int chunkShift) {
+        return KernelCheck.compare(type, rows, cols, n, seed, chunkShift);
+    }
+
+    /** For the tests: the Wasm attention against the reference on random data, as JSON (see KernelCheck). */
+    @JSExport
+    public static String checkAttention(int heads, int kvHeads, int headDim, int length, int seed) {
+        return KernelCheck.compareAttention(heads, kvHeads, headDim, length, seed);
+    }
+
     /** The tokenizer of a GGUF file (a model or a vocabulary-only file) whose bytes JavaScript hands over. */
     @JSExport
     public static WasmTokenizer openTokenizer(String name, Int8Array bytes) {

@@ -20,6 +20,7 @@ public final class WasmModel {
     private final int contextLength;
     private final String infoJson;
     private Session session;
+    private WasmSimdKernels simdKernels; // null: ScalarKernels
     private boolean disposed;
 
     WasmModel(List<LinearMemorySource> files, int contextLength) {
@@ -31,6 +32,22 @@ public final class WasmModel {
             size += f.size();
         }
         this.infoJson = ModelInfo.json(model.gguf(), size, files.size());
+    }
+
+    /**
+     * Picks the matrix kernels: "simd" (WebAssembly SIMD, bit-identical to the scalar ones) or
+     * "scalar"; only before the first generation.
+     */
+    @JSExport
+    public void useKernels(String name) {
+        checkOpen();
+        if (session != null) {
+            throw new IllegalStateException("the kernels are chosen before the model's first use");
+        }
+        if (!"simd".equals(name) && !"scalar".equals(name)) {
+            throw new IllegalArgumentException("kernels must be \"simd\" or \"scalar\", got \"" + name + "\"");
+        }
+        simdKernels = "simd".equals(name) ? new WasmSimdKernels() : null;
     }
 
     /** Metadata and tensor table as JSON (see ModelInfo). */
@@ -111,6 +128,9 @@ public final class WasmModel {
         if (!disposed) {
             disposed = true;
             session = null;
+            if (simdKernels != null) {
+                simdKernels.release();
+            }
             model.close();
             for (LinearMemorySource f : files) {
                 f.close();
@@ -121,7 +141,7 @@ public final class WasmModel {
     private Session session() {
         checkOpen();
         if (session == null) {
-            session = model.newSession(contextLength, new ScalarKernels());
+            session = model.newSession(contextLength, simdKernels != null ? simdKernels : new ScalarKernels());
         }
         return session;
     }

@@ -79,7 +79,7 @@ abstract class BrowserParityChecks {
               const argmax = (v) => { let b = 0; for (let i = 1; i < v.length; i++) if (v[i] > v[b]) b = i; return b; };
               const out = [];
               for (const c of cases) {
-                const llm = await Chord.load("/models/" + c.file, { contextLength: 256, kernels: "scalar" });
+                const llm = await Chord.load("/models/" + c.file, { contextLength: 256, kernels: c.kernels });
                 for (const p of c.prompts) {
                   const tokens = [...p.ids];
                   const logits = [];
@@ -204,15 +204,22 @@ abstract class BrowserParityChecks {
         List<String> names = new ArrayList<>();
         for (String file : JvmLogitsTest.FILES) {
             List<Map<String, Object>> prompts = new ArrayList<>();
+            List<JvmLogitsTest.Trace> traces = new ArrayList<>();
             try (LoadedModel model = load(file)) {
                 for (String prompt : JvmTokensTest.PROMPTS) {
                     JvmLogitsTest.Trace t = JvmLogitsTest.trace(model, prompt);
-                    expected.add(t);
-                    names.add(file + " after \"" + prompt + "\"");
+                    traces.add(t);
                     prompts.add(Map.of("text", prompt, "ids", boxed(t.prompt()), "forced", boxed(t.greedy())));
                 }
             }
-            cases.add(Map.of("file", file, "prompts", prompts));
+            // the SIMD kernels (what users get) keep the scalar code's float order: the same bits
+            for (String kernels : new String[] {"scalar", "simd"}) {
+                for (int i = 0; i < traces.size(); i++) {
+                    expected.add(traces.get(i));
+                    names.add(file + " after \"" + JvmTokensTest.PROMPTS[i] + "\", " + kernels + " kernels");
+                }
+                cases.add(Map.of("file", file, "prompts", prompts, "kernels", kernels));
+            }
         }
         List<?> got = (List<?>) run(LOGITS, cases);
         assertEquals(expected.size(), got.size());
