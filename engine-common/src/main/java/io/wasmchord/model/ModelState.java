@@ -25,7 +25,7 @@ public final class ModelState {
     float[] up;      // rows x ff
     float[][] qkv;    // {q, k, v}: the outputs of one Kernels.matmuls
     float[][] gateUp; // {gate, up}
-    private float[] logits = new float[0];
+    private float[] logits;
     Rope rope;       // the model's rotary tables for this sequence's positions
     final byte[] rowBytes; // an embedding row in its file format
 
@@ -35,6 +35,9 @@ public final class ModelState {
         this.batchCapacity = batchCapacity;
         this.config = c;
         this.rowBytes = new byte[embeddingRowBytes];
+        // A decoding sequence's buffers exist before its first token, so decoding never allocates.
+        reserve(1);
+        this.logits = new float[c.vocabSize()];
     }
 
     /** Makes the activation buffers hold {@code n <= batchCapacity} rows. */

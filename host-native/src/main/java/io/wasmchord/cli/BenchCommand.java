@@ -35,8 +35,9 @@ final class BenchCommand implements Command {
                 runs to warm up (JIT compilation, page faults: once, and again until 3 s have passed), then
                 REPS timed times; the table shows the median tokens/s with the spread (min-max) and
                 t/CPU-s, tokens per second of CPU time the process used (what the code does per core on a
-                shared machine; spinning workers count); the JSON llama-bench's fields (avg_ts, stddev_ts)
-                plus cpu_ts.
+                shared machine; spinning workers count) and B/token, Java heap bytes allocated per token
+                in the leanest timed run (all threads; 0 once warm); the JSON llama-bench's fields (avg_ts,
+                stddev_ts) plus cpu_ts and alloc_bytes_per_token.
 
                 options:
                   -m, --model FILE     the model
@@ -106,15 +107,16 @@ final class BenchCommand implements Command {
 
     private static String markdown(Path path, long size, long params, int threads, String backend, List<Benchmark.Result> results) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "| %-30s | %10s | %8s | %-24s | %7s | %6s | %22s | %9s |%n",
-                "model", "size", "params", "backend", "threads", "test", "t/s (median, min-max)", "t/CPU-s"));
+        sb.append(String.format(Locale.ROOT, "| %-30s | %10s | %8s | %-24s | %7s | %6s | %22s | %9s | %7s |%n",
+                "model", "size", "params", "backend", "threads", "test", "t/s (median, min-max)", "t/CPU-s", "B/token"));
         sb.append("| ").append("-".repeat(30)).append(" | ").append("-".repeat(9)).append(": | ").append("-".repeat(7))
                 .append(": | ").append("-".repeat(24)).append(" | ").append("-".repeat(6)).append(": | ")
-                .append("-".repeat(6)).append(" | ").append("-".repeat(21)).append(": | ").append("-".repeat(8)).append(": |\n");
+                .append("-".repeat(6)).append(" | ").append("-".repeat(21)).append(": | ").append("-".repeat(8)).append(": | ")
+                .append("-".repeat(6)).append(": |\n");
         for (Benchmark.Result r : results) {
-            sb.append(String.format(Locale.ROOT, "| %-30s | %6.2f MiB | %6.2f M | %-24s | %7d | %6s | %8.2f (%.2f-%.2f) | %9.2f |%n",
+            sb.append(String.format(Locale.ROOT, "| %-30s | %6.2f MiB | %6.2f M | %-24s | %7d | %6s | %8.2f (%.2f-%.2f) | %9.2f | %7.0f |%n",
                     path.getFileName(), size / 1048576.0, params / 1e6, backend, threads, r.test(), r.median(), r.min(), r.max(),
-                    r.tokensPerCpuSecond()));
+                    r.tokensPerCpuSecond(), r.allocatedBytesPerToken()));
         }
         return sb.toString();
     }
@@ -136,6 +138,7 @@ final class BenchCommand implements Command {
             field(sb, "stddev_ns", Long.toString(Math.round(r.stddevNanos())));
             field(sb, "avg_ts", String.format(Locale.ROOT, "%.6f", r.mean()));
             field(sb, "stddev_ts", String.format(Locale.ROOT, "%.6f", r.stddev()));
+            field(sb, "alloc_bytes_per_token", String.format(Locale.ROOT, "%.1f", r.allocatedBytesPerToken())); // chord's own
             field(sb, "cpu_ts", String.format(Locale.ROOT, "%.6f", r.tokensPerCpuSecond())); // chord's own: tokens per CPU-second
             StringBuilder samples = new StringBuilder("[");
             for (int k = 0; k < r.tokensPerSecond().length; k++) {

@@ -73,7 +73,23 @@ public final class MappedFile implements ByteSource {
         ByteSource.checkRange(segment.byteSize(), offset, length);
         // Segment to segment: the array overload of MemorySegment.copy resolves the array's type through
         // a pattern switch whose bootstrap spins a class at run time, ~10 ms of a cold start.
-        MemorySegment.copy(segment, offset, MemorySegment.ofArray(dst), dstOffset, length);
+        MemorySegment.copy(segment, offset, segmentOf(dst), dstOffset, length);
+    }
+
+    /** The last destination array and its segment: decode reads each token's embedding row into the same one. */
+    private record ArrayView(byte[] array, MemorySegment segment) {
+    }
+
+    private volatile ArrayView lastView;
+
+    /** Wrapping an array allocates a segment (it escapes into the copy): once per decoded token without this. */
+    private MemorySegment segmentOf(byte[] dst) {
+        ArrayView view = lastView;
+        if (view == null || view.array() != dst) {
+            view = new ArrayView(dst, MemorySegment.ofArray(dst));
+            lastView = view;
+        }
+        return view.segment();
     }
 
     /** A view that is itself segment-backed, so kernels can reach the memory of any tensor. */

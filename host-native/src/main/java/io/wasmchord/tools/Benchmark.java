@@ -21,7 +21,17 @@ public final class Benchmark {
     static final int MAX_WARM_UP_RUNS = 20;
 
     /** One test's timings: tokens per second of each repetition. */
-    public record Result(String test, int prompt, int gen, double[] tokensPerSecond, long[] nanos, long cpuNanos) {
+    public record Result(String test, int prompt, int gen, double[] tokensPerSecond, long[] nanos, long cpuNanos,
+                         long allocatedBytes) {
+        /**
+         * Java heap bytes all threads allocated inside the timed part of the leanest repetition, per token
+         * (-1 when the JVM cannot tell): decode should allocate nothing once warm. The leanest, because a
+         * late JIT recompilation now and then runs a kernel interpreted, boxing its vectors, for a moment.
+         */
+        public double allocatedBytesPerToken() {
+            return allocatedBytes < 0 ? -1 : (double) allocatedBytes / (prompt + gen);
+        }
+
         /**
          * Tokens per second of CPU time the whole process used over the timed runs (-1 when the JVM cannot
          * tell). On a machine shared with other work it says what the code does per core, whatever share
@@ -86,6 +96,7 @@ public final class Benchmark {
     private final Kernels kernels;
     private final int bos;
     private final SplittableRandom random = new SplittableRandom(42);
+    private long lastRunAllocation;
 
     public Benchmark(LanguageModel model, Kernels kernels, int bos) {
         this.model = model;
@@ -100,9 +111,12 @@ public final class Benchmark {
         return run("pp" + n, n, 0, repetitions, () -> {
             randomTokens(tokens);
             ModelState state = model.newState(n, kernels);
+            long allocated = allocatedBytes();
             long start = System.nanoTime();
             model.forward(state, tokens, 0, n, 1, logits);
-            return System.nanoTime() - start;
+            long nanos = System.nanoTime() - start;
+            lastRunAllocation = allocatedBytes() - allocated;
+            return nanos;
         });
     }
 
@@ -114,11 +128,14 @@ public final class Benchmark {
             randomTokens(tokens);
             tokens[0] = bos;
             ModelState state = model.newState(n, kernels);
+            long allocated = allocatedBytes();
             long start = System.nanoTime();
             for (int i = 0; i < n; i++) {
                 model.forward(state, tokens, i, 1, 1, logits);
             }
-            return System.nanoTime() - start;
+            long nanos = System.nanoTime() - start;
+            lastRunAllocation = allocatedBytes() - allocated;
+            return nanos;
         });
     }
 
@@ -136,12 +153,24 @@ public final class Benchmark {
         long[] nanos = new long[repetitions];
         int tokens = prompt + gen;
         long cpuStart = processCpuNanos();
+        long leanest = Long.MAX_VALUE;
         for (int r = 0; r < repetitions; r++) {
             nanos[r] = timed.nanos();
             tps[r] = tokens * 1e9 / nanos[r];
+            leanest = Math.min(leanest, lastRunAllocation);
         }
         long cpu = cpuStart < 0 ? -1 : processCpuNanos() - cpuStart;
-        return new Result(name, prompt, gen, tps, nanos, cpu);
+        long allocated = allocatedBytes() < 0 ? -1 : leanest;
+        return new Result(name, prompt, gen, tps, nanos, cpu, allocated);
+    }
+
+    /** Heap bytes allocated so far by all live threads (the pool's workers included), or -1. */
+    private static long allocatedBytes() {
+        if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean threads
+                && threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled()) {
+            return threads.getTotalThreadAllocatedBytes();
+        }
+        return -1;
     }
 
     private static long processCpuNanos() {
