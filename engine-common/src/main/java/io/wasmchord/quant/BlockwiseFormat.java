@@ -39,8 +39,9 @@ abstract class BlockwiseFormat extends AbstractBlockFormat {
         }
     }
 
+    /** Non-final only for Q8_0, whose block is too cheap to pay a call per block (see there). */
     @Override
-    public final float dot(byte[] weights, int weightsOffset, byte[] activations, int activationsOffset, int count) {
+    public float dot(byte[] weights, int weightsOffset, byte[] activations, int activationsOffset, int count) {
         int blocks = blocks(count);
         float sum = 0;
         for (int b = 0; b < blocks; b++) {
