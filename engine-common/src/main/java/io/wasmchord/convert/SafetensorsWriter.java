@@ -1,5 +1,6 @@
 package io.wasmchord.convert;
 
+import io.wasmchord.io.CountingOutputStream;
 import io.wasmchord.io.LittleEndian;
 import io.wasmchord.json.Json;
 import java.io.IOException;
@@ -59,33 +60,12 @@ public final class SafetensorsWriter {
         }
         out.write(head);
         for (Entry t : tensors) {
-            CountingStream counter = new CountingStream(out);
+            CountingOutputStream counter = new CountingOutputStream(out);
             t.data().writeTo(counter);
-            if (counter.count != t.byteSize()) {
-                throw new IOException("tensor " + t.name() + " wrote " + counter.count + " bytes, expected " + t.byteSize());
+            if (counter.count() != t.byteSize()) {
+                throw new IOException("tensor " + t.name() + " wrote " + counter.count() + " bytes, expected " + t.byteSize());
             }
         }
         out.flush();
-    }
-
-    private static final class CountingStream extends OutputStream {
-        private final OutputStream out;
-        long count;
-
-        CountingStream(OutputStream out) {
-            this.out = out;
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            out.write(b);
-            count++;
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-            count += len;
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.wasmchord.gguf;
 
+import io.wasmchord.io.CountingOutputStream;
 import io.wasmchord.io.LittleEndian;
 import io.wasmchord.quant.GgmlType;
 import java.io.IOException;
@@ -95,9 +96,9 @@ public final class GgufWriter {
             out.pad(alignment); // llama.cpp leaves a file without tensors unpadded
         }
         for (Entry t : tensors) {
-            long start = out.count;
+            long start = out.count();
             t.data.writeTo(out);
-            long written = out.count - start;
+            long written = out.count() - start;
             if (written != t.byteSize) {
                 throw new IOException("tensor \"" + t.name + "\" wrote " + written + " bytes, expected " + t.byteSize);
             }
@@ -170,30 +171,12 @@ public final class GgufWriter {
         }
     }
 
-    private static final class CountingOutput extends OutputStream {
-        private final OutputStream out;
+    /** The counting stream plus GGUF's little-endian scalars, strings and alignment padding. */
+    private static final class CountingOutput extends CountingOutputStream {
         private final byte[] scratch = new byte[8];
-        long count;
 
         CountingOutput(OutputStream out) {
-            this.out = out;
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            out.write(b);
-            count++;
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-            count += len;
-        }
-
-        @Override
-        public void flush() throws IOException {
-            out.flush();
+            super(out);
         }
 
         void u16(int v) throws IOException {
@@ -218,7 +201,7 @@ public final class GgufWriter {
         }
 
         void pad(int alignment) throws IOException {
-            while (count % alignment != 0) {
+            while (count() % alignment != 0) {
                 write(0);
             }
         }

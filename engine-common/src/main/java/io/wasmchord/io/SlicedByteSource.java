@@ -1,12 +1,15 @@
 package io.wasmchord.io;
 
-/** A window onto another source; offsets are relative to the window's start. */
-final class SlicedByteSource implements ByteSource {
+/**
+ * A window onto another source; offsets are relative to the window's start. Hosts extend it to say
+ * more about where the window's bytes lie (wasm-target's LinearMemorySlice).
+ */
+public class SlicedByteSource implements ByteSource {
     private final ByteSource parent;
     private final long start;
     private final long length;
 
-    SlicedByteSource(ByteSource parent, long start, long length) {
+    protected SlicedByteSource(ByteSource parent, long start, long length) {
         ByteSource.checkRange(parent.size(), start, length);
         this.parent = parent;
         this.start = start;
@@ -44,11 +47,11 @@ final class SlicedByteSource implements ByteSource {
     }
 
     /** The source this window looks into and where it starts, so a host can reach its native memory. */
-    public ByteSource parent() {
+    public final ByteSource parent() {
         return parent;
     }
 
-    public long start() {
+    public final long start() {
         return start;
     }
 }

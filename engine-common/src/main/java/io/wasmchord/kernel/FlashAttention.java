@@ -5,10 +5,23 @@ import io.wasmchord.quant.Half;
 /**
  * The reference attention: one pass of online softmax per head, as ggml's CPU flash attention does it
  * with an fp16 cache. Its numerics are copied on purpose: the query is rounded to fp16 before the
- * K dot products, and the weighted sum of V is accumulated in fp16 (rounded after every step).
+ * K dot products, and the weighted sum of V is accumulated in fp16 (rounded after every step). Written
+ * for Wasm as much as for the JVM (it is the Wasm build's attention where SIMD cannot serve): fp16 values
+ * become floats through a table of all 65536, and rounding to fp16 is {@link Half#roundToHalf}, both
+ * branch-free in the common case and exact.
  */
 public final class FlashAttention {
+    private static final float[] HALF_TO_FLOAT = buildHalfTable();
+
     private FlashAttention() {
+    }
+
+    private static float[] buildHalfTable() {
+        float[] t = new float[1 << 16];
+        for (int h = 0; h < t.length; h++) {
+            t[h] = Half.toFloat(h);
+        }
+        return t;
     }
 
     /**
@@ -16,6 +29,7 @@ public final class FlashAttention {
      */
     public static void compute(float[] q, int qOffset, short[] keys, short[] values, int length,
                                AttentionShape shape, float[] out, int outOffset, float[] scratch) {
+        float[] half = HALF_TO_FLOAT;
         int headDim = shape.headDim();
         int kvDim = shape.kvDim();
         int group = shape.heads() / shape.kvHeads();
@@ -25,7 +39,7 @@ public final class FlashAttention {
         for (int h = 0; h < shape.heads(); h++) {
             int qBase = qOffset + h * headDim;
             for (int d = 0; d < headDim; d++) {
-                qh[d] = toFp16(q[qBase + d]);
+                qh[d] = Half.roundToHalf(q[qBase + d]);
                 scratch[acc + d] = 0f;
             }
             int kvBase = (h / group) * headDim;
@@ -35,7 +49,7 @@ public final class FlashAttention {
                 int row = p * kvDim + kvBase;
                 double dot = 0;
                 for (int d = 0; d < headDim; d++) {
-                    dot += qh[d] * Half.toFloat(keys[row + d]);
+                    dot += qh[d] * half[keys[row + d] & 0xFFFF];
                 }
                 float s = (float) dot * scale;
                 float ms = 1f;
@@ -44,13 +58,13 @@ public final class FlashAttention {
                     ms = (float) Math.exp(max - s);
                     max = s;
                     for (int d = 0; d < headDim; d++) {
-                        scratch[acc + d] = toFp16(scratch[acc + d] * ms);
+                        scratch[acc + d] = Half.roundToHalf(scratch[acc + d] * ms);
                     }
                 } else {
                     vs = (float) Math.exp(s - max);
                 }
                 for (int d = 0; d < headDim; d++) {
-                    scratch[acc + d] = toFp16(scratch[acc + d] + Half.toFloat(values[row + d]) * vs);
+                    scratch[acc + d] = Half.roundToHalf(scratch[acc + d] + half[values[row + d] & 0xFFFF] * vs);
                 }
                 sum = sum * ms + vs;
             }
@@ -60,10 +74,5 @@ public final class FlashAttention {
                 out[oBase + d] = scratch[acc + d] * inv;
             }
         }
-    }
-
-    /** The float nearest to {@code f} that fp16 can hold. */
-    private static float toFp16(float f) {
-        return Half.toFloat(Half.fromFloat(f));
     }
 }

@@ -23,7 +23,11 @@ abstract class AbstractBlockFormat implements BlockFormat {
 
     @Override
     public void quantize(float[] src, int srcOffset, byte[] dst, int dstOffset, int count) {
-        throw new UnsupportedOperationException(type.displayName
+        throw weightFormatCannotEncode();
+    }
+
+    protected final UnsupportedOperationException weightFormatCannotEncode() {
+        return new UnsupportedOperationException(type.displayName
                 + " is a weight format: its quantizer belongs to the model quantizer, not the compute path");
     }
 

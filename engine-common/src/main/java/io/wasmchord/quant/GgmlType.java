@@ -92,9 +92,11 @@ public enum GgmlType {
      * this type; null when unsupported.
      */
     public GgmlType vecDotType() {
-        if (!isSupported()) {
-            return null;
-        }
+        return isSupported() ? pairedActivationType() : null;
+    }
+
+    /** vecDotType() without the support check, for the formats themselves while the format table is built. */
+    GgmlType pairedActivationType() {
         return switch (this) {
             case F32, F16, BF16, Q8_0, Q8_1, Q8_K -> this;
             case Q4_0, Q5_0, IQ4_NL -> Q8_0;

@@ -61,6 +61,21 @@ public final class Half {
         return (short) (sign | h);
     }
 
+    /**
+     * The float nearest to {@code f} that fp16 can hold, {@code toFloat(fromFloat(f))} to the bit, in one
+     * masked add where the result is a normal fp16: the 13 low mantissa bits rounded half to even (a carry
+     * bumps the exponent, as it should). Zeros, subnormals, overflow and NaN take the exact path. Attention
+     * rounds every accumulator step this way, and Wasm pays for the exact path's branches.
+     */
+    public static float roundToHalf(float f) {
+        int bits = Float.floatToRawIntBits(f);
+        int magnitude = bits & 0x7FFFFFFF;
+        if (magnitude >= 0x38800000 && magnitude < 0x477FF000) {
+            return Float.intBitsToFloat((bits + 0xFFF + ((bits >>> 13) & 1)) & 0xFFFFE000);
+        }
+        return toFloat(fromFloat(f));
+    }
+
     /** The float a bfloat16 bit pattern (low 16 bits of {@code b}) stands for; exact. */
     public static float bf16ToFloat(int b) {
         return Float.intBitsToFloat(b << 16);

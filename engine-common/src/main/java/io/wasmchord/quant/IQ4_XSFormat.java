@@ -8,9 +8,7 @@ import io.wasmchord.io.LittleEndian;
  * from scales_h), value = d * (scale - 32) * kvalues[nibble]; run r's bytes qs[16r .. 16r + 15] hold
  * its values l (low nibbles) and l + 16 (high nibbles).
  */
-final class IQ4_XSFormat extends AbstractBlockFormat {
-    private static final int BLOCK = 256;
-    private static final int BYTES = 136;
+final class IQ4_XSFormat extends BlockwiseFormat {
     private static final int QS = 8;
 
     IQ4_XSFormat() {
@@ -24,45 +22,34 @@ final class IQ4_XSFormat extends AbstractBlockFormat {
     }
 
     @Override
-    public void dequantize(byte[] src, int srcOffset, float[] dst, int dstOffset, int count) {
-        int blocks = blocks(count);
+    protected void dequantizeBlock(byte[] src, int at, float[] dst, int out) {
         int[] values = IQ4_NLFormat.VALUES;
-        for (int b = 0; b < blocks; b++) {
-            int at = srcOffset + b * BYTES;
-            float d = Half.read(src, at);
-            for (int run = 0; run < 8; run++) {
-                float dl = d * scale(src, at, run);
-                int q = at + QS + 16 * run;
-                int out = dstOffset + b * BLOCK + 32 * run;
-                for (int j = 0; j < 16; j++) {
-                    dst[out + j] = dl * values[src[q + j] & 0xF];
-                    dst[out + j + 16] = dl * values[(src[q + j] >> 4) & 0xF];
-                }
+        float d = Half.read(src, at);
+        for (int run = 0; run < 8; run++) {
+            float dl = d * scale(src, at, run);
+            int q = at + QS + 16 * run;
+            int to = out + 32 * run;
+            for (int j = 0; j < 16; j++) {
+                dst[to + j] = dl * values[src[q + j] & 0xF];
+                dst[to + j + 16] = dl * values[(src[q + j] >> 4) & 0xF];
             }
         }
     }
 
     @Override
-    public float dot(byte[] weights, int weightsOffset, byte[] activations, int activationsOffset, int count) {
-        int blocks = blocks(count);
+    protected float dotBlock(byte[] weights, int w, byte[] activations, int a) {
         int[] values = IQ4_NLFormat.VALUES;
-        float sum = 0;
-        for (int b = 0; b < blocks; b++) {
-            int w = weightsOffset + b * BYTES;
-            int a = activationsOffset + b * Q8_KFormat.BYTES;
-            int isum = 0;
-            for (int run = 0; run < 8; run++) {
-                int q = w + QS + 16 * run;
-                int q8 = a + Q8_KFormat.QS + 32 * run;
-                int runSum = 0;
-                for (int j = 0; j < 16; j++) {
-                    int packed = weights[q + j];
-                    runSum += activations[q8 + j] * values[packed & 0xF] + activations[q8 + j + 16] * values[(packed >> 4) & 0xF];
-                }
-                isum += scale(weights, w, run) * runSum;
+        int isum = 0;
+        for (int run = 0; run < 8; run++) {
+            int q = w + QS + 16 * run;
+            int q8 = a + Q8_KFormat.QS + 32 * run;
+            int runSum = 0;
+            for (int j = 0; j < 16; j++) {
+                int packed = weights[q + j];
+                runSum += activations[q8 + j] * values[packed & 0xF] + activations[q8 + j + 16] * values[(packed >> 4) & 0xF];
             }
-            sum += Half.read(weights, w) * Q8_KFormat.scale(activations, a) * isum;
+            isum += scale(weights, w, run) * runSum;
         }
-        return sum;
+        return Half.read(weights, w) * Q8_KFormat.scale(activations, a) * isum;
     }
 }

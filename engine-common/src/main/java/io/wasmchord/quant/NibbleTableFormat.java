@@ -6,9 +6,7 @@ package io.wasmchord.quant;
  * high nibble. Q4_0 (table -8..7) and IQ4_NL (a non-linear table) differ only in the table. Activations
  * are Q8_0.
  */
-abstract class NibbleTableFormat extends AbstractBlockFormat {
-    private static final int BLOCK = 32;
-    private static final int BYTES = 18;
+abstract class NibbleTableFormat extends BlockwiseFormat {
     private final int[] table;
 
     NibbleTableFormat(GgmlType type, int[] table) {
@@ -17,36 +15,24 @@ abstract class NibbleTableFormat extends AbstractBlockFormat {
     }
 
     @Override
-    public void dequantize(byte[] src, int srcOffset, float[] dst, int dstOffset, int count) {
-        int blocks = blocks(count);
+    protected void dequantizeBlock(byte[] src, int at, float[] dst, int out) {
         int[] values = table;
-        for (int b = 0; b < blocks; b++) {
-            int at = srcOffset + b * BYTES;
-            float d = Half.read(src, at);
-            int out = dstOffset + b * BLOCK;
-            for (int j = 0; j < 16; j++) {
-                int q = src[at + 2 + j];
-                dst[out + j] = values[q & 0xF] * d;
-                dst[out + j + 16] = values[(q >> 4) & 0xF] * d;
-            }
+        float d = Half.read(src, at);
+        for (int j = 0; j < 16; j++) {
+            int q = src[at + 2 + j];
+            dst[out + j] = values[q & 0xF] * d;
+            dst[out + j + 16] = values[(q >> 4) & 0xF] * d;
         }
     }
 
     @Override
-    public float dot(byte[] weights, int weightsOffset, byte[] activations, int activationsOffset, int count) {
-        int blocks = blocks(count);
+    protected float dotBlock(byte[] weights, int w, byte[] activations, int a) {
         int[] values = table;
-        float sum = 0;
-        for (int b = 0; b < blocks; b++) {
-            int w = weightsOffset + b * BYTES;
-            int a = activationsOffset + b * Q8_0Format.BYTES;
-            int sumi = 0;
-            for (int j = 0; j < 16; j++) {
-                int q = weights[w + 2 + j];
-                sumi += values[q & 0xF] * activations[a + 2 + j] + values[(q >> 4) & 0xF] * activations[a + 18 + j];
-            }
-            sum += sumi * (Half.read(weights, w) * Half.read(activations, a));
+        int sumi = 0;
+        for (int j = 0; j < 16; j++) {
+            int q = weights[w + 2 + j];
+            sumi += values[q & 0xF] * activations[a + 2 + j] + values[(q >> 4) & 0xF] * activations[a + 18 + j];
         }
-        return sum;
+        return sumi * (Half.read(weights, w) * Half.read(activations, a));
     }
 }

@@ -4,63 +4,8 @@ package io.wasmchord.quant;
  * Five-bit super-blocks of 256: {@code d:f16, dmin:f16, scales:u8[12], qh:u8[32], qs:u8[128]} (176
  * bytes). As Q4_K, plus a fifth bit: value 32*run + l has it in bit {@code run} of qh[l].
  */
-final class Q5_KFormat extends AbstractBlockFormat {
-    private static final int BLOCK = 256;
-    private static final int BYTES = 176;
-    private static final int SCALES = 4;
-    private static final int QH = 16;
-    private static final int QS = 48;
-
+final class Q5_KFormat extends ScaleMinKFormat {
     Q5_KFormat() {
-        super(GgmlType.Q5_K);
-    }
-
-    @Override
-    public void dequantize(byte[] src, int srcOffset, float[] dst, int dstOffset, int count) {
-        int blocks = blocks(count);
-        for (int b = 0; b < blocks; b++) {
-            int at = srcOffset + b * BYTES;
-            float d = Half.read(src, at);
-            float dmin = Half.read(src, at + 2);
-            int out = dstOffset + b * BLOCK;
-            for (int run = 0; run < 8; run++) {
-                float dl = d * KScales.scale(src, at + SCALES, run);
-                float ml = dmin * KScales.min(src, at + SCALES, run);
-                int q = at + QS + 32 * (run >> 1);
-                int shift = 4 * (run & 1);
-                for (int l = 0; l < 32; l++) {
-                    int v = ((src[q + l] >> shift) & 0xF) | ((src[at + QH + l] >> run) & 1) << 4;
-                    dst[out + 32 * run + l] = dl * v - ml;
-                }
-            }
-        }
-    }
-
-    @Override
-    public float dot(byte[] weights, int weightsOffset, byte[] activations, int activationsOffset, int count) {
-        int blocks = blocks(count);
-        float sum = 0;
-        for (int b = 0; b < blocks; b++) {
-            int w = weightsOffset + b * BYTES;
-            int a = activationsOffset + b * Q8_KFormat.BYTES;
-            int q8 = a + Q8_KFormat.QS;
-            int isum = 0;
-            int minSum = 0;
-            for (int run = 0; run < 8; run++) {
-                int q = w + QS + 32 * (run >> 1);
-                int shift = 4 * (run & 1);
-                int runSum = 0;
-                for (int l = 0; l < 32; l++) {
-                    int v = ((weights[q + l] >> shift) & 0xF) | ((weights[w + QH + l] >> run) & 1) << 4;
-                    runSum += activations[q8 + 32 * run + l] * v;
-                }
-                isum += KScales.scale(weights, w + SCALES, run) * runSum;
-                minSum += KScales.min(weights, w + SCALES, run)
-                        * (Q8_KFormat.blockSum(activations, a, 2 * run) + Q8_KFormat.blockSum(activations, a, 2 * run + 1));
-            }
-            float dy = Q8_KFormat.scale(activations, a);
-            sum += Half.read(weights, w) * dy * isum - Half.read(weights, w + 2) * dy * minSum;
-        }
-        return sum;
+        super(GgmlType.Q5_K, 16, 48);
     }
 }

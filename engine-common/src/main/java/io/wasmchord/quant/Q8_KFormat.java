@@ -7,7 +7,7 @@ import io.wasmchord.io.LittleEndian;
  * {@code d:f32, qs:i8[256], bsums:i16[16]} (292 bytes). The vec-dot type of the K-quants and IQ4_XS;
  * the sums let formats with minimums subtract them without touching the quants.
  */
-final class Q8_KFormat extends AbstractBlockFormat {
+final class Q8_KFormat extends BlockwiseFormat {
     static final int BLOCK = 256;
     static final int BYTES = 292;
     static final int QS = 4;
@@ -18,15 +18,10 @@ final class Q8_KFormat extends AbstractBlockFormat {
     }
 
     @Override
-    public void dequantize(byte[] src, int srcOffset, float[] dst, int dstOffset, int count) {
-        int blocks = blocks(count);
-        for (int b = 0; b < blocks; b++) {
-            int at = srcOffset + b * BYTES;
-            float d = LittleEndian.getFloat(src, at);
-            int out = dstOffset + b * BLOCK;
-            for (int j = 0; j < BLOCK; j++) {
-                dst[out + j] = d * src[at + QS + j];
-            }
+    protected void dequantizeBlock(byte[] src, int at, float[] dst, int out) {
+        float d = LittleEndian.getFloat(src, at);
+        for (int j = 0; j < BLOCK; j++) {
+            dst[out + j] = d * src[at + QS + j];
         }
     }
 
@@ -35,55 +30,43 @@ final class Q8_KFormat extends AbstractBlockFormat {
      * (so that value becomes -127), ggml's nearest_int (half to even), d = 1/scale.
      */
     @Override
-    public void quantize(float[] src, int srcOffset, byte[] dst, int dstOffset, int count) {
-        int blocks = blocks(count);
-        for (int b = 0; b < blocks; b++) {
-            int in = srcOffset + b * BLOCK;
-            int at = dstOffset + b * BYTES;
-            float max = 0;
-            float amax = 0;
-            for (int j = 0; j < BLOCK; j++) {
-                float ax = Math.abs(src[in + j]);
-                if (ax > amax) {
-                    amax = ax;
-                    max = src[in + j];
-                }
+    protected void quantizeBlock(float[] src, int in, byte[] dst, int at) {
+        float max = 0;
+        float amax = 0;
+        for (int j = 0; j < BLOCK; j++) {
+            float ax = Math.abs(src[in + j]);
+            if (ax > amax) {
+                amax = ax;
+                max = src[in + j];
             }
-            if (amax == 0f) {
-                for (int j = 0; j < BYTES; j++) {
-                    dst[at + j] = 0;
-                }
-                continue;
-            }
-            float iscale = -127f / max;
-            for (int g = 0; g < BLOCK / 16; g++) {
-                int sum = 0;
-                for (int l = 0; l < 16; l++) {
-                    int q = Math.min(127, Rounding.halfEven(iscale * src[in + 16 * g + l]));
-                    dst[at + QS + 16 * g + l] = (byte) q;
-                    sum += q;
-                }
-                LittleEndian.putShort(dst, at + BSUMS + 2 * g, sum);
-            }
-            LittleEndian.putFloat(dst, at, 1 / iscale);
         }
+        if (amax == 0f) {
+            for (int j = 0; j < BYTES; j++) {
+                dst[at + j] = 0;
+            }
+            return;
+        }
+        float iscale = -127f / max;
+        for (int g = 0; g < BLOCK / 16; g++) {
+            int sum = 0;
+            for (int l = 0; l < 16; l++) {
+                int q = Math.min(127, Rounding.halfEven(iscale * src[in + 16 * g + l]));
+                dst[at + QS + 16 * g + l] = (byte) q;
+                sum += q;
+            }
+            LittleEndian.putShort(dst, at + BSUMS + 2 * g, sum);
+        }
+        LittleEndian.putFloat(dst, at, 1 / iscale);
     }
 
     /** Q8_K against Q8_K (llama.cpp has no such kernel; defined for completeness as the exact block sum). */
     @Override
-    public float dot(byte[] weights, int weightsOffset, byte[] activations, int activationsOffset, int count) {
-        int blocks = blocks(count);
-        float sum = 0;
-        for (int b = 0; b < blocks; b++) {
-            int w = weightsOffset + b * BYTES;
-            int a = activationsOffset + b * BYTES;
-            int sumi = 0;
-            for (int j = QS; j < QS + BLOCK; j++) {
-                sumi += weights[w + j] * activations[a + j];
-            }
-            sum += LittleEndian.getFloat(weights, w) * LittleEndian.getFloat(activations, a) * sumi;
+    protected float dotBlock(byte[] weights, int w, byte[] activations, int a) {
+        int sumi = 0;
+        for (int j = QS; j < QS + BLOCK; j++) {
+            sumi += weights[w + j] * activations[a + j];
         }
-        return sum;
+        return LittleEndian.getFloat(weights, w) * LittleEndian.getFloat(activations, a) * sumi;
     }
 
     /** The activation super-block's scale. */

@@ -1,6 +1,7 @@
 package io.wasmchord.quantize;
 
 import io.wasmchord.quant.Half;
+import java.util.Arrays;
 
 /**
  * The scale searches shared by ggml's reference quantizers. Each mirrors the C evaluation order
@@ -26,11 +27,8 @@ final class QuantMath {
         return (int) (x < 0 ? -a : a);
     }
 
-    /**
-     * Symmetric scale search (ggml make_qx_quants) with weights x^2 when {@code rmseType == 1} and no
-     * explicit weights; L receives values in [0, 2*nmax).
-     */
-    static float makeQxQuants(int n, int nmax, float[] x, int xo, byte[] L, int lo, int rmseType) {
+    /** The first of x[xo .. xo + n) with the largest magnitude, sign kept (0 when all are 0 or NaN). */
+    private static float largestMagnitude(float[] x, int xo, int n) {
         float max = 0;
         float amax = 0;
         for (int i = 0; i < n; ++i) {
@@ -40,10 +38,17 @@ final class QuantMath {
                 max = x[xo + i];
             }
         }
-        if (amax < GROUP_MAX_EPS) {
-            for (int i = 0; i < n; ++i) {
-                L[lo + i] = 0;
-            }
+        return max;
+    }
+
+    /**
+     * Symmetric scale search (ggml make_qx_quants) with weights x^2 when {@code rmseType == 1} and no
+     * explicit weights; L receives values in [0, 2*nmax).
+     */
+    static float makeQxQuants(int n, int nmax, float[] x, int xo, byte[] L, int lo, int rmseType) {
+        float max = largestMagnitude(x, xo, n);
+        if (Math.abs(max) < GROUP_MAX_EPS) {
+            Arrays.fill(L, lo, lo + n, (byte) 0);
             return 0f;
         }
         float iscale = -nmax / max;
@@ -113,19 +118,9 @@ final class QuantMath {
 
     /** 3-bit symmetric search with coordinate-descent refinement (ggml make_q3_quants); L in [0, 2*nmax). */
     static float makeQ3Quants(int n, int nmax, float[] x, int xo, byte[] L, int lo, boolean doRmse) {
-        float max = 0;
-        float amax = 0;
-        for (int i = 0; i < n; ++i) {
-            float ax = Math.abs(x[xo + i]);
-            if (ax > amax) {
-                amax = ax;
-                max = x[xo + i];
-            }
-        }
-        if (amax < GROUP_MAX_EPS) {
-            for (int i = 0; i < n; ++i) {
-                L[lo + i] = 0;
-            }
+        float max = largestMagnitude(x, xo, n);
+        if (Math.abs(max) < GROUP_MAX_EPS) {
+            Arrays.fill(L, lo, lo + n, (byte) 0);
             return 0f;
         }
         float iscale = -nmax / max;

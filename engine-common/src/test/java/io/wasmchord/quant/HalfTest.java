@@ -88,4 +88,29 @@ class HalfTest {
         assertEquals(0x7F80, Half.floatToBf16(Float.MAX_VALUE) & 0xFFFF, "overflows to infinity");
         assertEquals(0x0001, Half.floatToBf16(Float.MIN_NORMAL / 128) & 0xFFFF, "subnormals are kept");
     }
+
+    /**
+     * roundToHalf against the exact conversion on every float whose 13 bits below fp16's mantissa sit at
+     * or next to a rounding boundary (0, the tie 0x1000, and their neighbours) or at two other places,
+     * in every binade and sign: ties, carries into the exponent, the subnormal and overflow edges, NaNs.
+     */
+    @Test
+    void roundToHalfIsTheExactRoundTripOnEveryBoundary() {
+        int[] lows = {0, 1, 0xFFE, 0xFFF, 0x1000, 0x1001, 0x1FFF, 0, 0};
+        int seed = 1;
+        for (int high = 0; high < 1 << 19; high++) {
+            seed = seed * 1103515245 + 12345;
+            lows[7] = (seed >>> 8) & 0x1FFF;
+            lows[8] = (seed >>> 3) & 0x1FFF;
+            for (int low : lows) {
+                float f = Float.intBitsToFloat(high << 13 | low);
+                int expected = Float.floatToRawIntBits(Half.toFloat(Half.fromFloat(f)));
+                int actual = Float.floatToRawIntBits(Half.roundToHalf(f));
+                if (expected != actual) {
+                    assertEquals(Integer.toHexString(expected), Integer.toHexString(actual),
+                            "roundToHalf of bits " + Integer.toHexString(high << 13 | low));
+                }
+            }
+        }
+    }
 }

@@ -2,6 +2,7 @@ package io.wasmchord.wasm;
 
 import io.wasmchord.kernel.AttentionShape;
 import io.wasmchord.kernel.FlashAttention;
+import io.wasmchord.quant.Half;
 import java.util.ArrayList;
 import java.util.List;
 import org.teavm.interop.Address;
@@ -40,7 +41,7 @@ final class SimdAttention {
         for (int h = 0; h < shape.heads(); h++) {
             int qBase = qOffset + h * headDim;
             for (int d = 0; d < headDim; d++) {
-                Address.fromInt(qAddress + 4 * d).putFloat(TableFlashAttention.toFp16(q[qBase + d]));
+                Address.fromInt(qAddress + 4 * d).putFloat(Half.roundToHalf(q[qBase + d]));
             }
             int kvBase = (h / group) * headDim;
             SimdKernelModule.attendKeys(kAddress + 2 * kvBase, 2 * kvDim, length, headDim, qAddress, scale, sAddress);

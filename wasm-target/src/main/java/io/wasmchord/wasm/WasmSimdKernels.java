@@ -1,6 +1,7 @@
 package io.wasmchord.wasm;
 
 import io.wasmchord.kernel.AttentionShape;
+import io.wasmchord.kernel.FlashAttention;
 import io.wasmchord.kernel.Kernels;
 import io.wasmchord.kernel.ScalarKernels;
 import io.wasmchord.kernel.WeightMatrix;
@@ -14,7 +15,8 @@ import org.teavm.interop.Address;
  * engine-common's quantizers (as llama.cpp encodes them), copied to linear memory once per call, and
  * every weight row is dotted with them there. Types without a SIMD kernel and weights outside linear
  * memory go to ScalarKernels; a row that straddles two chunks of a model file gets the scalar dot,
- * which gives the same bits. Attention is the reference's too (SimdAttention, TableFlashAttention).
+ * which gives the same bits. Attention is the reference's too: SimdAttention, or FlashAttention itself
+ * where the head size is not a multiple of 4.
  */
 final class WasmSimdKernels implements Kernels {
     private final ScalarKernels scalar = new ScalarKernels();
@@ -95,7 +97,7 @@ final class WasmSimdKernels implements Kernels {
         if (attentionScratch.length < 2 * shape.headDim()) {
             attentionScratch = new float[2 * shape.headDim()];
         }
-        TableFlashAttention.compute(q, qOffset, keys, values, length, shape, out, outOffset, attentionScratch);
+        FlashAttention.compute(q, qOffset, keys, values, length, shape, out, outOffset, attentionScratch);
     }
 
     /** Frees the linear-memory scratch (when the model is disposed). */
