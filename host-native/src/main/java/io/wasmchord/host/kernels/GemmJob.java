@@ -81,9 +81,11 @@ final class GemmJob implements WorkerPool.Job {
         int r0 = from;
         for (; r0 < groupedTo; r0 += PART_ROWS) {
             grouped.expandGroup(weights, r0 / PART_ROWS, c, tile, 0, s);
-            for (int t0 = 0; t0 < n; t0 += TILE_TOKENS) {
-                multiplyTile(tile, 0, r0, TILE_ROWS, t0, t0 + 1 < n);
-                multiplyTile(tile, TILE_ROWS * c, r0 + TILE_ROWS, TILE_ROWS, t0, t0 + 1 < n);
+            // One 4-row tile after the other: both at once per token pair no longer fit L1 with the pair.
+            for (int half = 0; half < 2; half++) {
+                for (int t0 = 0; t0 < n; t0 += TILE_TOKENS) {
+                    multiplyTile(tile, half * TILE_ROWS * c, r0 + half * TILE_ROWS, TILE_ROWS, t0, t0 + 1 < n);
+                }
             }
         }
         for (; r0 < to; r0 += TILE_ROWS) {
