@@ -19,10 +19,16 @@ import jdk.incubator.vector.FloatVector;
  * tile holds, for every group of {@code FLOATS} columns, the 4 rows' vectors one after the other
  * ({@code tile[4k + i * FLOATS + k % FLOATS]} for row i), and the activations hold token pairs the same
  * way ({@link GemmInput#packedIndex}). Four (or six) separate streams per step ran ~30% slower than two.
+ *
+ * <p>Matrices repacked into 8-row groups ({@link InterleavedKernel}) are expanded a group at a time,
+ * straight into two tiles ({@link InterleavedKernel#expandGroup}); parts start at multiples of
+ * {@link #PART_ROWS} so that groups are never split.
  */
 final class GemmJob implements WorkerPool.Job {
     static final int TILE_ROWS = 4;
     static final int TILE_TOKENS = 2;
+    /** Parts of the rows are multiples of this (an interleaved group). */
+    static final int PART_ROWS = InterleavedKernel.GROUP;
 
     private RowKernel kernel;
     private MemorySegment weights;
@@ -56,16 +62,33 @@ final class GemmJob implements WorkerPool.Job {
         out = null;
     }
 
+    /** Where row {@code i} of a run of tiles of {@code cols} columns starts: its columns k.. at {@code + TILE_ROWS * k}. */
+    static int tileStart(int i, int cols) {
+        return i / TILE_ROWS * TILE_ROWS * cols + i % TILE_ROWS * FLOATS;
+    }
+
     @Override
     public void run(int part, int worker) {
         int from = part * perPart;
         int to = Math.min(rows, from + perPart);
         int c = cols;
         Scratch s = scratch[worker];
-        // [0, 4c): the interleaved tile; [4c, 5c): one row as the kernel expands it.
-        float[] tile = s.tile((TILE_ROWS + 1) * c);
-        int row = TILE_ROWS * c;
-        for (int r0 = from; r0 < to; r0 += TILE_ROWS) {
+        InterleavedKernel grouped = kernel instanceof InterleavedKernel k ? k : null;
+        int groupedTo = grouped == null ? from : Math.min(to, grouped.groupedRows);
+        // [0, 8c): two interleaved tiles; [8c, 9c): one row as the kernel expands it.
+        float[] tile = s.tile((2 * TILE_ROWS + 1) * c);
+        int row = 2 * TILE_ROWS * c;
+        int r0 = from;
+        for (; r0 < groupedTo; r0 += PART_ROWS) {
+            grouped.expandGroup(weights, r0 / PART_ROWS, c, tile, 0, s);
+            // One 4-row tile after the other: both at once per token pair no longer fit L1 with the pair.
+            for (int half = 0; half < 2; half++) {
+                for (int t0 = 0; t0 < n; t0 += TILE_TOKENS) {
+                    multiplyTile(tile, half * TILE_ROWS * c, r0 + half * TILE_ROWS, TILE_ROWS, t0, t0 + 1 < n);
+                }
+            }
+        }
+        for (; r0 < to; r0 += TILE_ROWS) {
             // Short last tiles repeat their last row; its results are not stored twice.
             for (int i = 0; i < TILE_ROWS; i++) {
                 int r = Math.min(r0 + i, to - 1);
@@ -75,13 +98,13 @@ final class GemmJob implements WorkerPool.Job {
                 }
             }
             for (int t0 = 0; t0 < n; t0 += TILE_TOKENS) {
-                multiplyTile(tile, r0, Math.min(to - r0, TILE_ROWS), t0, t0 + 1 < n);
+                multiplyTile(tile, 0, r0, Math.min(to - r0, TILE_ROWS), t0, t0 + 1 < n);
             }
         }
     }
 
-    /** Rows r0.. (valid of them) of the tile times tokens t0 and t0 + 1 (stored only if {@code second}). */
-    private void multiplyTile(float[] tile, int r0, int valid, int t0, boolean second) {
+    /** Rows r0.. (valid of them) of the tile at {@code tileAt} times tokens t0 and t0 + 1 (stored only if {@code second}). */
+    private void multiplyTile(float[] tile, int tileAt, int r0, int valid, int t0, boolean second) {
         int c = cols;
         float[] a = x;
         int pair = t0 * c; // GemmInput.packedIndex(t0, 0, c)
@@ -91,7 +114,7 @@ final class GemmJob implements WorkerPool.Job {
         FloatVector s30 = FloatVector.zero(F), s31 = FloatVector.zero(F);
         for (int k = 0; k < c; k += FLOATS) {
             int xa = pair + 2 * k;
-            int wa = TILE_ROWS * k;
+            int wa = tileAt + TILE_ROWS * k;
             FloatVector x0 = FloatVector.fromArray(F, a, xa);
             FloatVector x1 = FloatVector.fromArray(F, a, xa + FLOATS);
             FloatVector w0 = FloatVector.fromArray(F, tile, wa);

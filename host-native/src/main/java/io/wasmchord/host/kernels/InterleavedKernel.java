@@ -13,8 +13,12 @@ import java.lang.foreign.ValueLayout;
  *
  * <p>Group {@code g} holds rows {@code [8g, 8g + 8)} in {@link #groupBytes} bytes (8 file rows' worth
  * unless the format widens its values), and rows past the last whole group follow in the file layout
- * (the plain kernel reads them). The mat-mat asks for rows at the file layout's offsets
- * ({@code r * rowBytes}); {@link #dequantize} maps them.
+ * (the plain kernel reads them). The mat-mat expands whole groups ({@link #expandGroup}), or asks for
+ * single rows at the file layout's offsets ({@code r * rowBytes}; {@link #dequantize} maps them).
+ *
+ * <p>Every format here stores a block's values as runs of 16 bytes from {@link #runsAt} on (byte
+ * {@code 2r + e} of a run belongs to row r), so both expansions gather a row's values 8 bytes at a time
+ * (four 2-byte pieces of four consecutive runs) and hand them to the format's {@link #expandBlock}.
  */
 abstract class InterleavedKernel extends RowKernel {
     static final int GROUP = 8;
@@ -24,11 +28,17 @@ abstract class InterleavedKernel extends RowKernel {
     final int rows;
     final int groupedRows;
 
-    InterleavedKernel(RowKernel plain, int rows) {
+    /** Where a group block's runs of values start, and how many longs (4 runs) of them a row has per block. */
+    private final int runsAt;
+    private final int longsPerBlock;
+
+    InterleavedKernel(RowKernel plain, int rows, int runsAt, int runs) {
         super(plain.type);
         this.plain = plain;
         this.rows = rows;
         this.groupedRows = rows / GROUP * GROUP;
+        this.runsAt = runsAt;
+        this.longsPerBlock = runs / 4;
     }
 
     /** Bytes of one group of {@code cols}-column rows in this layout: by default those of 8 file rows. */
@@ -84,12 +94,62 @@ abstract class InterleavedKernel extends RowKernel {
     }
 
     /**
+     * One block of row {@code row} of the group block at byte {@code p} as floats: value run {@code v}
+     * (8 values, or 16 nibbles, of the file's order) comes from {@code q[qAt + qStride * i]} for
+     * long {@code i}, and a run of {@code FLOATS} values starting at column {@code k} of the block goes
+     * to {@code dst[at + stride * k]} on ({@code stride} 1: a plain row; {@link GemmJob#TILE_ROWS}: the
+     * mat-mat's interleaved tile). Must give exactly the reference dequantizer's floats.
+     */
+    abstract void expandBlock(MemorySegment w, long p, int row, long[] q, int qAt, int qStride, float[] dst, int at, int stride);
+
+    /** Bytes of one block of a group (all 8 rows). */
+    private long groupBlockBytes() {
+        return groupBytes(type.blockSize);
+    }
+
+    /**
      * Row {@code offset / rowBytes} as floats, for the mat-mat (which asks row by row, at the offsets of
      * the file layout): read from its group in place, or by the plain kernel past the last group (at
      * {@link #tailOffset}).
      */
     @Override
-    abstract void dequantize(MemorySegment w, long offset, int cols, float[] dst, int at, Scratch s);
+    final void dequantize(MemorySegment w, long offset, int cols, float[] dst, int at, Scratch s) {
+        long r = offset / type.bytesFor(cols);
+        if (r >= groupedRows) {
+            plain.dequantize(w, tailOffset((int) r, cols), cols, dst, at, s);
+            return;
+        }
+        long group = groupOffset((int) (r / GROUP), cols);
+        int row = (int) (r % GROUP);
+        long[] q = s.longs(longsPerBlock);
+        for (int b = 0; b < cols / type.blockSize; b++) {
+            long p = group + b * groupBlockBytes();
+            for (int i = 0; i < longsPerBlock; i++) {
+                q[i] = piecesOf(w, p + runsAt + 2 * row + 64 * i);
+            }
+            expandBlock(w, p, row, q, 0, 1, dst, at + b * type.blockSize, 1);
+        }
+    }
+
+    /**
+     * The 8 rows of group {@code g} as floats in {@link GemmJob}'s layout of two 4-row tiles from
+     * {@code tile[at]}: a block's runs are transposed into rows 8 bytes at a time with whole-long loads
+     * (instead of a row's 2-byte pieces one by one), then expanded as {@link #dequantize} would.
+     */
+    final void expandGroup(MemorySegment w, int g, int cols, float[] tile, int at, Scratch s) {
+        long group = groupOffset(g, cols);
+        long[] q = s.longs(GROUP * longsPerBlock);
+        for (int b = 0; b < cols / type.blockSize; b++) {
+            long p = group + b * groupBlockBytes();
+            for (int i = 0; i < longsPerBlock; i++) {
+                transposeRuns(w, p + runsAt + 64 * i, q, GROUP * i);
+            }
+            for (int r = 0; r < GROUP; r++) {
+                expandBlock(w, p, r, q, r, GROUP, tile, at + GemmJob.tileStart(r, cols) + GemmJob.TILE_ROWS * b * type.blockSize,
+                        GemmJob.TILE_ROWS);
+            }
+        }
+    }
 
     /**
      * One row's four 2-byte pieces of four consecutive 16-byte runs from byte {@code p}, as one
@@ -98,5 +158,28 @@ abstract class InterleavedKernel extends RowKernel {
     static long piecesOf(MemorySegment w, long p) {
         return (w.get(Simd.HALF, p) & 0xFFFFL) | (w.get(Simd.HALF, p + 16) & 0xFFFFL) << 16
                 | (w.get(Simd.HALF, p + 32) & 0xFFFFL) << 32 | (long) w.get(Simd.HALF, p + 48) << 48;
+    }
+
+    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(Simd.LE);
+    private static final long EVEN_PIECES = 0x0000FFFF0000FFFFL;
+    private static final long LOW_HALF = 0xFFFFFFFFL;
+
+    /**
+     * {@link #piecesOf} for all 8 rows at once, into {@code q[at + r]}: the four runs from {@code p} are a
+     * 4 x 8 matrix of 2-byte pieces, transposed 4 rows at a time as two 2 x 2 steps on longs.
+     */
+    static void transposeRuns(MemorySegment w, long p, long[] q, int at) {
+        for (int h = 0; h < 2; h++) {
+            long l0 = w.get(LONG, p + 8 * h), l1 = w.get(LONG, p + 16 + 8 * h);
+            long l2 = w.get(LONG, p + 32 + 8 * h), l3 = w.get(LONG, p + 48 + 8 * h);
+            long a = (l0 & EVEN_PIECES) | (l1 & EVEN_PIECES) << 16; // pieces 0 and 2 of runs 0, 1
+            long b = (l0 >>> 16 & EVEN_PIECES) | (l1 & ~EVEN_PIECES); // pieces 1 and 3
+            long c = (l2 & EVEN_PIECES) | (l3 & EVEN_PIECES) << 16;
+            long d = (l2 >>> 16 & EVEN_PIECES) | (l3 & ~EVEN_PIECES);
+            q[at + 4 * h] = (a & LOW_HALF) | c << 32;
+            q[at + 4 * h + 1] = (b & LOW_HALF) | d << 32;
+            q[at + 4 * h + 2] = a >>> 32 | (c & ~LOW_HALF);
+            q[at + 4 * h + 3] = b >>> 32 | (d & ~LOW_HALF);
+        }
     }
 }

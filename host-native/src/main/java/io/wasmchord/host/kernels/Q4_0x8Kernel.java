@@ -41,7 +41,7 @@ final class Q4_0x8Kernel extends InterleavedKernel {
     private static final int GROUP_BLOCK = GROUP * BLOCK;
 
     Q4_0x8Kernel(RowKernel plain, int rows) {
-        super(plain, rows);
+        super(plain, rows, 16, 8);
     }
 
     @Override
@@ -98,38 +98,24 @@ final class Q4_0x8Kernel extends InterleavedKernel {
         }
     }
 
-    /**
-     * Row {@code offset / rowBytes} as floats, for the mat-mat, read from its group in place: its 16
-     * bytes of a block are 8 pairs 16 bytes apart, gathered into two longs.
-     */
+    /** The block's 32 values: quant bytes 0-7 and 8-15 in two longs, their low then high nibbles. */
     @Override
-    void dequantize(MemorySegment w, long offset, int cols, float[] dst, int at, Scratch s) {
-        long rowBytes = (long) (cols >> 5) * BLOCK;
-        long r = offset / rowBytes;
-        if (r >= groupedRows) {
-            plain.dequantize(w, tailOffset((int) r, cols), cols, dst, at, s);
-            return;
-        }
-        long group = groupOffset((int) (r / GROUP), cols);
-        int lane = 2 * (int) (r % GROUP);
-        for (int b = 0; b < cols >> 5; b++, at += 32) {
-            long p = group + (long) b * GROUP_BLOCK + lane;
-            float scale = Simd.half(w, p);
-            long low = piecesOf(w, p + 16);
-            long high = piecesOf(w, p + 16 + 64);
-            for (int j = 0; j < 16; j += SHORTS) {
-                LongVector bytes = LongVector.broadcast(L_HALF, j == 0 ? low : high);
-                if (L_HALF.length() > 1) {
-                    bytes = bytes.withLane(1, high);
-                }
-                ShortVector packed = (ShortVector) bytes.reinterpretAsBytes().convertShape(B2S, S, 0);
-                ShortVector lo = packed.and((short) 0xF).sub((short) 8);
-                ShortVector hi = packed.lanewise(ASHR, 4).and((short) 0xF).sub((short) 8);
-                for (int part = 0; part < 2; part++) {
-                    int k = j + part * Simd.FLOATS;
-                    ((FloatVector) lo.convertShape(S2I, I, part).convert(I2F, 0)).mul(scale).intoArray(dst, at + k);
-                    ((FloatVector) hi.convertShape(S2I, I, part).convert(I2F, 0)).mul(scale).intoArray(dst, at + 16 + k);
-                }
+    void expandBlock(MemorySegment w, long p, int row, long[] q, int qAt, int qStride, float[] dst, int at, int stride) {
+        float scale = Simd.half(w, p + 2 * row);
+        long low = q[qAt];
+        long high = q[qAt + qStride];
+        for (int j = 0; j < 16; j += SHORTS) {
+            LongVector bytes = LongVector.broadcast(L_HALF, j == 0 ? low : high);
+            if (L_HALF.length() > 1) {
+                bytes = bytes.withLane(1, high);
+            }
+            ShortVector packed = (ShortVector) bytes.reinterpretAsBytes().convertShape(B2S, S, 0);
+            ShortVector lo = packed.and((short) 0xF).sub((short) 8);
+            ShortVector hi = packed.lanewise(ASHR, 4).and((short) 0xF).sub((short) 8);
+            for (int part = 0; part < 2; part++) {
+                int k = j + part * Simd.FLOATS;
+                ((FloatVector) lo.convertShape(S2I, I, part).convert(I2F, 0)).mul(scale).intoArray(dst, at + stride * k);
+                ((FloatVector) hi.convertShape(S2I, I, part).convert(I2F, 0)).mul(scale).intoArray(dst, at + stride * (16 + k));
             }
         }
     }

@@ -45,7 +45,7 @@ final class Q4_Kx8Kernel extends InterleavedKernel {
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(LE);
 
     Q4_Kx8Kernel(RowKernel plain, int rows) {
-        super(plain, rows);
+        super(plain, rows, QS, 64);
     }
 
     @Override
@@ -146,51 +146,41 @@ final class Q4_Kx8Kernel extends InterleavedKernel {
         }
     }
 
-    /** Row {@code offset / rowBytes} as floats, for the mat-mat, read from its group in place. */
+    /** The block's 256 values: 16 longs of quant bytes, 4 per pair of sub-blocks (low nibbles, then high). */
     @Override
-    void dequantize(MemorySegment w, long offset, int cols, float[] dst, int at, Scratch s) {
-        long rowBytes = (long) (cols >> 8) * BLOCK;
-        long r = offset / rowBytes;
-        if (r >= groupedRows) {
-            plain.dequantize(w, tailOffset((int) r, cols), cols, dst, at, s);
-            return;
-        }
-        long group = groupOffset((int) (r / GROUP), cols);
-        int row = (int) (r % GROUP);
-        for (int b = 0; b < cols >> 8; b++, at += 256) {
-            long p = group + (long) b * GROUP_BLOCK;
-            float d = Simd.half(w, p + 2 * row);
-            float dmin = Simd.half(w, p + DMIN + 2 * row);
-            int u0 = w.get(INT, p + WORDS + 4 * row);
-            int u1 = w.get(INT, p + WORDS + 32 + 4 * row);
-            int u2 = w.get(INT, p + WORDS + 64 + 4 * row);
-            int sc0 = u0 & 0x3F3F3F3F;
-            int sc1 = (u2 & 0x0F0F0F0F) | (((u0 >>> 6) & 0x03030303) << 4);
-            int m0 = u1 & 0x3F3F3F3F;
-            int m1 = ((u2 >>> 4) & 0x0F0F0F0F) | (((u1 >>> 6) & 0x03030303) << 4);
-            for (int pair = 0; pair < 4; pair++) {
-                int sc = pair < 2 ? sc0 >>> (16 * pair) : sc1 >>> (16 * (pair - 2));
-                int m = pair < 2 ? m0 >>> (16 * pair) : m1 >>> (16 * (pair - 2));
-                float scaleLow = d * (sc & 0xFF);
-                float scaleHigh = d * ((sc >>> 8) & 0xFF);
-                float minLow = dmin * (m & 0xFF);
-                float minHigh = dmin * ((m >>> 8) & 0xFF);
-                int o = at + 64 * pair;
-                // The row's 32 quant bytes of this pair of sub-blocks: runs 16 * pair + j / 2 on.
-                long runs = p + QS + 16 * (16 * pair) + 2 * row;
-                for (int j = 0; j < 32; j += SHORTS) {
-                    LongVector bytes = LongVector.broadcast(L_HALF, piecesOf(w, runs + 16 * (j / 2)));
-                    if (L_HALF.length() > 1) {
-                        bytes = bytes.withLane(1, piecesOf(w, runs + 16 * (j / 2 + 4)));
-                    }
-                    ShortVector packed = (ShortVector) bytes.reinterpretAsBytes().convertShape(B2S, S, 0);
-                    ShortVector low = packed.and((short) 0xF);
-                    ShortVector high = packed.lanewise(ASHR, 4).and((short) 0xF);
-                    for (int part = 0; part < 2; part++) {
-                        int k = j + part * Simd.FLOATS;
-                        ((FloatVector) low.convertShape(S2I, I, part).convert(I2F, 0)).mul(scaleLow).sub(minLow).intoArray(dst, o + k);
-                        ((FloatVector) high.convertShape(S2I, I, part).convert(I2F, 0)).mul(scaleHigh).sub(minHigh).intoArray(dst, o + 32 + k);
-                    }
+    void expandBlock(MemorySegment w, long p, int row, long[] q, int qAt, int qStride, float[] dst, int at, int stride) {
+        float d = Simd.half(w, p + 2 * row);
+        float dmin = Simd.half(w, p + DMIN + 2 * row);
+        int u0 = w.get(INT, p + WORDS + 4 * row);
+        int u1 = w.get(INT, p + WORDS + 32 + 4 * row);
+        int u2 = w.get(INT, p + WORDS + 64 + 4 * row);
+        int sc0 = u0 & 0x3F3F3F3F;
+        int sc1 = (u2 & 0x0F0F0F0F) | (((u0 >>> 6) & 0x03030303) << 4);
+        int m0 = u1 & 0x3F3F3F3F;
+        int m1 = ((u2 >>> 4) & 0x0F0F0F0F) | (((u1 >>> 6) & 0x03030303) << 4);
+        for (int pair = 0; pair < 4; pair++) {
+            int sc = pair < 2 ? sc0 >>> (16 * pair) : sc1 >>> (16 * (pair - 2));
+            int m = pair < 2 ? m0 >>> (16 * pair) : m1 >>> (16 * (pair - 2));
+            float scaleLow = d * (sc & 0xFF);
+            float scaleHigh = d * ((sc >>> 8) & 0xFF);
+            float minLow = dmin * (m & 0xFF);
+            float minHigh = dmin * ((m >>> 8) & 0xFF);
+            int o = 64 * pair;
+            for (int j = 0; j < 32; j += SHORTS) {
+                int v = qAt + qStride * (4 * pair + j / 8);
+                LongVector bytes = LongVector.broadcast(L_HALF, q[v]);
+                if (L_HALF.length() > 1) {
+                    bytes = bytes.withLane(1, q[v + qStride]);
+                }
+                ShortVector packed = (ShortVector) bytes.reinterpretAsBytes().convertShape(B2S, S, 0);
+                ShortVector low = packed.and((short) 0xF);
+                ShortVector high = packed.lanewise(ASHR, 4).and((short) 0xF);
+                for (int part = 0; part < 2; part++) {
+                    int k = o + j + part * Simd.FLOATS;
+                    ((FloatVector) low.convertShape(S2I, I, part).convert(I2F, 0)).mul(scaleLow).sub(minLow)
+                            .intoArray(dst, at + stride * k);
+                    ((FloatVector) high.convertShape(S2I, I, part).convert(I2F, 0)).mul(scaleHigh).sub(minHigh)
+                            .intoArray(dst, at + stride * (32 + k));
                 }
             }
         }

@@ -42,7 +42,7 @@ final class Q6_Kx8Kernel extends InterleavedKernel {
     private static final int GROUP_BLOCK = VALUES + GROUP * 256;
 
     Q6_Kx8Kernel(RowKernel plain, int rows) {
-        super(plain, rows);
+        super(plain, rows, VALUES, 128);
     }
 
     @Override
@@ -128,33 +128,22 @@ final class Q6_Kx8Kernel extends InterleavedKernel {
         }
     }
 
-    /** Row {@code offset / rowBytes} as floats, for the mat-mat, read from its group in place. */
+    /** The block's 256 values, signed bytes: 32 longs, 2 per sub-block of 16. */
     @Override
-    void dequantize(MemorySegment w, long offset, int cols, float[] dst, int at, Scratch s) {
-        long r = offset / type.bytesFor(cols);
-        if (r >= groupedRows) {
-            plain.dequantize(w, tailOffset((int) r, cols), cols, dst, at, s);
-            return;
-        }
-        long group = groupOffset((int) (r / GROUP), cols);
-        int row = (int) (r % GROUP);
-        for (int b = 0; b < cols >> 8; b++, at += 256) {
-            long p = group + (long) b * GROUP_BLOCK;
-            float d = Simd.half(w, p + 2 * row);
-            for (int sb = 0; sb < 16; sb++) {
-                float scale = d * w.get(ValueLayout.JAVA_BYTE, p + SCALES + 8 * sb + row);
-                // The row's 16 values of this sub-block: runs 8 * sb on, two bytes each.
-                long runs = p + VALUES + 128 * sb + 2 * row;
-                for (int j = 0; j < 16; j += SHORTS) {
-                    LongVector bytes = LongVector.broadcast(L_HALF, piecesOf(w, runs + 8 * j));
-                    if (L_HALF.length() > 1) {
-                        bytes = bytes.withLane(1, piecesOf(w, runs + 8 * j + 64));
-                    }
-                    ShortVector v = (ShortVector) bytes.reinterpretAsBytes().convertShape(B2S, S, 0);
-                    for (int part = 0; part < 2; part++) {
-                        ((FloatVector) v.convertShape(S2I, I, part).convert(I2F, 0)).mul(scale)
-                                .intoArray(dst, at + 16 * sb + j + part * Simd.FLOATS);
-                    }
+    void expandBlock(MemorySegment w, long p, int row, long[] q, int qAt, int qStride, float[] dst, int at, int stride) {
+        float d = Simd.half(w, p + 2 * row);
+        for (int sb = 0; sb < 16; sb++) {
+            float scale = d * w.get(ValueLayout.JAVA_BYTE, p + SCALES + 8 * sb + row);
+            for (int j = 0; j < 16; j += SHORTS) {
+                int v = qAt + qStride * (2 * sb + j / 8);
+                LongVector bytes = LongVector.broadcast(L_HALF, q[v]);
+                if (L_HALF.length() > 1) {
+                    bytes = bytes.withLane(1, q[v + qStride]);
+                }
+                ShortVector values = (ShortVector) bytes.reinterpretAsBytes().convertShape(B2S, S, 0);
+                for (int part = 0; part < 2; part++) {
+                    ((FloatVector) values.convertShape(S2I, I, part).convert(I2F, 0)).mul(scale)
+                            .intoArray(dst, at + stride * (16 * sb + j + part * Simd.FLOATS));
                 }
             }
         }

@@ -4,6 +4,7 @@ package io.wasmchord.host.kernels;
 final class Scratch {
     private float[] tile = new float[0];
     private byte[] bytes = new byte[0];
+    private long[] longs = new long[0];
 
     /** The weight rows of one mat-mat tile, as floats. */
     float[] tile(int n) {
@@ -19,5 +20,13 @@ final class Scratch {
             bytes = new byte[n];
         }
         return bytes;
+    }
+
+    /** Rows' values gathered 8 bytes at a time, for expanding interleaved groups. */
+    long[] longs(int n) {
+        if (longs.length < n) {
+            longs = new long[n];
+        }
+        return longs;
     }
 }

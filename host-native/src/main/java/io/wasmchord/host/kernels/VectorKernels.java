@@ -105,8 +105,8 @@ public final class VectorKernels implements Kernels, AutoCloseable {
         boolean small = (long) rows * w.cols() * n < PARALLEL_FROM;
         if (n >= GEMM_FROM && w.cols() % Simd.FLOATS == 0 && GemmInput.supports(encoding)) {
             float[] input = gemmInput.encode(encoding, x, w.cols(), n, pool);
-            int tiles = (rows + GemmJob.TILE_ROWS - 1) / GemmJob.TILE_ROWS;
-            int perPart = GemmJob.TILE_ROWS * (small ? tiles : Math.max(1, tiles / (pool.threads() * 8)));
+            int tiles = (rows + GemmJob.PART_ROWS - 1) / GemmJob.PART_ROWS;
+            int perPart = GemmJob.PART_ROWS * (small ? tiles : Math.max(1, tiles / (pool.threads() * 8)));
             gemm.set(ready.kernel, ready.segment, w.rowBytes(), rows, w.cols(), input, out, n, perPart, scratch);
             pool.run(gemm, (rows + perPart - 1) / perPart);
             gemm.clear();

@@ -1,0 +1,51 @@
+package io.wasmchord.host.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.wasmchord.quant.GgmlType;
+import io.wasmchord.tools.RandomBlocks;
+import java.lang.foreign.MemorySegment;
+import java.util.SplittableRandom;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The mat-mat's expansion of repacked matrices gives exactly the reference dequantizer's floats, bit for
+ * bit: whole groups into the interleaved tiles ({@link InterleavedKernel#expandGroup}) and single rows
+ * ({@link InterleavedKernel#dequantize}, also past the last group), on 21 random rows (2 groups and a
+ * tail of 5) of 3 blocks, at this build's vector width.
+ */
+class InterleavedExpansionTest {
+    @ParameterizedTest
+    @EnumSource(value = GgmlType.class, names = {"Q4_0", "Q4_K", "Q6_K"})
+    void expandsAsTheReference(GgmlType type) {
+        int rows = 21;
+        int cols = 3 * type.blockSize;
+        int rowBytes = (int) type.bytesFor(cols);
+        byte[] file = new byte[rows * rowBytes];
+        RandomBlocks.fill(type, file, file.length, 0f, new SplittableRandom(type.ordinal()));
+        InterleavedKernel kernel = VectorKernels.kernelFor(type).interleaved(rows);
+        MemorySegment packed = MemorySegment.ofArray(new byte[(int) kernel.packedBytes(cols)]);
+        kernel.repack(MemorySegment.ofArray(file), packed, cols);
+        Scratch scratch = new Scratch();
+        float[] expected = new float[cols];
+        float[] row = new float[cols];
+        float[] tile = new float[InterleavedKernel.GROUP * cols];
+        for (int r = 0; r < rows; r++) {
+            type.format().dequantize(file, r * rowBytes, expected, 0, cols);
+            kernel.dequantize(packed, (long) r * rowBytes, cols, row, 0, scratch);
+            int i = r % InterleavedKernel.GROUP;
+            if (r < kernel.groupedRows && i == 0) {
+                kernel.expandGroup(packed, r / InterleavedKernel.GROUP, cols, tile, 0, scratch);
+            }
+            for (int k = 0; k < cols; k++) {
+                String where = type + " row " + r + " column " + k + " at " + VectorKernels.vectorBits() + " bits";
+                assertEquals(Float.floatToRawIntBits(expected[k]), Float.floatToRawIntBits(row[k]), where);
+                if (r < kernel.groupedRows) {
+                    int at = GemmJob.tileStart(i, cols) + GemmJob.TILE_ROWS * (k - k % Simd.FLOATS) + k % Simd.FLOATS;
+                    assertEquals(Float.floatToRawIntBits(expected[k]), Float.floatToRawIntBits(tile[at]), "tile: " + where);
+                }
+            }
+        }
+    }
+}
