@@ -57,15 +57,9 @@ final class Q4_KKernel extends RowKernel {
             int u0 = w.get(INT, p + 4);
             int u1 = w.get(INT, p + 8);
             int u2 = w.get(INT, p + 12);
-            // Unpack the 6-bit fields as ggml does: scales in bytes of sc0/sc1, mins in bytes of m0/m1.
-            int sc0 = u0 & 0x3F3F3F3F;
-            int sc1 = (u2 & 0x0F0F0F0F) | (((u0 >>> 6) & 0x03030303) << 4);
-            int m0 = u1 & 0x3F3F3F3F;
-            int m1 = ((u2 >>> 4) & 0x0F0F0F0F) | (((u1 >>> 6) & 0x03030303) << 4);
-            // Minimums times the activations' sums of 32, once per block.
-            int minSum = (m0 & 0xFF) * sums[si] + ((m0 >>> 8) & 0xFF) * sums[si + 1] + ((m0 >>> 16) & 0xFF) * sums[si + 2]
-                    + (m0 >>> 24) * sums[si + 3] + (m1 & 0xFF) * sums[si + 4] + ((m1 >>> 8) & 0xFF) * sums[si + 5]
-                    + ((m1 >>> 16) & 0xFF) * sums[si + 6] + (m1 >>> 24) * sums[si + 7];
+            long scales = Simd.kScales(u0, u2);
+            long mins = Simd.kMins(u1, u2);
+            int minSum = Simd.kMinSum(mins, sums, si);
             IntVector isum = IntVector.zero(I);
             for (int pair = 0; pair < 4; pair++) {
                 long qs = p + 16 + 32 * pair;
@@ -78,7 +72,7 @@ final class Q4_KKernel extends RowKernel {
                     lowAcc = lowAcc.add(packed.and((short) 0xF).mul(ShortVector.fromArray(S, q, qa + j)));
                     highAcc = highAcc.add(packed.lanewise(ASHR, 4).and((short) 0xF).mul(ShortVector.fromArray(S, q, qa + 32 + j)));
                 }
-                int scLow = pair < 2 ? sc0 >>> (16 * pair) : sc1 >>> (16 * (pair - 2));
+                int scLow = (int) (scales >>> (16 * pair));
                 IntVector lo = lowAcc.reinterpretAsInts();
                 IntVector hi = highAcc.reinterpretAsInts();
                 isum = isum.add(lo.lanewise(LSHL, 16).lanewise(ASHR, 16).add(lo.lanewise(ASHR, 16)).mul(scLow & 0xFF))
@@ -100,14 +94,12 @@ final class Q4_KKernel extends RowKernel {
             int u0 = w.get(INT, p + 4);
             int u1 = w.get(INT, p + 8);
             int u2 = w.get(INT, p + 12);
-            int sc0 = u0 & 0x3F3F3F3F;
-            int sc1 = (u2 & 0x0F0F0F0F) | (((u0 >>> 6) & 0x03030303) << 4);
-            int m0 = u1 & 0x3F3F3F3F;
-            int m1 = ((u2 >>> 4) & 0x0F0F0F0F) | (((u1 >>> 6) & 0x03030303) << 4);
+            long scales = Simd.kScales(u0, u2);
+            long mins = Simd.kMins(u1, u2);
             for (int pair = 0; pair < 4; pair++) {
                 long qs = p + 16 + 32 * pair;
-                int sc = pair < 2 ? sc0 >>> (16 * pair) : sc1 >>> (16 * (pair - 2));
-                int m = pair < 2 ? m0 >>> (16 * pair) : m1 >>> (16 * (pair - 2));
+                int sc = (int) (scales >>> (16 * pair));
+                int m = (int) (mins >>> (16 * pair));
                 float scaleLow = d * (sc & 0xFF);
                 float scaleHigh = d * ((sc >>> 8) & 0xFF);
                 float minLow = dmin * (m & 0xFF);

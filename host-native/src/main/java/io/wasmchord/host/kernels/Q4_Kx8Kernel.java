@@ -154,13 +154,11 @@ final class Q4_Kx8Kernel extends InterleavedKernel {
         int u0 = w.get(INT, p + WORDS + 4 * row);
         int u1 = w.get(INT, p + WORDS + 32 + 4 * row);
         int u2 = w.get(INT, p + WORDS + 64 + 4 * row);
-        int sc0 = u0 & 0x3F3F3F3F;
-        int sc1 = (u2 & 0x0F0F0F0F) | (((u0 >>> 6) & 0x03030303) << 4);
-        int m0 = u1 & 0x3F3F3F3F;
-        int m1 = ((u2 >>> 4) & 0x0F0F0F0F) | (((u1 >>> 6) & 0x03030303) << 4);
+        long scales = Simd.kScales(u0, u2);
+        long mins = Simd.kMins(u1, u2);
         for (int pair = 0; pair < 4; pair++) {
-            int sc = pair < 2 ? sc0 >>> (16 * pair) : sc1 >>> (16 * (pair - 2));
-            int m = pair < 2 ? m0 >>> (16 * pair) : m1 >>> (16 * (pair - 2));
+            int sc = (int) (scales >>> (16 * pair));
+            int m = (int) (mins >>> (16 * pair));
             float scaleLow = d * (sc & 0xFF);
             float scaleHigh = d * ((sc >>> 8) & 0xFF);
             float minLow = dmin * (m & 0xFF);

@@ -116,6 +116,28 @@ final class Simd {
         }
     }
 
+    /**
+     * Q4_K's and Q5_K's eight 6-bit sub-block scales, unpacked from the words u0 and u2 of a block's 12
+     * scale bytes as ggml does: byte j of the result is sub-block j's scale.
+     */
+    static long kScales(int u0, int u2) {
+        return (u0 & 0x3F3F3F3FL) | (long) ((u2 & 0x0F0F0F0F) | (((u0 >>> 6) & 0x03030303) << 4)) << 32;
+    }
+
+    /** The eight 6-bit sub-block minimums beside those scales (words u1 and u2): byte j is sub-block j's. */
+    static long kMins(int u1, int u2) {
+        return (u1 & 0x3F3F3F3FL) | (long) (((u2 >>> 4) & 0x0F0F0F0F) | (((u1 >>> 6) & 0x03030303) << 4)) << 32;
+    }
+
+    /** Minimums times the activations' sums of 32 (sums[si..si+8)), once per block. */
+    static int kMinSum(long mins, int[] sums, int si) {
+        int s = 0;
+        for (int j = 0; j < 8; j++) {
+            s += (int) ((mins >>> (8 * j)) & 0xFF) * sums[si + j];
+        }
+        return s;
+    }
+
     /** {@code n} fp16 values (a multiple of FLOATS) of {@code m} from byte {@code offset}, exactly converted. */
     static void halvesToFloats(MemorySegment m, long offset, float[] dst, int at, int n) {
         for (int k = 0; k < n; k += FLOATS) {
