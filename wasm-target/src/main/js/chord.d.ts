@@ -125,9 +125,8 @@ export interface Usage {
   warnings: string[];
 }
 
-/** A generation in progress: iterate it for text pieces (whole characters). */
-export declare class Generation implements AsyncIterableIterator<string> {
-  private constructor();
+/** What a generation in progress offers, in Chord and in ChordWorker: iterate it for text pieces (whole characters). */
+export interface TextGeneration extends AsyncIterableIterator<string> {
   [Symbol.asyncIterator](): AsyncIterableIterator<string>;
   next(): Promise<IteratorResult<string, undefined>>;
   /** Stops the generation (a for-await loop left early calls it). */
@@ -141,6 +140,12 @@ export declare class Generation implements AsyncIterableIterator<string> {
   /** The prompt's token ids as run, set once the generation has ended. */
   readonly promptTokens: number[] | null;
 }
+
+/** A generation in progress (Chord.generate). */
+export declare class Generation {
+  private constructor();
+}
+export interface Generation extends TextGeneration {}
 
 /** A language model loaded into WebAssembly memory. */
 export declare class Chord {

@@ -1,6 +1,6 @@
 // Types of wasm-chord/worker: the Chord API with the engine in a Web Worker (browser) or worker_threads (Node).
 import type {
-  DetokenizeOptions, EvaluateOptions, GenerateOptions, LoadOptions, ModelInfo, ModelSource, TokenizeOptions, Usage,
+  DetokenizeOptions, EvaluateOptions, GenerateOptions, LoadOptions, ModelInfo, ModelSource, TextGeneration, TokenizeOptions,
 } from "./chord.js";
 
 export interface WorkerLoadOptions extends LoadOptions {
@@ -12,23 +12,14 @@ export interface WorkerLoadOptions extends LoadOptions {
   transfer?: boolean;
 }
 
-/** A generation running in the worker: iterate it for text pieces, as Chord's Generation. */
-export declare class WorkerGeneration implements AsyncIterableIterator<string> {
+/**
+ * A generation running in the worker (ChordWorker.generate). Errors in the options, or a generation already
+ * running, reject the first next(); return() stops the worker's loop before its next token.
+ */
+export declare class WorkerGeneration {
   private constructor();
-  [Symbol.asyncIterator](): AsyncIterableIterator<string>;
-  /** Errors in the options, or a generation already running, reject the first call. */
-  next(): Promise<IteratorResult<string, undefined>>;
-  /** Stops the worker's loop before its next token (a for-await loop left early calls it). */
-  return(): Promise<IteratorResult<string, undefined>>;
-  /** Runs to the end and returns the whole text. */
-  text(): Promise<string>;
-  /** Set once the generation has ended. */
-  readonly usage: Usage | null;
-  /** The generated token ids, set once the generation has ended. */
-  readonly tokens: number[] | null;
-  /** The prompt's token ids as run, set once the generation has ended. */
-  readonly promptTokens: number[] | null;
 }
+export interface WorkerGeneration extends TextGeneration {}
 
 /**
  * A model loaded in a worker of its own, so the calling thread never blocks on the engine. The methods
