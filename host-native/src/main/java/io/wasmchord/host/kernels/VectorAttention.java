@@ -11,12 +11,10 @@ import jdk.incubator.vector.VectorOperators;
 /**
  * Flash attention over the fp16 cache with the numerics of {@link FlashAttention} (the query rounded to
  * fp16, one online-softmax pass per query, the V accumulator rounded to fp16 after every position), for
- * one query (decode) or a causal run of queries (a prompt batch).
+ * a causal run of queries (a prompt batch; one query goes to {@link DecodeAttention}).
  *
- * <p>A part is one head and a block of up to {@link #QUERY_BLOCK} consecutive queries; for one query
- * of grouped-query heads, one kv head and the query heads that share it (each key converted once for
- * all). Keys are taken {@link #KEY_BLOCK} positions at a time: the block's scores for every query of the
- * part are computed first (for several queries, against the key block converted to float once and transposed, so a
+ * <p>A part is one head and a block of up to {@link #QUERY_BLOCK} consecutive queries. Keys are taken
+ * {@link #KEY_BLOCK} positions at a time: the block's scores for every query of the part are computed first (for several queries, against the key block converted to float once and transposed, so a
  * register tile of 4 queries x 2 vectors of keys needs no horizontal sums), then each query folds the
  * block's positions into its accumulator in order. Memory per worker is a few blocks, whatever the
  * context length: no score row, no N x N matrix.
@@ -38,8 +36,6 @@ final class VectorAttention implements WorkerPool.Job {
     private int start;
     private int queries;
     private int blocks;
-    /** One query (decode) of grouped-query heads: a part is a kv head and its query heads are its queries. */
-    private boolean grouped;
     private AttentionShape shape;
     private float[] out;
     private int outOffset;
@@ -80,8 +76,6 @@ final class VectorAttention implements WorkerPool.Job {
         this.start = start;
         this.queries = n;
         this.blocks = (n + QUERY_BLOCK - 1) / QUERY_BLOCK;
-        int group = shape.heads() / shape.kvHeads();
-        this.grouped = n == 1 && group > 1 && group <= QUERY_BLOCK;
         this.shape = shape;
         this.out = out;
         this.outOffset = outOffset;
@@ -91,7 +85,7 @@ final class VectorAttention implements WorkerPool.Job {
                 scratch[i] = new Buffers(shape.headDim());
             }
         }
-        return grouped ? shape.kvHeads() : shape.heads() * blocks;
+        return shape.heads() * blocks;
     }
 
     void clear() {
@@ -108,29 +102,13 @@ final class VectorAttention implements WorkerPool.Job {
     @Override
     public void run(int part, int worker) {
         int group = shape.heads() / shape.kvHeads();
-        // Query i of the part is head head0 + i * headStep at row t0 + i * rowStep.
-        int head0;
-        int t0;
-        int nq;
-        int headStep;
-        int rowStep;
-        if (grouped) {
-            head0 = part * group;
-            t0 = 0;
-            nq = group;
-            headStep = 1;
-            rowStep = 0;
-        } else {
-            head0 = part / blocks;
-            t0 = (part % blocks) * QUERY_BLOCK;
-            nq = Math.min(QUERY_BLOCK, queries - t0);
-            headStep = 0;
-            rowStep = 1;
-        }
+        int head = part / blocks;
+        int t0 = (part % blocks) * QUERY_BLOCK; // query i of the part is row t0 + i
+        int nq = Math.min(QUERY_BLOCK, queries - t0);
         int hd = shape.headDim();
         int qDim = shape.qDim();
         int kvDim = shape.kvDim();
-        int kvBase = head0 / group * hd;
+        int kvBase = head / group * hd;
         float scale = shape.scale();
         Buffers b = scratch[worker];
         float[] qs = b.queries;
@@ -138,12 +116,12 @@ final class VectorAttention implements WorkerPool.Job {
         float[] max = b.max;
         float[] sum = b.sum;
         for (int i = 0; i < nq; i++) {
-            roundToHalf(q, qOffset + (t0 + i * rowStep) * qDim + (head0 + i * headStep) * hd, qs, i * hd, hd);
+            roundToHalf(q, qOffset + (t0 + i) * qDim + head * hd, qs, i * hd, hd);
             java.util.Arrays.fill(acc, i * hd, (i + 1) * hd, 0f);
             max[i] = Float.NEGATIVE_INFINITY;
             sum[i] = 0f;
         }
-        int end = start + t0 + (nq - 1) * rowStep + 1; // positions [0, end) are seen by the part's last query
+        int end = start + t0 + nq; // positions [0, end) are seen by the part's last query
         for (int p0 = 0; p0 < end; p0 += KEY_BLOCK) {
             int kb = Math.min(KEY_BLOCK, end - p0);
             if (nq >= TILED_FROM) {
@@ -153,7 +131,7 @@ final class VectorAttention implements WorkerPool.Job {
                 rowScores(qs, nq, keys, p0 * kvDim + kvBase, kvDim, kb, hd, b.keys, b.scores);
             }
             for (int i = 0; i < nq; i++) {
-                int seen = Math.min(kb, start + t0 + i * rowStep + 1 - p0);
+                int seen = Math.min(kb, start + t0 + i + 1 - p0);
                 if (seen > 0) {
                     fold(b, i, seen, p0, hd, kvDim, kvBase, scale);
                 }
@@ -161,7 +139,7 @@ final class VectorAttention implements WorkerPool.Job {
         }
         for (int i = 0; i < nq; i++) {
             float inv = sum[i] == 0f ? 0f : 1f / sum[i];
-            int o = outOffset + (t0 + i * rowStep) * qDim + (head0 + i * headStep) * hd;
+            int o = outOffset + (t0 + i) * qDim + head * hd;
             for (int d = 0; d < hd; d++) {
                 out[o + d] = acc[i * hd + d] * inv;
             }

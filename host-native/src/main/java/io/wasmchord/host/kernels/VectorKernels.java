@@ -39,6 +39,7 @@ public final class VectorKernels implements Kernels, AutoCloseable {
     private final GemmInput gemmInput = new GemmInput();
     private final Scratch[] scratch;
     private final VectorAttention attention = new VectorAttention();
+    private final DecodeAttention decodeAttention = new DecodeAttention();
     /** Per weight tensor: the kernel and the bytes it reads (the mapping, a heap copy or a repacked copy). */
     private final Map<ByteSource, Prepared> prepared = new WeakHashMap<>();
     /** Whether formats with an {@link InterleavedKernel} get their matrices repacked ({@code -Dchord.repack=false}: no). */
@@ -224,6 +225,10 @@ public final class VectorKernels implements Kernels, AutoCloseable {
 
     private void runAttention(float[] q, int qOffset, short[] keys, short[] values, int start, int n,
                               AttentionShape shape, float[] out, int outOffset) {
+        if (n == 1) {
+            runDecodeAttention(q, qOffset, keys, values, start + 1, shape, out, outOffset);
+            return;
+        }
         int parts = attention.set(q, qOffset, keys, values, start, n, shape, out, outOffset, pool.threads());
         // Work grows with the queries times the positions they see.
         long work = (long) n * (start + (n + 1) / 2) * shape.qDim();
@@ -235,6 +240,24 @@ public final class VectorKernels implements Kernels, AutoCloseable {
             pool.run(attention, parts);
         }
         attention.clear();
+    }
+
+    /**
+     * One query: parts are kv heads. A cached position costs each head about as much as 8 rows of a
+     * quantized mat-vec (fp16 conversions and the accumulator's rounding after every position), so the
+     * pool takes over at an eighth of the mat-vec's size: 11 positions of stories110M's 12 heads.
+     */
+    private void runDecodeAttention(float[] q, int qOffset, short[] keys, short[] values, int length,
+                                    AttentionShape shape, float[] out, int outOffset) {
+        int parts = decodeAttention.set(q, qOffset, keys, values, length, shape, out, outOffset, pool.threads());
+        if ((long) length * shape.qDim() < PARALLEL_FROM / 8) {
+            for (int p = 0; p < parts; p++) {
+                decodeAttention.run(p, 0);
+            }
+        } else {
+            pool.run(decodeAttention, parts);
+        }
+        decodeAttention.clear();
     }
 
     /**
