@@ -1,13 +1,19 @@
 package io.wasmchord.host.kernels;
 
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * A fixed set of worker threads that run one parallel job at a time with the calling thread taking part.
  * Workers spin briefly between jobs (decoding dispatches a job every few dozen microseconds) and then
  * park, so an idle pool costs nothing. Dispatching allocates nothing.
+ *
+ * <p>Every claim and every completion is an atomic update of a line that both cores write, and such an
+ * update costs about as much as a few hundred multiply-adds: a stories110M token dispatched ~2,700 parts
+ * and paid ~5,400 of them. So a thread claims runs of parts, large while many are left and single ones
+ * at the end (guided self-scheduling: a run is the unclaimed parts over twice the threads), and it
+ * reports its finished parts once, when no part is left to claim. The two counters sit on cache lines of
+ * their own, away from each other and from the fields the workers spin on.
  */
 public final class WorkerPool implements AutoCloseable {
 
@@ -21,12 +27,14 @@ public final class WorkerPool implements AutoCloseable {
 
     private final Thread[] workers;
     /**
-     * The job's generation (bits 40-63), its part count (20-39) and its next unclaimed part (0-19), in one
-     * word: a worker claims a part only while all three belong to the generation it woke for, so a late
-     * worker of an old job can never claim a part of a new one.
+     * Slot {@link #TICKET}: the job's generation (bits 40-63), its part count (20-39) and its next unclaimed
+     * part (0-19), in one word: a worker claims parts only while all three belong to the generation it woke
+     * for, so a late worker of an old job can never claim a part of a new one. Slot {@link #PENDING}: parts
+     * not yet reported done. 128 bytes apart (two lines, as the adjacent-line prefetcher pairs them).
      */
-    private final AtomicLong ticket = new AtomicLong();
-    private final AtomicInteger pending = new AtomicInteger();
+    private final AtomicLongArray counters = new AtomicLongArray(3 * 16);
+    private static final int TICKET = 16;
+    private static final int PENDING = 32;
     private volatile long generation;
     private volatile boolean closed;
     private volatile Thread waiter;
@@ -64,17 +72,17 @@ public final class WorkerPool implements AutoCloseable {
             throw new IllegalArgumentException(parts + " parts; at most " + MAX_PARTS);
         }
         this.job = job;
-        pending.set(parts);
+        counters.set(PENDING, parts);
         waiter = Thread.currentThread();
         long gen = (generation + 1) & 0xFFFFFF;
-        ticket.set(gen << 40 | (long) parts << 20); // publishes job to whoever claims a part
+        counters.set(TICKET, gen << 40 | (long) parts << 20); // publishes job to whoever claims a part
         generation = gen;
         for (Thread w : workers) {
             LockSupport.unpark(w);
         }
         work(0, gen);
         long start = System.nanoTime();
-        while (pending.get() != 0) {
+        while (counters.get(PENDING) != 0) {
             if (System.nanoTime() - start < SPIN_NANOS) {
                 Thread.onSpinWait();
             } else {
@@ -96,26 +104,32 @@ public final class WorkerPool implements AutoCloseable {
     }
 
     private void work(int worker, long gen) {
+        int threads = workers.length + 1;
+        long done = 0;
         while (true) {
-            long t = ticket.get();
+            long t = counters.get(TICKET);
             int p = (int) (t & MAX_PARTS);
             int n = (int) ((t >>> 20) & MAX_PARTS);
             if (t >>> 40 != gen || p >= n) {
-                return;
+                break;
             }
-            if (!ticket.compareAndSet(t, t + 1)) {
+            int run = Math.max(1, (n - p) / (2 * threads));
+            if (!counters.compareAndSet(TICKET, t, t + run)) {
                 continue;
             }
-            try {
-                // Read after the claim: the job cannot change until this part is counted done.
-                job.run(p, worker);
-            } catch (Throwable e) {
-                failure = e; // rethrown by the caller once every part has finished
-            } finally {
-                if (pending.decrementAndGet() == 0 && worker != 0) {
-                    LockSupport.unpark(waiter);
+            // Read after the claim: the job cannot change until these parts are counted done.
+            Job j = job;
+            for (int part = p; part < p + run; part++) {
+                try {
+                    j.run(part, worker);
+                } catch (Throwable e) {
+                    failure = e; // rethrown by the caller once every part has finished
                 }
             }
+            done += run;
+        }
+        if (done > 0 && counters.addAndGet(PENDING, -done) == 0 && worker != 0) {
+            LockSupport.unpark(waiter);
         }
     }
 
