@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Decode attention (one query) against the scalar reference where its own paths diverge: block edges,
  * positions that raise the running maximum one after another (every step rescales the accumulator),
- * values so small that the fp16 accumulator holds subnormals, and groups of 1 to 16 query heads, on one
+ * scores so far apart that most weights underflow, values so small that the fp16 accumulator holds subnormals, and groups of 1 to 16 query heads, on one
  * thread and on the pool.
  */
 class DecodeAttentionTest {
@@ -54,7 +54,19 @@ class DecodeAttentionTest {
         }
     }
 
-    private enum Kind { RANDOM, RISING, TINY_VALUES }
+    @Test
+    void matchesTheReferenceWhenWeightsUnderflow() {
+        // Scores hundreds apart: most exponentials' arguments fall below the floor of -80 (and below -104,
+        // where the float result is 0), which must not change the result.
+        SplittableRandom random = new SplittableRandom(14);
+        try (VectorKernels kernels = new VectorKernels(1)) {
+            for (int length : new int[] {2, 64, 97, 300}) {
+                check(kernels, new AttentionShape(8, 4, 64, 0.125f), length, random, Kind.PEAKED);
+            }
+        }
+    }
+
+    private enum Kind { RANDOM, RISING, TINY_VALUES, PEAKED }
 
     private static void check(VectorKernels kernels, AttentionShape shape, int length, SplittableRandom random, Kind kind) {
         int kvDim = shape.kvDim();
@@ -68,7 +80,11 @@ class DecodeAttentionTest {
             for (int d = 0; d < kvDim; d++) {
                 int i = p * kvDim + d;
                 // Rising: each key a little larger along the all-ones query than the one before.
-                float k = kind == Kind.RISING ? 0.01f * p + 0.1f * (float) random.nextGaussian() / 64 : (float) random.nextGaussian() * 2;
+                float k = switch (kind) {
+                    case RISING -> 0.01f * p + 0.1f * (float) random.nextGaussian() / 64;
+                    case PEAKED -> (float) random.nextGaussian() * 40;
+                    default -> (float) random.nextGaussian() * 2;
+                };
                 float v = (float) random.nextGaussian() * (kind == Kind.TINY_VALUES ? 1e-5f : 1f);
                 keys[i] = Half.fromFloat(k);
                 values[i] = Half.fromFloat(v);
