@@ -7,6 +7,7 @@ import io.wasmchord.kernel.FlashAttention;
 import io.wasmchord.kernel.Kernels;
 import io.wasmchord.kernel.WeightMatrix;
 import io.wasmchord.quant.GgmlType;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Map;
 import java.util.WeakHashMap;
@@ -43,9 +44,6 @@ public final class VectorKernels implements Kernels, AutoCloseable {
     private final Map<ByteSource, Prepared> prepared = new WeakHashMap<>();
     /** Whether formats with an {@link InterleavedKernel} get their matrices repacked ({@code -Dchord.repack=false}: no). */
     private static final boolean REPACK = !"false".equals(System.getProperty("chord.repack"));
-
-    /** Repacked weights of every instance: shared slabs, so that a model's matrices fill whole huge pages. */
-    private static final WeightSlabs SLABS = new WeightSlabs();
 
     private record Prepared(RowKernel kernel, MemorySegment segment) {
     }
@@ -287,7 +285,7 @@ public final class VectorKernels implements Kernels, AutoCloseable {
         InterleavedKernel interleaved = REPACK && w.rows() >= InterleavedKernel.GROUP ? kernel.interleaved(w.rows()) : null;
         if (interleaved != null) {
             MemorySegment source = data instanceof MappedFile m ? m.segment() : heapBytes(data);
-            MemorySegment packed = SLABS.allocate(interleaved.packedBytes(w.cols()));
+            MemorySegment packed = Arena.ofAuto().allocate(interleaved.packedBytes(w.cols()), 64);
             interleaved.repack(source, packed, w.cols());
             if (source.isMapped()) {
                 source.unload(); // read once, never again: give the pages back
