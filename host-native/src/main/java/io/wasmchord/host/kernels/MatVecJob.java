@@ -73,11 +73,12 @@ final class MatVecJob implements WorkerPool.Job {
         Scratch s = scratch[worker];
         if (k instanceof InterleavedKernel g) {
             int cols = a.cols;
+            byte[] packed = g.packed();
             int grouped = Math.min(to, g.groupedRows);
             for (; from < grouped; from += InterleavedKernel.GROUP) {
-                long offset = g.groupOffset(from / InterleavedKernel.GROUP, cols);
+                int offset = (int) g.groupOffset(from / InterleavedKernel.GROUP, cols);
                 for (int t = 0; t < n; t++) {
-                    g.dotGroup(w, offset, a, t, out, t * rows + from);
+                    g.dotGroup(packed, offset, a, t, out, t * rows + from);
                 }
             }
             for (int r = from; r < to; r++) {

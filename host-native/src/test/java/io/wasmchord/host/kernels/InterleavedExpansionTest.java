@@ -25,8 +25,8 @@ class InterleavedExpansionTest {
         byte[] file = new byte[rows * rowBytes];
         RandomBlocks.fill(type, file, file.length, 0f, new SplittableRandom(type.ordinal()));
         InterleavedKernel kernel = VectorKernels.kernelFor(type).interleaved(rows);
-        MemorySegment packed = MemorySegment.ofArray(new byte[(int) kernel.packedBytes(cols)]);
-        kernel.repack(MemorySegment.ofArray(file), packed, cols);
+        kernel.repack(MemorySegment.ofArray(file), cols);
+        MemorySegment packed = kernel.packedSegment();
         Scratch scratch = new Scratch();
         float[] expected = new float[cols];
         float[] row = new float[cols];
