@@ -260,17 +260,20 @@ public final class VectorKernels implements Kernels, AutoCloseable {
     private static Prepared load(WeightMatrix w, RowKernel kernel) {
         ByteSource data = w.data();
         InterleavedKernel interleaved = REPACK && w.rows() >= InterleavedKernel.GROUP ? kernel.interleaved(w.rows()) : null;
-        if (interleaved != null && interleaved.fitsArray(w.cols())) {
-            MemorySegment source = data instanceof MappedFile m ? m.segment() : heapBytes(data);
-            try {
-                interleaved.repack(source, w.cols());
-                if (source.isMapped()) {
-                    source.unload(); // read once, never again: give the pages back
+        if (interleaved != null) {
+            if (interleaved.fitsArray(w.cols()) && heapCanTake(interleaved.packedBytes(w.cols()))) {
+                MemorySegment source = data instanceof MappedFile m ? m.segment() : heapBytes(data);
+                try {
+                    interleaved.repack(source, w.cols());
+                    if (source.isMapped()) {
+                        source.unload(); // read once, never again: give the pages back
+                    }
+                    return new Prepared(interleaved, interleaved.packedSegment());
+                } catch (OutOfMemoryError e) {
+                    // as below
                 }
-                return new Prepared(interleaved, interleaved.packedSegment());
-            } catch (OutOfMemoryError e) {
-                warnHeapFull(w);
             }
+            warnHeapFull(w);
         }
         if (data instanceof MappedFile m) {
             return new Prepared(kernel, m.segment());
@@ -286,6 +289,18 @@ public final class VectorKernels implements Kernels, AutoCloseable {
     }
 
     private static boolean warnedHeapFull;
+
+    /**
+     * Whether the heap can take {@code bytes} more and keep an eighth of its maximum (at least 64 MiB)
+     * free for the run's own buffers: a model that does not fit keeps its later matrices in the file
+     * layout rather than failing mid-generation.
+     */
+    private static boolean heapCanTake(long bytes) {
+        Runtime rt = Runtime.getRuntime();
+        long used = rt.totalMemory() - rt.freeMemory();
+        long reserve = Math.max(64L << 20, rt.maxMemory() / 8);
+        return rt.maxMemory() - used - bytes >= reserve;
+    }
 
     /** Once per run: a matrix stays in the file layout (slower decoding) because the heap could not take its repacked copy. */
     private static synchronized void warnHeapFull(WeightMatrix w) {
