@@ -62,18 +62,26 @@ final class Q6_Kx8Kernel extends InterleavedKernel {
                 int p = offset + b * GROUP_BLOCK;
                 int pi = p0 + 128 * b;
                 IntVector isum = IntVector.zero(I);
-                for (int sb = 0; sb < 16; sb++) {
+                // Two sub-blocks per pass: two independent 16-bit sums keep more of the core busy.
+                for (int sb = 0; sb < 16; sb += 2) {
                     int runs = p + VALUES + 128 * sb + h;
                     int pk = pi + 8 * sb;
                     ShortVector acc16 = ShortVector.zero(S);
+                    ShortVector next16 = ShortVector.zero(S);
                     for (int i = 0; i < 8; i++) {
                         ShortVector v = (ShortVector) ByteVector.fromArray(B_HALF, w, runs + 16 * i).convertShape(B2S, S, 0);
+                        ShortVector u = (ShortVector) ByteVector.fromArray(B_HALF, w, runs + 128 + 16 * i).convertShape(B2S, S, 0);
                         acc16 = acc16.add(v.mul(IntVector.broadcast(I, pairs[pk + i]).reinterpretAsShorts()));
+                        next16 = next16.add(u.mul(IntVector.broadcast(I, pairs[pk + 8 + i]).reinterpretAsShorts()));
                     }
                     IntVector x = acc16.reinterpretAsInts();
+                    IntVector y = next16.reinterpretAsInts();
                     IntVector scale = (IntVector) ByteVector.fromArray(ByteVector.SPECIES_64, w, p + SCALES + 8 * sb + h / 2)
                             .convertShape(B2I, I, 0);
-                    isum = isum.add(x.lanewise(LSHL, 16).lanewise(ASHR, 16).add(x.lanewise(ASHR, 16)).mul(scale));
+                    IntVector nextScale = (IntVector) ByteVector.fromArray(ByteVector.SPECIES_64, w, p + SCALES + 8 * sb + 8 + h / 2)
+                            .convertShape(B2I, I, 0);
+                    isum = isum.add(x.lanewise(LSHL, 16).lanewise(ASHR, 16).add(x.lanewise(ASHR, 16)).mul(scale))
+                            .add(y.lanewise(LSHL, 16).lanewise(ASHR, 16).add(y.lanewise(ASHR, 16)).mul(nextScale));
                 }
                 // The rows' fp16 d, converted exactly (as Simd.halvesToFloats, spelled out: no vector helpers).
                 IntVector half = (IntVector) ByteVector.fromArray(B_HALF, w, p + h).reinterpretAsShorts().convertShape(S2I, I, 0);
