@@ -101,7 +101,7 @@ abstract class InterleavedKernel extends RowKernel {
         return MemorySegment.ofArray(packed);
     }
 
-    /** The repacked matrix, for {@link #dotGroup}. */
+    /** The repacked matrix, for {@link #dotGroups}. */
     final byte[] packed() {
         return packed;
     }
@@ -110,10 +110,11 @@ abstract class InterleavedKernel extends RowKernel {
     abstract void repackGroup(byte[] from, int rowBytes, byte[] to, int cols);
 
     /**
-     * Dots of the group of rows at byte {@code offset} (a group's start) of the repacked matrix {@code w}
-     * with activation row {@code t}, into {@code out[at, at + GROUP)}.
+     * Dots of {@code groups} consecutive groups of rows from byte {@code offset} (a group's start) of the
+     * repacked matrix {@code w} with activation row {@code t}, into {@code out[at, at + GROUP * groups)}.
+     * A call covers a pool part's groups: one virtual call per part, not per group (+3%).
      */
-    abstract void dotGroup(byte[] w, int offset, Activations a, int t, float[] out, int at);
+    abstract void dotGroups(byte[] w, int offset, int groups, Activations a, int t, float[] out, int at);
 
     /** Rows past the last group, at {@link #tailOffset}. */
     @Override

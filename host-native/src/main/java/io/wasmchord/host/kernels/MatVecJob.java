@@ -75,11 +75,12 @@ final class MatVecJob implements WorkerPool.Job {
             int cols = a.cols;
             byte[] packed = g.packed();
             int grouped = Math.min(to, g.groupedRows);
-            for (; from < grouped; from += InterleavedKernel.GROUP) {
+            if (from < grouped) {
                 int offset = (int) g.groupOffset(from / InterleavedKernel.GROUP, cols);
                 for (int t = 0; t < n; t++) {
-                    g.dotGroup(packed, offset, a, t, out, t * rows + from);
+                    g.dotGroups(packed, offset, (grouped - from) / InterleavedKernel.GROUP, a, t, out, t * rows + from);
                 }
+                from = grouped;
             }
             for (int r = from; r < to; r++) {
                 long offset = g.tailOffset(r, cols);

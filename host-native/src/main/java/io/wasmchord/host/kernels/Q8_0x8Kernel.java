@@ -36,36 +36,38 @@ final class Q8_0x8Kernel extends InterleavedKernel {
     }
 
     @Override
-    void dotGroup(byte[] w, int offset, Activations a, int t, float[] out, int at) {
+    void dotGroups(byte[] w, int offset, int groups, Activations a, int t, float[] out, int at) {
         int blocks = a.cols >> 5;
         int[] pairs = a.pairs;
         float[] d = a.d;
         int p0 = t * (a.cols >> 1);
         int di = t * blocks;
-        // One pass per part of the group a vector holds: all 8 rows at 256 bits, 4 at 128.
-        for (int h = 0; h < 16; h += SHORTS) {
-            FloatVector acc = FloatVector.zero(F);
-            for (int b = 0; b < blocks; b++) {
-                int p = offset + b * GROUP_BLOCK;
-                int pi = p0 + 16 * b;
-                IntVector isum = IntVector.zero(I);
-                for (int k = 0; k < 16; k += 2) {
-                    ShortVector v0 = (ShortVector) ByteVector.fromArray(B_HALF, w, p + 16 + 16 * k + h).convertShape(B2S, S, 0);
-                    ShortVector v1 = (ShortVector) ByteVector.fromArray(B_HALF, w, p + 32 + 16 * k + h).convertShape(B2S, S, 0);
-                    IntVector x = v0.mul(IntVector.broadcast(I, pairs[pi + k]).reinterpretAsShorts())
-                            .add(v1.mul(IntVector.broadcast(I, pairs[pi + k + 1]).reinterpretAsShorts())).reinterpretAsInts();
-                    isum = isum.add(x.lanewise(LSHL, 16).lanewise(ASHR, 16)).add(x.lanewise(ASHR, 16));
+        for (int g = 0; g < groups; g++, offset += blocks * GROUP_BLOCK, at += GROUP) {
+            // One pass per part of the group a vector holds: all 8 rows at 256 bits, 4 at 128.
+            for (int h = 0; h < 16; h += SHORTS) {
+                FloatVector acc = FloatVector.zero(F);
+                for (int b = 0; b < blocks; b++) {
+                    int p = offset + b * GROUP_BLOCK;
+                    int pi = p0 + 16 * b;
+                    IntVector isum = IntVector.zero(I);
+                    for (int k = 0; k < 16; k += 2) {
+                        ShortVector v0 = (ShortVector) ByteVector.fromArray(B_HALF, w, p + 16 + 16 * k + h).convertShape(B2S, S, 0);
+                        ShortVector v1 = (ShortVector) ByteVector.fromArray(B_HALF, w, p + 32 + 16 * k + h).convertShape(B2S, S, 0);
+                        IntVector x = v0.mul(IntVector.broadcast(I, pairs[pi + k]).reinterpretAsShorts())
+                                .add(v1.mul(IntVector.broadcast(I, pairs[pi + k + 1]).reinterpretAsShorts())).reinterpretAsInts();
+                        isum = isum.add(x.lanewise(LSHL, 16).lanewise(ASHR, 16)).add(x.lanewise(ASHR, 16));
+                    }
+                    // The rows' fp16 scales, converted exactly (as Simd.halvesToFloats, spelled out: no vector helpers).
+                    IntVector half = (IntVector) ByteVector.fromArray(B_HALF, w, p + h).reinterpretAsShorts().convertShape(S2I, I, 0);
+                    IntVector magnitude = half.and(0x7FFF);
+                    IntVector bits = magnitude.lanewise(LSHL, 13);
+                    FloatVector scales = bits.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
+                            .blend(bits.or(0x7F800000), magnitude.compare(GE, 0x7C00))
+                            .or(half.and(0x80000000)).reinterpretAsFloats();
+                    acc = ((FloatVector) isum.convert(I2F, 0)).fma(scales.mul(d[di + b]), acc);
                 }
-                // The rows' fp16 scales, converted exactly (as Simd.halvesToFloats, spelled out: no vector helpers).
-                IntVector half = (IntVector) ByteVector.fromArray(B_HALF, w, p + h).reinterpretAsShorts().convertShape(S2I, I, 0);
-                IntVector magnitude = half.and(0x7FFF);
-                IntVector bits = magnitude.lanewise(LSHL, 13);
-                FloatVector scales = bits.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
-                        .blend(bits.or(0x7F800000), magnitude.compare(GE, 0x7C00))
-                        .or(half.and(0x80000000)).reinterpretAsFloats();
-                acc = ((FloatVector) isum.convert(I2F, 0)).fma(scales.mul(d[di + b]), acc);
+                acc.intoArray(out, at + h / 2);
             }
-            acc.intoArray(out, at + h / 2);
         }
     }
 
