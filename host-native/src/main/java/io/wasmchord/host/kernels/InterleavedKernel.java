@@ -16,6 +16,12 @@ import java.lang.foreign.ValueLayout;
  * (the plain kernel reads them). The mat-mat expands whole groups ({@link #expandGroup}), or asks for
  * single rows at the file layout's offsets ({@code r * rowBytes}; {@link #dequantize} maps them).
  *
+ * <p>The repacked bytes live in one Java array owned by the kernel (one instance per matrix), and the
+ * mat-vec reads them with int offsets: C2 compiles vector loads from an array in a counted loop with
+ * its bounds checks hoisted, where loads from a {@code MemorySegment} kept per-load long checks and
+ * loop splitting in the hot loop (Q4_0 decode ran at 16 GMAC/s from a segment, 19 from an array).
+ * Matrices whose repacked form would not fit one array keep the file layout.
+ *
  * <p>Every format here stores a block's values as runs of 16 bytes from {@link #runsAt} on (byte
  * {@code 2r + e} of a run belongs to row r), so both expansions gather a row's values 8 bytes at a time
  * (four 2-byte pieces of four consecutive runs) and hand them to the format's {@link #expandBlock}.
@@ -27,6 +33,9 @@ abstract class InterleavedKernel extends RowKernel {
     /** Rows of the matrix; those from {@code groupedRows} on keep the file layout. */
     final int rows;
     final int groupedRows;
+
+    /** The repacked matrix, once {@link #repack} has run. */
+    private byte[] packed;
 
     /** Where a group block's runs of values start, and how many longs (4 runs) of them a row has per block. */
     private final int runsAt;
@@ -61,31 +70,51 @@ abstract class InterleavedKernel extends RowKernel {
         return tailOffset(rows, cols);
     }
 
+    /** Whether a {@code cols}-column matrix repacked fits one Java array. */
+    final boolean fitsArray(int cols) {
+        return packedBytes(cols) <= Integer.MAX_VALUE - 16;
+    }
+
     /**
-     * Copies the {@code rows x cols} matrix from the file layout in {@code src} to this layout in
-     * {@code dst}, group by group through two arrays (plain array code: the copy runs once, mostly before
-     * the JIT has compiled anything, and per-element segment accesses made it seconds for 1 GB models).
+     * Copies the {@code rows x cols} matrix from the file layout in {@code src} into this kernel's own
+     * array, group by group through two scratch arrays (plain array code: the copy runs once, mostly
+     * before the JIT has compiled anything, and per-element segment accesses made it seconds for 1 GB
+     * models). Throws OutOfMemoryError when the heap cannot hold it.
      */
-    final void repack(MemorySegment src, MemorySegment dst, int cols) {
-        long rowBytes = type.bytesFor(cols);
-        byte[] from = new byte[Math.toIntExact(GROUP * rowBytes)];
+    final void repack(MemorySegment src, int cols) {
+        byte[] dst = new byte[Math.toIntExact(packedBytes(cols))];
+        int rowBytes = Math.toIntExact(type.bytesFor(cols));
+        byte[] from = new byte[GROUP * rowBytes];
         byte[] to = new byte[Math.toIntExact(groupBytes(cols))];
         for (int g = 0; g < groupedRows / GROUP; g++) {
-            MemorySegment.copy(src, ValueLayout.JAVA_BYTE, g * GROUP * rowBytes, from, 0, from.length);
-            repackGroup(from, (int) rowBytes, to, cols);
-            MemorySegment.copy(to, 0, dst, ValueLayout.JAVA_BYTE, groupOffset(g, cols), to.length);
+            MemorySegment.copy(src, ValueLayout.JAVA_BYTE, (long) g * GROUP * rowBytes, from, 0, from.length);
+            repackGroup(from, rowBytes, to, cols);
+            System.arraycopy(to, 0, dst, (int) groupOffset(g, cols), to.length);
         }
-        MemorySegment.copy(src, groupedRows * rowBytes, dst, tailOffset(groupedRows, cols), (rows - groupedRows) * rowBytes);
+        MemorySegment.copy(src, ValueLayout.JAVA_BYTE, (long) groupedRows * rowBytes, dst, (int) tailOffset(groupedRows, cols),
+                (rows - groupedRows) * rowBytes);
+        packed = dst;
+    }
+
+    /** The repacked matrix as a segment, for the paths that read it by byte offset (tails, expansion). */
+    final MemorySegment packedSegment() {
+        return MemorySegment.ofArray(packed);
+    }
+
+    /** The repacked matrix, for {@link #dotGroups}. */
+    final byte[] packed() {
+        return packed;
     }
 
     /** One group: 8 rows of {@code rowBytes} in the file layout in {@code from}, into this layout in {@code to}. */
     abstract void repackGroup(byte[] from, int rowBytes, byte[] to, int cols);
 
     /**
-     * Dots of the group of rows at byte {@code offset} (a group's start) with activation row {@code t},
-     * into {@code out[at, at + GROUP)}.
+     * Dots of {@code groups} consecutive groups of rows from byte {@code offset} (a group's start) of the
+     * repacked matrix {@code w} with activation row {@code t}, into {@code out[at, at + GROUP * groups)}.
+     * A call covers a pool part's groups: one virtual call per part, not per group (+3%).
      */
-    abstract void dotGroup(MemorySegment w, long offset, Activations a, int t, float[] out, int at);
+    abstract void dotGroups(byte[] w, int offset, int groups, Activations a, int t, float[] out, int at);
 
     /** Rows past the last group, at {@link #tailOffset}. */
     @Override

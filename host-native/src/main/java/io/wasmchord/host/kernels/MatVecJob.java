@@ -73,12 +73,14 @@ final class MatVecJob implements WorkerPool.Job {
         Scratch s = scratch[worker];
         if (k instanceof InterleavedKernel g) {
             int cols = a.cols;
+            byte[] packed = g.packed();
             int grouped = Math.min(to, g.groupedRows);
-            for (; from < grouped; from += InterleavedKernel.GROUP) {
-                long offset = g.groupOffset(from / InterleavedKernel.GROUP, cols);
+            if (from < grouped) {
+                int offset = (int) g.groupOffset(from / InterleavedKernel.GROUP, cols);
                 for (int t = 0; t < n; t++) {
-                    g.dotGroup(w, offset, a, t, out, t * rows + from);
+                    g.dotGroups(packed, offset, (grouped - from) / InterleavedKernel.GROUP, a, t, out, t * rows + from);
                 }
+                from = grouped;
             }
             for (int r = from; r < to; r++) {
                 long offset = g.tailOffset(r, cols);

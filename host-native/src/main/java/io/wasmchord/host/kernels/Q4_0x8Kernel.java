@@ -3,10 +3,8 @@ package io.wasmchord.host.kernels;
 import static io.wasmchord.host.kernels.Simd.B_HALF;
 import static io.wasmchord.host.kernels.Simd.F;
 import static io.wasmchord.host.kernels.Simd.I;
-import static io.wasmchord.host.kernels.Simd.LE;
 import static io.wasmchord.host.kernels.Simd.S;
 import static io.wasmchord.host.kernels.Simd.SHORTS;
-import static io.wasmchord.host.kernels.Simd.S_HALF;
 import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.B2S;
 import static jdk.incubator.vector.VectorOperators.GE;
@@ -45,40 +43,42 @@ final class Q4_0x8Kernel extends InterleavedKernel {
     }
 
     @Override
-    void dotGroup(MemorySegment w, long offset, Activations a, int t, float[] out, int at) {
+    void dotGroups(byte[] w, int offset, int groups, Activations a, int t, float[] out, int at) {
         int blocks = a.cols >> 5;
         int[] pairs = a.pairs;
         int[] sums = a.blockSums;
         float[] d = a.d;
         int p0 = t * (a.cols >> 1);
         int di = t * blocks;
-        // One pass per part of the group a vector holds: all 8 rows at 256 bits, 4 at 128.
-        for (int h = 0; h < 16; h += SHORTS) {
-            FloatVector acc = FloatVector.zero(F);
-            for (int b = 0; b < blocks; b++) {
-                long p = offset + (long) b * GROUP_BLOCK;
-                int pi = p0 + 16 * b;
-                // Zero-extended, a byte's high nibble is one shift away. Two sums of 8 products each (<= 15,240) add up within 16 bits.
-                ShortVector low = ShortVector.zero(S);
-                ShortVector high = ShortVector.zero(S);
-                for (int m = 0; m < 8; m++) {
-                    ShortVector v = (ShortVector) ByteVector.fromMemorySegment(B_HALF, w, p + 16 + 16 * m + h, LE)
-                            .convertShape(ZERO_EXTEND_B2S, S, 0);
-                    low = low.add(v.and((short) 0xF).mul(IntVector.broadcast(I, pairs[pi + m]).reinterpretAsShorts()));
-                    high = high.add(v.lanewise(LSHR, 4).mul(IntVector.broadcast(I, pairs[pi + 8 + m]).reinterpretAsShorts()));
+        for (int g = 0; g < groups; g++, offset += blocks * GROUP_BLOCK, at += GROUP) {
+            // One pass per part of the group a vector holds: all 8 rows at 256 bits, 4 at 128.
+            for (int h = 0; h < 16; h += SHORTS) {
+                FloatVector acc = FloatVector.zero(F);
+                for (int b = 0; b < blocks; b++) {
+                    int p = offset + b * GROUP_BLOCK;
+                    int pi = p0 + 16 * b;
+                    // Zero-extended, a byte's high nibble is one shift away. Two sums of 8 products each (<= 15,240) add up within 16 bits.
+                    ShortVector low = ShortVector.zero(S);
+                    ShortVector high = ShortVector.zero(S);
+                    for (int m = 0; m < 8; m++) {
+                        ShortVector v = (ShortVector) ByteVector.fromArray(B_HALF, w, p + 16 + 16 * m + h)
+                                .convertShape(ZERO_EXTEND_B2S, S, 0);
+                        low = low.add(v.and((short) 0xF).mul(IntVector.broadcast(I, pairs[pi + m]).reinterpretAsShorts()));
+                        high = high.add(v.lanewise(LSHR, 4).mul(IntVector.broadcast(I, pairs[pi + 8 + m]).reinterpretAsShorts()));
+                    }
+                    IntVector x = low.add(high).reinterpretAsInts();
+                    IntVector isum = x.lanewise(LSHL, 16).lanewise(ASHR, 16).add(x.lanewise(ASHR, 16)).sub(8 * sums[di + b]);
+                    // The rows' fp16 scales, converted exactly (as Simd.halvesToFloats, spelled out: no vector helpers).
+                    IntVector half = (IntVector) ByteVector.fromArray(B_HALF, w, p + h).reinterpretAsShorts().convertShape(S2I, I, 0);
+                    IntVector magnitude = half.and(0x7FFF);
+                    IntVector bits = magnitude.lanewise(LSHL, 13);
+                    FloatVector scales = bits.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
+                            .blend(bits.or(0x7F800000), magnitude.compare(GE, 0x7C00))
+                            .or(half.and(0x80000000)).reinterpretAsFloats();
+                    acc = ((FloatVector) isum.convert(I2F, 0)).fma(scales.mul(d[di + b]), acc);
                 }
-                IntVector x = low.add(high).reinterpretAsInts();
-                IntVector isum = x.lanewise(LSHL, 16).lanewise(ASHR, 16).add(x.lanewise(ASHR, 16)).sub(8 * sums[di + b]);
-                // The rows' fp16 scales, converted exactly (as Simd.halvesToFloats, spelled out: no vector helpers).
-                IntVector half = (IntVector) ShortVector.fromMemorySegment(S_HALF, w, p + h, LE).convertShape(S2I, I, 0);
-                IntVector magnitude = half.and(0x7FFF);
-                IntVector bits = magnitude.lanewise(LSHL, 13);
-                FloatVector scales = bits.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
-                        .blend(bits.or(0x7F800000), magnitude.compare(GE, 0x7C00))
-                        .or(half.and(0x80000000)).reinterpretAsFloats();
-                acc = ((FloatVector) isum.convert(I2F, 0)).fma(scales.mul(d[di + b]), acc);
+                acc.intoArray(out, at + h / 2);
             }
-            acc.intoArray(out, at + h / 2);
         }
     }
 

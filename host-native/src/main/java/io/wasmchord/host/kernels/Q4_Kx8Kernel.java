@@ -1,5 +1,6 @@
 package io.wasmchord.host.kernels;
 
+import static io.wasmchord.host.kernels.Simd.B;
 import static io.wasmchord.host.kernels.Simd.B_HALF;
 import static io.wasmchord.host.kernels.Simd.F;
 import static io.wasmchord.host.kernels.Simd.I;
@@ -7,7 +8,6 @@ import static io.wasmchord.host.kernels.Simd.LE;
 import static io.wasmchord.host.kernels.Simd.L_HALF;
 import static io.wasmchord.host.kernels.Simd.S;
 import static io.wasmchord.host.kernels.Simd.SHORTS;
-import static io.wasmchord.host.kernels.Simd.S_HALF;
 import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.B2S;
 import static jdk.incubator.vector.VectorOperators.GE;
@@ -49,7 +49,7 @@ final class Q4_Kx8Kernel extends InterleavedKernel {
     }
 
     @Override
-    void dotGroup(MemorySegment w, long offset, Activations a, int t, float[] out, int at) {
+    void dotGroups(byte[] w, int offset, int groups, Activations a, int t, float[] out, int at) {
         int blocks = a.cols >> 8;
         int[] pairs = a.pairs;
         int[] sums = a.sums32;
@@ -57,69 +57,71 @@ final class Q4_Kx8Kernel extends InterleavedKernel {
         int p0 = t * (a.cols >> 1);
         int s0 = t * (a.cols >> 5);
         int di = t * blocks;
-        // One pass per part of the group a vector holds: all 8 rows at 256 bits, 4 at 128.
-        for (int h = 0; h < 16; h += SHORTS) {
-            FloatVector acc = FloatVector.zero(F);
-            FloatVector minAcc = FloatVector.zero(F);
-            for (int b = 0; b < blocks; b++) {
-                long p = offset + (long) b * GROUP_BLOCK;
-                int pi = p0 + 128 * b;
-                int si = s0 + 8 * b;
-                // The rows' 6-bit scales and minimums, unpacked as ggml does, one row per lane.
-                IntVector u0 = IntVector.fromMemorySegment(I, w, p + WORDS + 2 * h, LE);
-                IntVector u1 = IntVector.fromMemorySegment(I, w, p + WORDS + 32 + 2 * h, LE);
-                IntVector u2 = IntVector.fromMemorySegment(I, w, p + WORDS + 64 + 2 * h, LE);
-                IntVector sc0 = u0.and(0x3F3F3F3F);
-                IntVector sc1 = u2.and(0x0F0F0F0F).or(u0.lanewise(LSHR, 6).and(0x03030303).lanewise(LSHL, 4));
-                IntVector m0 = u1.and(0x3F3F3F3F);
-                IntVector m1 = u2.lanewise(LSHR, 4).and(0x0F0F0F0F).or(u1.lanewise(LSHR, 6).and(0x03030303).lanewise(LSHL, 4));
-                IntVector minSum = m0.and(0xFF).mul(sums[si])
-                        .add(m0.lanewise(LSHR, 8).and(0xFF).mul(sums[si + 1]))
-                        .add(m0.lanewise(LSHR, 16).and(0xFF).mul(sums[si + 2]))
-                        .add(m0.lanewise(LSHR, 24).mul(sums[si + 3]))
-                        .add(m1.and(0xFF).mul(sums[si + 4]))
-                        .add(m1.lanewise(LSHR, 8).and(0xFF).mul(sums[si + 5]))
-                        .add(m1.lanewise(LSHR, 16).and(0xFF).mul(sums[si + 6]))
-                        .add(m1.lanewise(LSHR, 24).mul(sums[si + 7]));
-                IntVector isum = IntVector.zero(I);
-                for (int i = 0; i < 4; i++) {
-                    ShortVector low = ShortVector.zero(S);
-                    ShortVector high = ShortVector.zero(S);
-                    long runs = p + QS + 256 * i + h;
-                    int pk = pi + 32 * i;
-                    for (int m = 0; m < 16; m++) {
-                        ShortVector v = (ShortVector) ByteVector.fromMemorySegment(B_HALF, w, runs + 16 * m, LE)
-                                .convertShape(ZERO_EXTEND_B2S, S, 0);
-                        low = low.add(v.and((short) 0xF).mul(IntVector.broadcast(I, pairs[pk + m]).reinterpretAsShorts()));
-                        high = high.add(v.lanewise(LSHR, 4).mul(IntVector.broadcast(I, pairs[pk + 16 + m]).reinterpretAsShorts()));
+        for (int g = 0; g < groups; g++, offset += blocks * GROUP_BLOCK, at += GROUP) {
+            // One pass per part of the group a vector holds: all 8 rows at 256 bits, 4 at 128.
+            for (int h = 0; h < 16; h += SHORTS) {
+                FloatVector acc = FloatVector.zero(F);
+                FloatVector minAcc = FloatVector.zero(F);
+                for (int b = 0; b < blocks; b++) {
+                    int p = offset + b * GROUP_BLOCK;
+                    int pi = p0 + 128 * b;
+                    int si = s0 + 8 * b;
+                    // The rows' 6-bit scales and minimums, unpacked as ggml does, one row per lane.
+                    IntVector u0 = ByteVector.fromArray(B, w, p + WORDS + 2 * h).reinterpretAsInts();
+                    IntVector u1 = ByteVector.fromArray(B, w, p + WORDS + 32 + 2 * h).reinterpretAsInts();
+                    IntVector u2 = ByteVector.fromArray(B, w, p + WORDS + 64 + 2 * h).reinterpretAsInts();
+                    IntVector sc0 = u0.and(0x3F3F3F3F);
+                    IntVector sc1 = u2.and(0x0F0F0F0F).or(u0.lanewise(LSHR, 6).and(0x03030303).lanewise(LSHL, 4));
+                    IntVector m0 = u1.and(0x3F3F3F3F);
+                    IntVector m1 = u2.lanewise(LSHR, 4).and(0x0F0F0F0F).or(u1.lanewise(LSHR, 6).and(0x03030303).lanewise(LSHL, 4));
+                    IntVector minSum = m0.and(0xFF).mul(sums[si])
+                            .add(m0.lanewise(LSHR, 8).and(0xFF).mul(sums[si + 1]))
+                            .add(m0.lanewise(LSHR, 16).and(0xFF).mul(sums[si + 2]))
+                            .add(m0.lanewise(LSHR, 24).mul(sums[si + 3]))
+                            .add(m1.and(0xFF).mul(sums[si + 4]))
+                            .add(m1.lanewise(LSHR, 8).and(0xFF).mul(sums[si + 5]))
+                            .add(m1.lanewise(LSHR, 16).and(0xFF).mul(sums[si + 6]))
+                            .add(m1.lanewise(LSHR, 24).mul(sums[si + 7]));
+                    IntVector isum = IntVector.zero(I);
+                    for (int i = 0; i < 4; i++) {
+                        ShortVector low = ShortVector.zero(S);
+                        ShortVector high = ShortVector.zero(S);
+                        int runs = p + QS + 256 * i + h;
+                        int pk = pi + 32 * i;
+                        for (int m = 0; m < 16; m++) {
+                            ShortVector v = (ShortVector) ByteVector.fromArray(B_HALF, w, runs + 16 * m)
+                                    .convertShape(ZERO_EXTEND_B2S, S, 0);
+                            low = low.add(v.and((short) 0xF).mul(IntVector.broadcast(I, pairs[pk + m]).reinterpretAsShorts()));
+                            high = high.add(v.lanewise(LSHR, 4).mul(IntVector.broadcast(I, pairs[pk + 16 + m]).reinterpretAsShorts()));
+                        }
+                        IntVector sc = i < 2 ? sc0 : sc1;
+                        int shift = 16 * (i & 1);
+                        IntVector lo = low.reinterpretAsInts();
+                        IntVector hi = high.reinterpretAsInts();
+                        isum = isum.add(lo.lanewise(LSHL, 16).lanewise(ASHR, 16).add(lo.lanewise(ASHR, 16))
+                                        .mul(sc.lanewise(LSHR, shift).and(0xFF)))
+                                .add(hi.lanewise(LSHL, 16).lanewise(ASHR, 16).add(hi.lanewise(ASHR, 16))
+                                        .mul(sc.lanewise(LSHR, shift + 8).and(0xFF)));
                     }
-                    IntVector sc = i < 2 ? sc0 : sc1;
-                    int shift = 16 * (i & 1);
-                    IntVector lo = low.reinterpretAsInts();
-                    IntVector hi = high.reinterpretAsInts();
-                    isum = isum.add(lo.lanewise(LSHL, 16).lanewise(ASHR, 16).add(lo.lanewise(ASHR, 16))
-                                    .mul(sc.lanewise(LSHR, shift).and(0xFF)))
-                            .add(hi.lanewise(LSHL, 16).lanewise(ASHR, 16).add(hi.lanewise(ASHR, 16))
-                                    .mul(sc.lanewise(LSHR, shift + 8).and(0xFF)));
+                    // The rows' fp16 d and dmin, converted exactly (as Simd.halvesToFloats, spelled out: no vector helpers).
+                    IntVector scale = (IntVector) ByteVector.fromArray(B_HALF, w, p + h).reinterpretAsShorts().convertShape(S2I, I, 0);
+                    IntVector scaleMagnitude = scale.and(0x7FFF);
+                    IntVector scaleBits = scaleMagnitude.lanewise(LSHL, 13);
+                    FloatVector scaleFloats = scaleBits.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
+                            .blend(scaleBits.or(0x7F800000), scaleMagnitude.compare(GE, 0x7C00))
+                            .or(scale.and(0x80000000)).reinterpretAsFloats();
+                    IntVector min = (IntVector) ByteVector.fromArray(B_HALF, w, p + DMIN + h).reinterpretAsShorts().convertShape(S2I, I, 0);
+                    IntVector minMagnitude = min.and(0x7FFF);
+                    IntVector minBits = minMagnitude.lanewise(LSHL, 13);
+                    FloatVector minFloats = minBits.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
+                            .blend(minBits.or(0x7F800000), minMagnitude.compare(GE, 0x7C00))
+                            .or(min.and(0x80000000)).reinterpretAsFloats();
+                    float dy = d[di + b];
+                    acc = ((FloatVector) isum.convert(I2F, 0)).fma(scaleFloats.mul(dy), acc);
+                    minAcc = ((FloatVector) minSum.convert(I2F, 0)).fma(minFloats.mul(dy), minAcc);
                 }
-                // The rows' fp16 d and dmin, converted exactly (as Simd.halvesToFloats, spelled out: no vector helpers).
-                IntVector scale = (IntVector) ShortVector.fromMemorySegment(S_HALF, w, p + h, LE).convertShape(S2I, I, 0);
-                IntVector scaleMagnitude = scale.and(0x7FFF);
-                IntVector scaleBits = scaleMagnitude.lanewise(LSHL, 13);
-                FloatVector scaleFloats = scaleBits.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
-                        .blend(scaleBits.or(0x7F800000), scaleMagnitude.compare(GE, 0x7C00))
-                        .or(scale.and(0x80000000)).reinterpretAsFloats();
-                IntVector min = (IntVector) ShortVector.fromMemorySegment(S_HALF, w, p + DMIN + h, LE).convertShape(S2I, I, 0);
-                IntVector minMagnitude = min.and(0x7FFF);
-                IntVector minBits = minMagnitude.lanewise(LSHL, 13);
-                FloatVector minFloats = minBits.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
-                        .blend(minBits.or(0x7F800000), minMagnitude.compare(GE, 0x7C00))
-                        .or(min.and(0x80000000)).reinterpretAsFloats();
-                float dy = d[di + b];
-                acc = ((FloatVector) isum.convert(I2F, 0)).fma(scaleFloats.mul(dy), acc);
-                minAcc = ((FloatVector) minSum.convert(I2F, 0)).fma(minFloats.mul(dy), minAcc);
+                acc.sub(minAcc).intoArray(out, at + h / 2);
             }
-            acc.sub(minAcc).intoArray(out, at + h / 2);
         }
     }
 

@@ -3,11 +3,9 @@ package io.wasmchord.host.kernels;
 import static io.wasmchord.host.kernels.Simd.B_HALF;
 import static io.wasmchord.host.kernels.Simd.F;
 import static io.wasmchord.host.kernels.Simd.I;
-import static io.wasmchord.host.kernels.Simd.LE;
 import static io.wasmchord.host.kernels.Simd.L_HALF;
 import static io.wasmchord.host.kernels.Simd.S;
 import static io.wasmchord.host.kernels.Simd.SHORTS;
-import static io.wasmchord.host.kernels.Simd.S_HALF;
 import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.B2I;
 import static jdk.incubator.vector.VectorOperators.B2S;
@@ -51,42 +49,52 @@ final class Q6_Kx8Kernel extends InterleavedKernel {
     }
 
     @Override
-    void dotGroup(MemorySegment w, long offset, Activations a, int t, float[] out, int at) {
+    void dotGroups(byte[] w, int offset, int groups, Activations a, int t, float[] out, int at) {
         int blocks = a.cols >> 8;
         int[] pairs = a.pairs;
         float[] d = a.d;
         int p0 = t * (a.cols >> 1);
         int di = t * blocks;
-        // One pass per part of the group a vector holds: all 8 rows at 256 bits, 4 at 128.
-        for (int h = 0; h < 16; h += SHORTS) {
-            FloatVector acc = FloatVector.zero(F);
-            for (int b = 0; b < blocks; b++) {
-                long p = offset + (long) b * GROUP_BLOCK;
-                int pi = p0 + 128 * b;
-                IntVector isum = IntVector.zero(I);
-                for (int sb = 0; sb < 16; sb++) {
-                    long runs = p + VALUES + 128 * sb + h;
-                    int pk = pi + 8 * sb;
-                    ShortVector acc16 = ShortVector.zero(S);
-                    for (int i = 0; i < 8; i++) {
-                        ShortVector v = (ShortVector) ByteVector.fromMemorySegment(B_HALF, w, runs + 16 * i, LE).convertShape(B2S, S, 0);
-                        acc16 = acc16.add(v.mul(IntVector.broadcast(I, pairs[pk + i]).reinterpretAsShorts()));
+        for (int g = 0; g < groups; g++, offset += blocks * GROUP_BLOCK, at += GROUP) {
+            // One pass per part of the group a vector holds: all 8 rows at 256 bits, 4 at 128.
+            for (int h = 0; h < 16; h += SHORTS) {
+                FloatVector acc = FloatVector.zero(F);
+                for (int b = 0; b < blocks; b++) {
+                    int p = offset + b * GROUP_BLOCK;
+                    int pi = p0 + 128 * b;
+                    IntVector isum = IntVector.zero(I);
+                    // Two sub-blocks per pass: two independent 16-bit sums keep more of the core busy.
+                    for (int sb = 0; sb < 16; sb += 2) {
+                        int runs = p + VALUES + 128 * sb + h;
+                        int pk = pi + 8 * sb;
+                        ShortVector acc16 = ShortVector.zero(S);
+                        ShortVector next16 = ShortVector.zero(S);
+                        for (int i = 0; i < 8; i++) {
+                            ShortVector v = (ShortVector) ByteVector.fromArray(B_HALF, w, runs + 16 * i).convertShape(B2S, S, 0);
+                            ShortVector u = (ShortVector) ByteVector.fromArray(B_HALF, w, runs + 128 + 16 * i).convertShape(B2S, S, 0);
+                            acc16 = acc16.add(v.mul(IntVector.broadcast(I, pairs[pk + i]).reinterpretAsShorts()));
+                            next16 = next16.add(u.mul(IntVector.broadcast(I, pairs[pk + 8 + i]).reinterpretAsShorts()));
+                        }
+                        IntVector x = acc16.reinterpretAsInts();
+                        IntVector y = next16.reinterpretAsInts();
+                        IntVector scale = (IntVector) ByteVector.fromArray(ByteVector.SPECIES_64, w, p + SCALES + 8 * sb + h / 2)
+                                .convertShape(B2I, I, 0);
+                        IntVector nextScale = (IntVector) ByteVector.fromArray(ByteVector.SPECIES_64, w, p + SCALES + 8 * sb + 8 + h / 2)
+                                .convertShape(B2I, I, 0);
+                        isum = isum.add(x.lanewise(LSHL, 16).lanewise(ASHR, 16).add(x.lanewise(ASHR, 16)).mul(scale))
+                                .add(y.lanewise(LSHL, 16).lanewise(ASHR, 16).add(y.lanewise(ASHR, 16)).mul(nextScale));
                     }
-                    IntVector x = acc16.reinterpretAsInts();
-                    IntVector scale = (IntVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_64, w, p + SCALES + 8 * sb + h / 2, LE)
-                            .convertShape(B2I, I, 0);
-                    isum = isum.add(x.lanewise(LSHL, 16).lanewise(ASHR, 16).add(x.lanewise(ASHR, 16)).mul(scale));
+                    // The rows' fp16 d, converted exactly (as Simd.halvesToFloats, spelled out: no vector helpers).
+                    IntVector half = (IntVector) ByteVector.fromArray(B_HALF, w, p + h).reinterpretAsShorts().convertShape(S2I, I, 0);
+                    IntVector magnitude = half.and(0x7FFF);
+                    IntVector bits = magnitude.lanewise(LSHL, 13);
+                    FloatVector scales = bits.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
+                            .blend(bits.or(0x7F800000), magnitude.compare(GE, 0x7C00))
+                            .or(half.and(0x80000000)).reinterpretAsFloats();
+                    acc = ((FloatVector) isum.convert(I2F, 0)).fma(scales.mul(d[di + b]), acc);
                 }
-                // The rows' fp16 d, converted exactly (as Simd.halvesToFloats, spelled out: no vector helpers).
-                IntVector half = (IntVector) ShortVector.fromMemorySegment(S_HALF, w, p + h, LE).convertShape(S2I, I, 0);
-                IntVector magnitude = half.and(0x7FFF);
-                IntVector bits = magnitude.lanewise(LSHL, 13);
-                FloatVector scales = bits.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
-                        .blend(bits.or(0x7F800000), magnitude.compare(GE, 0x7C00))
-                        .or(half.and(0x80000000)).reinterpretAsFloats();
-                acc = ((FloatVector) isum.convert(I2F, 0)).fma(scales.mul(d[di + b]), acc);
+                acc.intoArray(out, at + h / 2);
             }
-            acc.intoArray(out, at + h / 2);
         }
     }
 

@@ -30,6 +30,11 @@ final class Q8_0Kernel extends RowKernel {
     }
 
     @Override
+    InterleavedKernel interleaved(int rows) {
+        return new Q8_0x8Kernel(this, rows);
+    }
+
+    @Override
     float dot(MemorySegment w, long offset, Activations a, int t, Scratch s) {
         int blocks = a.cols >> 5;
         short[] q = a.q;

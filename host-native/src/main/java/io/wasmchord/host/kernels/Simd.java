@@ -32,6 +32,8 @@ final class Simd {
     static final VectorSpecies<Short> S = VectorSpecies.of(short.class, SHAPE);
     static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, SHAPE);
     static final VectorSpecies<Float> F = VectorSpecies.of(float.class, SHAPE);
+    /** Bytes of a full vector. */
+    static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, SHAPE);
     /** Bytes that widen to one full short vector. */
     static final VectorSpecies<Byte> B_HALF = VectorSpecies.of(byte.class, HALF_SHAPE);
     /** Shorts that widen to one full int or float vector. */

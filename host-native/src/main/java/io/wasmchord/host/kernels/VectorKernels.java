@@ -7,7 +7,6 @@ import io.wasmchord.kernel.FlashAttention;
 import io.wasmchord.kernel.Kernels;
 import io.wasmchord.kernel.WeightMatrix;
 import io.wasmchord.quant.GgmlType;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Map;
 import java.util.WeakHashMap;
@@ -262,8 +261,9 @@ public final class VectorKernels implements Kernels, AutoCloseable {
 
     /**
      * The kernel and bytes of a weight matrix, made on its first use: the mapping itself; or, for formats
-     * with an {@link InterleavedKernel}, a repacked copy off the heap (the mapped pages it was read from
-     * are then released, so the resident set stays about the file's size); or, for in-memory sources
+     * with an {@link InterleavedKernel}, a repacked copy in a heap array owned by the kernel (the mapped
+     * pages it was read from are then released, so the resident set stays about the file's size; if the
+     * heap cannot take it, the mapping with the file-layout kernel); or, for in-memory sources
      * (small models are read into the heap), a copy into an array of the element type the kernel loads.
      * C2 compiles a float or short vector load from a byte[]-backed segment as a slow, allocating
      * fallback (F32 ran at 0.6 GMAC/s that way, 10 from a float[]).
@@ -284,13 +284,19 @@ public final class VectorKernels implements Kernels, AutoCloseable {
         ByteSource data = w.data();
         InterleavedKernel interleaved = REPACK && w.rows() >= InterleavedKernel.GROUP ? kernel.interleaved(w.rows()) : null;
         if (interleaved != null) {
-            MemorySegment source = data instanceof MappedFile m ? m.segment() : heapBytes(data);
-            MemorySegment packed = Arena.ofAuto().allocate(interleaved.packedBytes(w.cols()), 64);
-            interleaved.repack(source, packed, w.cols());
-            if (source.isMapped()) {
-                source.unload(); // read once, never again: give the pages back
+            if (interleaved.fitsArray(w.cols()) && heapCanTake(interleaved.packedBytes(w.cols()))) {
+                MemorySegment source = data instanceof MappedFile m ? m.segment() : heapBytes(data);
+                try {
+                    interleaved.repack(source, w.cols());
+                    if (source.isMapped()) {
+                        source.unload(); // read once, never again: give the pages back
+                    }
+                    return new Prepared(interleaved, interleaved.packedSegment());
+                } catch (OutOfMemoryError e) {
+                    // as below
+                }
             }
-            return new Prepared(interleaved, packed);
+            warnHeapFull(w);
         }
         if (data instanceof MappedFile m) {
             return new Prepared(kernel, m.segment());
@@ -303,6 +309,30 @@ public final class VectorKernels implements Kernels, AutoCloseable {
         };
         MemorySegment.copy(heapBytes(data), 0, copy, 0, size);
         return new Prepared(kernel, copy);
+    }
+
+    private static boolean warnedHeapFull;
+
+    /**
+     * Whether the heap can take {@code bytes} more and keep an eighth of its maximum (at least 64 MiB)
+     * free for the run's own buffers: a model that does not fit keeps its later matrices in the file
+     * layout rather than failing mid-generation.
+     */
+    private static boolean heapCanTake(long bytes) {
+        Runtime rt = Runtime.getRuntime();
+        long used = rt.totalMemory() - rt.freeMemory();
+        long reserve = Math.max(64L << 20, rt.maxMemory() / 8);
+        return rt.maxMemory() - used - bytes >= reserve;
+    }
+
+    /** Once per run: a matrix stays in the file layout (slower decoding) because the heap could not take its repacked copy. */
+    private static synchronized void warnHeapFull(WeightMatrix w) {
+        if (!warnedHeapFull) {
+            warnedHeapFull = true;
+            System.err.println("chord: warning: the Java heap cannot hold a repacked copy of " + w.name()
+                    + " (" + w.type().displayName + "); such matrices keep the file layout and decode slower."
+                    + " Give the JVM more heap (-Xmx) for full speed.");
+        }
     }
 
     private static MemorySegment heapBytes(ByteSource data) {

@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class InterleavedExpansionTest {
     @ParameterizedTest
-    @EnumSource(value = GgmlType.class, names = {"Q4_0", "Q4_K", "Q6_K"})
+    @EnumSource(value = GgmlType.class, names = {"Q4_0", "Q8_0", "Q4_K", "Q6_K"})
     void expandsAsTheReference(GgmlType type) {
         int rows = 21;
         int cols = 3 * type.blockSize;
@@ -25,8 +25,8 @@ class InterleavedExpansionTest {
         byte[] file = new byte[rows * rowBytes];
         RandomBlocks.fill(type, file, file.length, 0f, new SplittableRandom(type.ordinal()));
         InterleavedKernel kernel = VectorKernels.kernelFor(type).interleaved(rows);
-        MemorySegment packed = MemorySegment.ofArray(new byte[(int) kernel.packedBytes(cols)]);
-        kernel.repack(MemorySegment.ofArray(file), packed, cols);
+        kernel.repack(MemorySegment.ofArray(file), cols);
+        MemorySegment packed = kernel.packedSegment();
         Scratch scratch = new Scratch();
         float[] expected = new float[cols];
         float[] row = new float[cols];

@@ -1,0 +1,107 @@
+package io.wasmchord.host.kernels;
+
+import static io.wasmchord.host.kernels.Simd.B_HALF;
+import static io.wasmchord.host.kernels.Simd.F;
+import static io.wasmchord.host.kernels.Simd.I;
+import static io.wasmchord.host.kernels.Simd.L_HALF;
+import static io.wasmchord.host.kernels.Simd.S;
+import static io.wasmchord.host.kernels.Simd.SHORTS;
+import static jdk.incubator.vector.VectorOperators.ASHR;
+import static jdk.incubator.vector.VectorOperators.B2S;
+import static jdk.incubator.vector.VectorOperators.GE;
+import static jdk.incubator.vector.VectorOperators.I2F;
+import static jdk.incubator.vector.VectorOperators.LSHL;
+import static jdk.incubator.vector.VectorOperators.S2I;
+
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.ShortVector;
+
+/**
+ * Q8_0 repacked in groups of 8 rows (see {@link InterleavedKernel}), the same size as the file's 8
+ * rows. Per block of 32 columns a group takes 8 x 34 bytes: the 8 rows' fp16 scales, then 16 runs of
+ * 16 bytes, byte {@code 2r + e} of run k holding value {@code 2k + e} of row r, met by the broadcast
+ * activation pair k. A 16-bit lane takes the products of two runs (each at most 128 x 127, together
+ * 32,512) before the lane pairs of a row are added into its 32-bit lane.
+ */
+final class Q8_0x8Kernel extends InterleavedKernel {
+    private static final int BLOCK = 34;
+    private static final int GROUP_BLOCK = GROUP * BLOCK;
+
+    Q8_0x8Kernel(RowKernel plain, int rows) {
+        super(plain, rows, 16, 16);
+    }
+
+    @Override
+    void dotGroups(byte[] w, int offset, int groups, Activations a, int t, float[] out, int at) {
+        int blocks = a.cols >> 5;
+        int[] pairs = a.pairs;
+        float[] d = a.d;
+        int p0 = t * (a.cols >> 1);
+        int di = t * blocks;
+        for (int g = 0; g < groups; g++, offset += blocks * GROUP_BLOCK, at += GROUP) {
+            // One pass per part of the group a vector holds: all 8 rows at 256 bits, 4 at 128.
+            for (int h = 0; h < 16; h += SHORTS) {
+                FloatVector acc = FloatVector.zero(F);
+                for (int b = 0; b < blocks; b++) {
+                    int p = offset + b * GROUP_BLOCK;
+                    int pi = p0 + 16 * b;
+                    IntVector isum = IntVector.zero(I);
+                    for (int k = 0; k < 16; k += 2) {
+                        ShortVector v0 = (ShortVector) ByteVector.fromArray(B_HALF, w, p + 16 + 16 * k + h).convertShape(B2S, S, 0);
+                        ShortVector v1 = (ShortVector) ByteVector.fromArray(B_HALF, w, p + 32 + 16 * k + h).convertShape(B2S, S, 0);
+                        IntVector x = v0.mul(IntVector.broadcast(I, pairs[pi + k]).reinterpretAsShorts())
+                                .add(v1.mul(IntVector.broadcast(I, pairs[pi + k + 1]).reinterpretAsShorts())).reinterpretAsInts();
+                        isum = isum.add(x.lanewise(LSHL, 16).lanewise(ASHR, 16)).add(x.lanewise(ASHR, 16));
+                    }
+                    // The rows' fp16 scales, converted exactly (as Simd.halvesToFloats, spelled out: no vector helpers).
+                    IntVector half = (IntVector) ByteVector.fromArray(B_HALF, w, p + h).reinterpretAsShorts().convertShape(S2I, I, 0);
+                    IntVector magnitude = half.and(0x7FFF);
+                    IntVector bits = magnitude.lanewise(LSHL, 13);
+                    FloatVector scales = bits.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
+                            .blend(bits.or(0x7F800000), magnitude.compare(GE, 0x7C00))
+                            .or(half.and(0x80000000)).reinterpretAsFloats();
+                    acc = ((FloatVector) isum.convert(I2F, 0)).fma(scales.mul(d[di + b]), acc);
+                }
+                acc.intoArray(out, at + h / 2);
+            }
+        }
+    }
+
+    @Override
+    void repackGroup(byte[] from, int rowBytes, byte[] to, int cols) {
+        for (int b = 0; b < cols >> 5; b++) {
+            int at = b * GROUP_BLOCK;
+            for (int r = 0; r < GROUP; r++) {
+                int row = r * rowBytes + b * BLOCK;
+                to[at + 2 * r] = from[row];
+                to[at + 2 * r + 1] = from[row + 1];
+                for (int k = 0; k < 16; k++) {
+                    to[at + 16 + 16 * k + 2 * r] = from[row + 2 + 2 * k];
+                    to[at + 16 + 16 * k + 2 * r + 1] = from[row + 3 + 2 * k];
+                }
+            }
+        }
+    }
+
+    /** The block's 32 values, signed bytes in four longs of 8. */
+    @Override
+    void expandBlock(MemorySegment w, long p, int row, long[] q, int qAt, int qStride, float[] dst, int at, int stride) {
+        float scale = Simd.half(w, p + 2 * row);
+        for (int j = 0; j < 32; j += SHORTS) {
+            int v = qAt + qStride * (j / 8);
+            LongVector bytes = LongVector.broadcast(L_HALF, q[v]);
+            if (L_HALF.length() > 1) {
+                bytes = bytes.withLane(1, q[v + qStride]);
+            }
+            ShortVector values = (ShortVector) bytes.reinterpretAsBytes().convertShape(B2S, S, 0);
+            for (int part = 0; part < 2; part++) {
+                ((FloatVector) values.convertShape(S2I, I, part).convert(I2F, 0)).mul(scale)
+                        .intoArray(dst, at + stride * (j + part * Simd.FLOATS));
+            }
+        }
+    }
+}
