@@ -14,20 +14,31 @@ import jdk.incubator.vector.VectorOperators;
  * Q8_K: scale -127/x of the largest magnitude, half to even, float scale), then multiplied back by their
  * block scales, in one pass per block and spread over the pool by rows. The values are bit-identical
  * to {@link Activations#asFloats} after {@link Activations#encode}, without the bytes in between; they
- * are laid out for {@link GemmJob}: tokens in pairs, and within a pair, each group of {@code FLOATS}
- * columns of the first token followed by the same columns of the second ({@link #packedIndex}). An odd
- * last token is paired with zeros.
+ * are laid out for {@link GemmJob}, whose vectors run along tokens: tokens in blocks of {@link #WIDE}
+ * (two vectors' lanes), and within a block, column by column, the block's values of that column side by
+ * side ({@link #packedIndex}). A last block of at most {@link #NARROW} tokens is one vector wide, so a
+ * short batch computes at most a vector's worth of padding; tokens past the last that fill up its block
+ * are zeros.
+ *
+ * <p>Each part quantizes one block of tokens row by row into a plain buffer (the quantizers are vector
+ * code along a row) and then transposes it into the packed block with scalar moves: one move per value
+ * against the block's {@code rows} multiply-adds per value in the mat-mat, so it costs under 1%.
  */
 final class GemmInput implements WorkerPool.Job {
     /** Round half to even by adding and removing 1.5 * 2^23 (valid below 2^22, as ggml's nearest_int). */
     private static final float MAGIC = 12582912f;
-    private static final int ROWS_PER_PART = 8;
+    /** Tokens per block: two float vectors' lanes... */
+    static final int WIDE = 2 * FLOATS;
+    /** ...or one, for a last block that needs no more. */
+    static final int NARROW = FLOATS;
 
     private GgmlType type;
     private float[] x;
     private int cols;
     private int n;
     private float[] values = new float[0];
+    /** The quantized rows before packing, in the caller's layout. */
+    private float[] plain = new float[0];
 
     /** Whether the batch path can encode for weights whose vec-dot type is {@code type}. */
     static boolean supports(GgmlType type) {
@@ -35,9 +46,21 @@ final class GemmInput implements WorkerPool.Job {
                 || type == GgmlType.BF16;
     }
 
-    /** Where value {@code k} of token {@code t} lies in the packed rows. */
-    static int packedIndex(int t, int k, int cols) {
-        return (t & ~1) * cols + 2 * (k - k % FLOATS) + (t & 1) * FLOATS + k % FLOATS;
+    /** Tokens the block starting at token {@code t0} (a multiple of WIDE) of a batch of {@code n} holds. */
+    static int blockWidth(int t0, int n) {
+        return n - t0 > NARROW ? WIDE : NARROW;
+    }
+
+    /** Where value {@code k} of token {@code t} (of {@code n}) lies in the packed blocks. */
+    static int packedIndex(int t, int k, int cols, int n) {
+        int t0 = t / WIDE * WIDE;
+        return t0 * cols + k * blockWidth(t0, n) + t - t0;
+    }
+
+    /** Tokens the packed blocks hold for {@code n}: n rounded up to whole blocks. */
+    static int paddedTokens(int n) {
+        int last = (n - 1) / WIDE * WIDE;
+        return last + blockWidth(last, n);
     }
 
     /** Encodes rows {@code [0, n)} of {@code x} (cols apart, cols a multiple of the block and of the lanes). */
@@ -46,61 +69,62 @@ final class GemmInput implements WorkerPool.Job {
         this.x = x;
         this.cols = cols;
         this.n = n;
-        int size = (n + 1) / 2 * 2 * cols;
+        int size = paddedTokens(n) * cols;
         if (values.length < size) {
             values = new float[size];
+            plain = new float[size];
         }
-        pool.run(this, (n + ROWS_PER_PART - 1) / ROWS_PER_PART);
+        pool.run(this, (n + WIDE - 1) / WIDE);
         this.x = null;
         return values;
     }
 
     @Override
     public void run(int part, int worker) {
-        int from = part * ROWS_PER_PART;
-        int to = Math.min(n, from + ROWS_PER_PART);
+        int from = part * WIDE;
+        int width = blockWidth(from, n);
+        int to = Math.min(n, from + width);
         int c = cols;
         float[] in = x;
-        float[] out = values;
+        float[] mid = plain;
         for (int t = from; t < to; t++) {
             int at = t * c;
-            // Consecutive groups of FLOATS columns of one token lie 2 * FLOATS apart.
-            int packed = packedIndex(t, 0, c);
             switch (type) {
                 case Q8_0 -> {
                     for (int k = 0; k < c; k += 32) {
-                        q8_0(in, at + k, out, packed + 2 * k);
+                        q8_0(in, at + k, mid, at + k);
                     }
                 }
                 case Q8_K -> {
                     for (int k = 0; k < c; k += 256) {
-                        q8_K(in, at + k, out, packed + 2 * k);
+                        q8_K(in, at + k, mid, at + k);
                     }
                 }
-                case F32 -> {
-                    for (int k = 0; k < c; k += FLOATS) {
-                        FloatVector.fromArray(F, in, at + k).intoArray(out, packed + 2 * k);
-                    }
-                }
+                case F32 -> System.arraycopy(in, at, mid, at, c);
                 case F16 -> {
-                    for (int k0 = 0; k0 < c; k0 += FLOATS) {
-                        for (int k = k0; k < k0 + FLOATS; k++) {
-                            out[packed + k0 + k] = Float.float16ToFloat(Float.floatToFloat16(in[at + k]));
-                        }
+                    for (int k = 0; k < c; k++) {
+                        mid[at + k] = Float.float16ToFloat(Float.floatToFloat16(in[at + k]));
                     }
                 }
                 case BF16 -> {
-                    for (int k0 = 0; k0 < c; k0 += FLOATS) {
-                        for (int k = k0; k < k0 + FLOATS; k++) {
-                            out[packed + k0 + k] = Half.bf16ToFloat(Half.floatToBf16(in[at + k]));
-                        }
+                    for (int k = 0; k < c; k++) {
+                        mid[at + k] = Half.bf16ToFloat(Half.floatToBf16(in[at + k]));
                     }
                 }
                 default -> throw new IllegalStateException("no batch encoding for " + type.displayName);
             }
-            if (t == n - 1 && (t & 1) == 0) { // the odd last token's partner
-                for (int k = 0; k < c; k += FLOATS) {
-                    FloatVector.zero(F).intoArray(out, packed + 2 * k + FLOATS);
+        }
+        float[] out = values;
+        int block = from * c; // packedIndex(from, 0, c, n)
+        for (int j = 0; j < width; j++) {
+            int t = from + j;
+            if (t < to) {
+                for (int k = 0; k < c; k++) {
+                    out[block + k * width + j] = mid[t * c + k];
+                }
+            } else {
+                for (int k = 0; k < c; k++) {
+                    out[block + k * width + j] = 0f;
                 }
             }
         }
@@ -108,7 +132,7 @@ final class GemmInput implements WorkerPool.Job {
 
     /**
      * One Q8_0 block of 32 from {@code in[at]}: q = clamp(halfEven(x * 127/amax)), value = q * fp16(amax / 127),
-     * stored a group of FLOATS values at a time, 2 * FLOATS apart from {@code out[to]}.
+     * into {@code out[to, to + 32)}.
      */
     private static void q8_0(float[] in, int at, float[] out, int to) {
         FloatVector amaxv = FloatVector.zero(F);
@@ -120,12 +144,12 @@ final class GemmInput implements WorkerPool.Job {
         float inverse = amax != 0f ? 127f / amax : 0f;
         for (int j = 0; j < 32; j += FLOATS) {
             FloatVector q = FloatVector.fromArray(F, in, at + j).mul(inverse).add(MAGIC).sub(MAGIC);
-            q.max(-128f).min(127f).mul(d).intoArray(out, to + 2 * j);
+            q.max(-128f).min(127f).mul(d).intoArray(out, to + j);
         }
     }
 
     /**
-     * One Q8_K block of 256 (stored as Q8_0's): x is the first value of the largest magnitude, q = min(127, halfEven(x * -127/x)),
+     * One Q8_K block of 256 (stored as Q8_0's, into {@code out[to, to + 256)}): x is the first value of the largest magnitude, q = min(127, halfEven(x * -127/x)),
      * value = (1 / (-127/x)) * q.
      */
     private static void q8_K(float[] in, int at, float[] out, int to) {
@@ -136,7 +160,7 @@ final class GemmInput implements WorkerPool.Job {
         float amax = amaxv.reduceLanes(VectorOperators.MAX);
         if (amax == 0f) {
             for (int j = 0; j < 256; j += FLOATS) {
-                FloatVector.zero(F).intoArray(out, to + 2 * j);
+                FloatVector.zero(F).intoArray(out, to + j);
             }
             return;
         }
@@ -151,7 +175,7 @@ final class GemmInput implements WorkerPool.Job {
         float d = 1 / iscale;
         for (int j = 0; j < 256; j += FLOATS) {
             FloatVector q = FloatVector.fromArray(F, in, at + j).mul(iscale).add(MAGIC).sub(MAGIC);
-            q.min(127f).mul(d).intoArray(out, to + 2 * j);
+            q.min(127f).mul(d).intoArray(out, to + j);
         }
     }
 }
