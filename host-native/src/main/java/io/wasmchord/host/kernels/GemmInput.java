@@ -20,9 +20,11 @@ import jdk.incubator.vector.VectorOperators;
  * short batch computes at most a vector's worth of padding; tokens past the last that fill up its block
  * are zeros.
  *
- * <p>Each part quantizes one block of tokens row by row into a plain buffer (the quantizers are vector
- * code along a row) and then transposes it into the packed block with scalar moves: one move per value
- * against the block's {@code rows} multiply-adds per value in the mat-mat, so it costs under 1%.
+ * <p>Each part takes one block of tokens, a quantization block of columns at a time: it quantizes the
+ * tokens' values into a small staging buffer (the quantizers are vector code along a row) and moves them
+ * into the packed block with scalar moves, whose reads and writes both stay within a few cache lines
+ * (packing whole rows at once, the reads or the writes strode over a block larger than L1, at 4 cycles
+ * per value).
  */
 final class GemmInput implements WorkerPool.Job {
     /** Round half to even by adding and removing 1.5 * 2^23 (valid below 2^22, as ggml's nearest_int). */
@@ -37,8 +39,8 @@ final class GemmInput implements WorkerPool.Job {
     private int cols;
     private int n;
     private float[] values = new float[0];
-    /** The quantized rows before packing, in the caller's layout. */
-    private float[] plain = new float[0];
+    /** Per worker: one step of columns of a block's tokens, quantized, before packing. */
+    private float[][] staging = new float[0][];
 
     /** Whether the batch path can encode for weights whose vec-dot type is {@code type}. */
     static boolean supports(GgmlType type) {
@@ -72,7 +74,9 @@ final class GemmInput implements WorkerPool.Job {
         int size = paddedTokens(n) * cols;
         if (values.length < size) {
             values = new float[size];
-            plain = new float[size];
+        }
+        if (staging.length < pool.threads()) {
+            staging = new float[pool.threads()][WIDE * 256];
         }
         pool.run(this, (n + WIDE - 1) / WIDE);
         this.x = null;
@@ -83,51 +87,54 @@ final class GemmInput implements WorkerPool.Job {
     public void run(int part, int worker) {
         int from = part * WIDE;
         int width = blockWidth(from, n);
-        int to = Math.min(n, from + width);
+        int real = Math.min(n, from + width) - from;
         int c = cols;
+        int step = step(type);
         float[] in = x;
-        float[] mid = plain;
-        for (int t = from; t < to; t++) {
-            int at = t * c;
-            switch (type) {
-                case Q8_0 -> {
-                    for (int k = 0; k < c; k += 32) {
-                        q8_0(in, at + k, mid, at + k);
-                    }
-                }
-                case Q8_K -> {
-                    for (int k = 0; k < c; k += 256) {
-                        q8_K(in, at + k, mid, at + k);
-                    }
-                }
-                case F32 -> System.arraycopy(in, at, mid, at, c);
-                case F16 -> {
-                    for (int k = 0; k < c; k++) {
-                        mid[at + k] = Float.float16ToFloat(Float.floatToFloat16(in[at + k]));
-                    }
-                }
-                case BF16 -> {
-                    for (int k = 0; k < c; k++) {
-                        mid[at + k] = Half.bf16ToFloat(Half.floatToBf16(in[at + k]));
-                    }
-                }
-                default -> throw new IllegalStateException("no batch encoding for " + type.displayName);
-            }
-        }
+        float[] mid = staging[worker];
         float[] out = values;
         int block = from * c; // packedIndex(from, 0, c, n)
-        for (int j = 0; j < width; j++) {
-            int t = from + j;
-            if (t < to) {
-                for (int k = 0; k < c; k++) {
-                    out[block + k * width + j] = mid[t * c + k];
+        for (int k0 = 0; k0 < c; k0 += step) {
+            for (int j = 0; j < real; j++) {
+                int at = (from + j) * c + k0;
+                int to = j * step;
+                switch (type) {
+                    case Q8_0 -> q8_0(in, at, mid, to);
+                    case Q8_K -> q8_K(in, at, mid, to);
+                    case F32 -> System.arraycopy(in, at, mid, to, step);
+                    case F16 -> {
+                        for (int k = 0; k < step; k++) {
+                            mid[to + k] = Float.float16ToFloat(Float.floatToFloat16(in[at + k]));
+                        }
+                    }
+                    case BF16 -> {
+                        for (int k = 0; k < step; k++) {
+                            mid[to + k] = Half.bf16ToFloat(Half.floatToBf16(in[at + k]));
+                        }
+                    }
+                    default -> throw new IllegalStateException("no batch encoding for " + type.displayName);
                 }
-            } else {
-                for (int k = 0; k < c; k++) {
-                    out[block + k * width + j] = 0f;
+            }
+            // Column by column, the block's tokens side by side: each write fills the line the last one began.
+            for (int k = 0; k < step; k++) {
+                int at = block + (k0 + k) * width;
+                for (int j = 0; j < real; j++) {
+                    out[at + j] = mid[j * step + k];
+                }
+                for (int j = real; j < width; j++) {
+                    out[at + j] = 0f;
                 }
             }
         }
+    }
+
+    /** Columns encoded per step: one quantization block, or a vector of the unquantized types. */
+    private static int step(GgmlType type) {
+        return switch (type) {
+            case Q8_0 -> 32;
+            case Q8_K -> 256;
+            default -> FLOATS;
+        };
     }
 
     /**
