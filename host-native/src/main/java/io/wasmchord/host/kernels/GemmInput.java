@@ -95,9 +95,13 @@ final class GemmInput implements WorkerPool.Job {
         float[] out = values;
         int block = from * c; // packedIndex(from, 0, c, n)
         for (int k0 = 0; k0 < c; k0 += step) {
-            for (int j = 0; j < real; j++) {
+            for (int j = 0; j < width; j++) {
                 int at = (from + j) * c + k0;
                 int to = j * step;
+                if (j >= real) { // padding tokens: zeros, so that the packing below is one loop of fixed width
+                    java.util.Arrays.fill(mid, to, to + step, 0f);
+                    continue;
+                }
                 switch (type) {
                     case Q8_0 -> q8_0(in, at, mid, to);
                     case Q8_K -> q8_K(in, at, mid, to);
@@ -118,11 +122,8 @@ final class GemmInput implements WorkerPool.Job {
             // Column by column, the block's tokens side by side: each write fills the line the last one began.
             for (int k = 0; k < step; k++) {
                 int at = block + (k0 + k) * width;
-                for (int j = 0; j < real; j++) {
+                for (int j = 0; j < width; j++) {
                     out[at + j] = mid[j * step + k];
-                }
-                for (int j = real; j < width; j++) {
-                    out[at + j] = 0f;
                 }
             }
         }
@@ -147,7 +148,7 @@ final class GemmInput implements WorkerPool.Job {
             amaxv = amaxv.max(FloatVector.fromArray(F, in, at + j).abs());
         }
         float amax = amaxv.reduceLanes(VectorOperators.MAX);
-        float d = Half.toFloat(Half.fromFloat(amax / 127f));
+        float d = Float.float16ToFloat(Float.floatToFloat16(amax / 127f)); // as Half's, through F16C
         float inverse = amax != 0f ? 127f / amax : 0f;
         for (int j = 0; j < 32; j += FLOATS) {
             FloatVector q = FloatVector.fromArray(F, in, at + j).mul(inverse).add(MAGIC).sub(MAGIC);

@@ -6,6 +6,7 @@ final class Scratch {
     private float[] sums = new float[0];
     private byte[] bytes = new byte[0];
     private long[] longs = new long[0];
+    private int[] ints = new int[0];
 
     /** The weight rows of one mat-mat panel, as floats. */
     float[] tile(int n) {
@@ -29,6 +30,14 @@ final class Scratch {
             bytes = new byte[n];
         }
         return bytes;
+    }
+
+    /** Offsets of a gather. */
+    int[] ints(int n) {
+        if (ints.length < n) {
+            ints = new int[n];
+        }
+        return ints;
     }
 
     /** Rows' values gathered 8 bytes at a time, for expanding interleaved groups. */
