@@ -12,7 +12,7 @@ import jdk.incubator.vector.VectorOperators;
  * The activations of a prompt batch as the float mat-mat multiplies them: quantized to the weights'
  * vec-dot type exactly as the reference quantizers do (Q8_0: scale 127/amax, half to even, fp16 scale;
  * Q8_K: scale -127/x of the largest magnitude, half to even, float scale), then multiplied back by their
- * block scales, in one pass per block and spread over the pool by rows. The values are bit-identical
+ * block scales, spread over the pool by blocks of tokens. The values are bit-identical
  * to {@link Activations#asFloats} after {@link Activations#encode}, without the bytes in between; they
  * are laid out for {@link GemmJob}, whose vectors run along tokens: tokens in blocks of {@link #WIDE}
  * (two vectors' lanes), and within a block, column by column, the block's values of that column side by
