@@ -219,13 +219,9 @@ final class VectorAttention implements WorkerPool.Job {
                 vsNext = e[KEY_BLOCK + j];
             }
             int row = (p0 + j) * kvDim + kvBase;
-            // Two loops, not one over both: C2 does not vectorise stores to two ranges of one array together.
-            for (int d = 0; d < hd; d++) {
-                acc[a + d] = Float.float16ToFloat(Float.floatToFloat16(acc[a + d] + Float.float16ToFloat(v[row + d]) * vs));
-            }
-            for (int d = 0; d < hd; d++) {
-                acc[c + d] = Float.float16ToFloat(Float.floatToFloat16(acc[c + d] + Float.float16ToFloat(v[row + d]) * vsNext));
-            }
+            // Two passes, not one loop over both: C2 does not vectorise stores to two ranges of one array together.
+            addRow(acc, a, v, row, vs, hd);
+            addRow(acc, c, v, row, vsNext, hd);
             sum = sum * ms + vs;
             sumNext = sumNext * msNext + vsNext;
         }
@@ -279,13 +275,28 @@ final class VectorAttention implements WorkerPool.Job {
             } else {
                 vs = e[at + j];
             }
-            int row = (p0 + j) * kvDim + kvBase;
-            for (int d = 0; d < hd; d++) {
-                acc[a + d] = Float.float16ToFloat(Float.floatToFloat16(acc[a + d] + Float.float16ToFloat(v[row + d]) * vs));
-            }
+            addRow(acc, a, v, (p0 + j) * kvDim + kvBase, vs, hd);
             sum = sum * ms + vs;
         }
         b.sum[i] = sum;
+    }
+
+    /**
+     * One position's value row (fp16, from {@code v[row]}) times {@code w} into the accumulator
+     * {@code acc[a, a + hd)}, rounded to fp16 after the add, as the reference. Heads of 64 (the common
+     * size) get a loop of constant length, which C2 unrolls and vectorises whole: a loop over {@code hd}
+     * spends a pre- and a post-loop on every position (prompt attention per stories110M layer 3.3 -> 3.05 ms).
+     */
+    private static void addRow(float[] acc, int a, short[] v, int row, float w, int hd) {
+        if (hd == 64) {
+            for (int d = 0; d < 64; d++) {
+                acc[a + d] = Float.float16ToFloat(Float.floatToFloat16(acc[a + d] + Float.float16ToFloat(v[row + d]) * w));
+            }
+        } else {
+            for (int d = 0; d < hd; d++) {
+                acc[a + d] = Float.float16ToFloat(Float.floatToFloat16(acc[a + d] + Float.float16ToFloat(v[row + d]) * w));
+            }
+        }
     }
 
     /** An accumulator scaled for a raised maximum, rounded to fp16. */
