@@ -21,10 +21,14 @@ class KldCommandTest {
     void aModelAgainstItselfDivergesNowhere() throws Exception {
         Path f32 = STORIES.resolve("stories260K-F32.gguf");
         KlDivergence.Result r = KldCommand.measure(f32, f32, text(), 128, 2, false);
-        assertEquals(0.0, r.meanKld(), 1e-12);
-        assertEquals(0.0, r.maxLogitDiff());
+        // Not bit-exact: Vector API operations whose results the API specifies loosely (the order of a
+        // lane sum, the exponential) may differ in the last bit between the Java fallback that runs
+        // before C2 compiles a kernel and the compiled intrinsic, so the two passes' first chunks can
+        // differ by a few ulps (a mean KL of 1.2e-8 was seen once).
+        assertEquals(0.0, r.meanKld(), 1e-6);
+        assertTrue(r.maxLogitDiff() < 1e-3, "max logit difference " + r.maxLogitDiff());
         assertEquals(1.0, r.sameTop());
-        assertEquals(r.basePpl(), r.ppl());
+        assertEquals(r.basePpl(), r.ppl(), r.basePpl() * 1e-6);
         assertEquals(2 * 63, r.scoredTokens());
     }
 

@@ -14,7 +14,8 @@ import java.lang.foreign.ValueLayout;
  * <p>Group {@code g} holds rows {@code [8g, 8g + 8)} in {@link #groupBytes} bytes (8 file rows' worth
  * unless the format widens its values), and rows past the last whole group follow in the file layout
  * (the plain kernel reads them). The mat-mat expands whole groups ({@link #expandGroup}), or asks for
- * single rows at the file layout's offsets ({@code r * rowBytes}; {@link #dequantize} maps them).
+ * single rows at the file layout's offsets ({@code r * rowBytes}; {@link #dequantize} maps them); rows
+ * past the last group are expanded by {@link #plain} at {@link #tailOffset}.
  *
  * <p>The repacked bytes live in one Java array owned by the kernel (one instance per matrix), and the
  * mat-vec reads them with int offsets: C2 compiles vector loads from an array in a counted loop with
@@ -126,8 +127,8 @@ abstract class InterleavedKernel extends RowKernel {
      * One block of row {@code row} of the group block at byte {@code p} as floats: value run {@code v}
      * (8 values, or 16 nibbles, of the file's order) comes from {@code q[qAt + qStride * i]} for
      * long {@code i}, and a run of {@code FLOATS} values starting at column {@code k} of the block goes
-     * to {@code dst[at + stride * k]} on ({@code stride} 1: a plain row; {@link GemmJob#TILE_ROWS}: the
-     * mat-mat's interleaved tile). Must give exactly the reference dequantizer's floats.
+     * to {@code dst[at + stride * k]} on (both expansions here pass 1: plain rows). Must give exactly the
+     * reference dequantizer's floats.
      */
     abstract void expandBlock(MemorySegment w, long p, int row, long[] q, int qAt, int qStride, float[] dst, int at, int stride);
 
@@ -161,21 +162,23 @@ abstract class InterleavedKernel extends RowKernel {
     }
 
     /**
-     * The 8 rows of group {@code g} as floats in {@link GemmJob}'s layout of two 4-row tiles from
-     * {@code tile[at]}: a block's runs are transposed into rows 8 bytes at a time with whole-long loads
-     * (instead of a row's 2-byte pieces one by one), then expanded as {@link #dequantize} would.
+     * Blocks {@code [fromBlock, toBlock)} of the 8 rows of group {@code g} as floats, row r's at
+     * {@code dst[at + r * rowStride]} on ({@link GemmJob}'s panel of a column chunk): a block's runs are
+     * transposed into rows 8 bytes at a time with whole-long loads (instead of a row's 2-byte pieces one
+     * by one), then expanded as {@link #dequantize} would.
      */
-    final void expandGroup(MemorySegment w, int g, int cols, float[] tile, int at, Scratch s) {
+    final void expandGroup(MemorySegment w, int g, int cols, int fromBlock, int toBlock, float[] dst, int at, int rowStride,
+                           Scratch s) {
         long group = groupOffset(g, cols);
         long[] q = s.longs(GROUP * longsPerBlock);
-        for (int b = 0; b < cols / type.blockSize; b++) {
+        for (int b = fromBlock; b < toBlock; b++) {
             long p = group + b * groupBlockBytes();
             for (int i = 0; i < longsPerBlock; i++) {
                 transposeRuns(w, p + runsAt + 64 * i, q, GROUP * i);
             }
+            int k = (b - fromBlock) * type.blockSize;
             for (int r = 0; r < GROUP; r++) {
-                expandBlock(w, p, r, q, r, GROUP, tile, at + GemmJob.tileStart(r, cols) + GemmJob.TILE_ROWS * b * type.blockSize,
-                        GemmJob.TILE_ROWS);
+                expandBlock(w, p, r, q, r, GROUP, dst, at + r * rowStride + k, 1);
             }
         }
     }

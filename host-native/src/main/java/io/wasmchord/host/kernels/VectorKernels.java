@@ -103,13 +103,8 @@ public final class VectorKernels implements Kernels, AutoCloseable {
         Prepared ready = prepare(w, kernel);
         int rows = w.rows();
         boolean small = (long) rows * w.cols() * n < PARALLEL_FROM;
-        if (n >= GEMM_FROM && w.cols() % Simd.FLOATS == 0 && GemmInput.supports(encoding)) {
-            float[] input = gemmInput.encode(encoding, x, w.cols(), n, pool);
-            int tiles = (rows + GemmJob.PART_ROWS - 1) / GemmJob.PART_ROWS;
-            int perPart = GemmJob.PART_ROWS * (small ? tiles : Math.max(1, tiles / (pool.threads() * 8)));
-            gemm.set(ready.kernel, ready.segment, w.rowBytes(), rows, w.cols(), input, out, n, perPart, scratch);
-            pool.run(gemm, (rows + perPart - 1) / perPart);
-            gemm.clear();
+        if (gemmFits(w, n)) {
+            runGemm(w, ready, gemmInput.encode(encoding, x, w.cols(), n, pool), out, n);
             return;
         }
         activations.encode(encoding, x, w.cols(), n, kernel instanceof ScalarRowKernel);
@@ -118,10 +113,26 @@ public final class VectorKernels implements Kernels, AutoCloseable {
         runMatVec(small);
     }
 
+    /** Whether a batch of {@code n} rows through {@code w} runs as the float mat-mat. */
+    private static boolean gemmFits(WeightMatrix w, int n) {
+        return n >= GEMM_FROM && w.cols() % Simd.FLOATS == 0 && GemmInput.supports(w.type().vecDotType());
+    }
+
+    /** The mat-mat of {@code w} with activations already encoded by {@link GemmInput}. */
+    private void runGemm(WeightMatrix w, Prepared ready, float[] input, float[] out, int n) {
+        int rows = w.rows();
+        boolean small = (long) rows * w.cols() * n < PARALLEL_FROM;
+        int tiles = (rows + GemmJob.PART_ROWS - 1) / GemmJob.PART_ROWS;
+        int perPart = GemmJob.PART_ROWS * (small ? tiles : Math.max(1, tiles / (pool.threads() * 8)));
+        gemm.set(ready.kernel, ready.segment, w.rowBytes(), rows, w.cols(), input, out, n, perPart, scratch);
+        pool.run(gemm, (rows + perPart - 1) / perPart);
+        gemm.clear();
+    }
+
     /**
      * Mat-vecs of matrices sharing their input and its encoding (a layer's Q, K, V; its gate and up) run
-     * as one pool job over all their rows; anything else (the mat-mat of prompt batches, mixed encodings)
-     * runs matrix by matrix.
+     * as one pool job over all their rows; mat-mats of such matrices encode the shared input once; anything
+     * else (mixed encodings) runs matrix by matrix.
      */
     @Override
     public void matmuls(WeightMatrix[] ws, float[] x, float[][] outs, int n) {
@@ -133,6 +144,9 @@ public final class VectorKernels implements Kernels, AutoCloseable {
             macs += (long) w.rows() * w.cols() * n;
         }
         if (!together) {
+            if (sharedGemm(ws, x, outs, n)) {
+                return;
+            }
             for (int i = 0; i < ws.length; i++) {
                 matmul(ws[i], x, outs[i], n);
             }
@@ -154,6 +168,24 @@ public final class VectorKernels implements Kernels, AutoCloseable {
             matVec.add(ready.kernel, ready.segment, w.rowBytes(), w.rows(), outs[i], rowsPerPart(w.rows(), small));
         }
         runMatVec(small);
+    }
+
+    /** Mat-mats of matrices with one input encoding and width, the input encoded once; false if they differ. */
+    private boolean sharedGemm(WeightMatrix[] ws, float[] x, float[][] outs, int n) {
+        for (WeightMatrix w : ws) {
+            if (!gemmFits(w, n) || w.type().vecDotType() != ws[0].type().vecDotType() || w.cols() != ws[0].cols()) {
+                return false;
+            }
+        }
+        for (int i = 0; i < ws.length; i++) {
+            kernel(ws[i]);
+            check(ws[i], x, outs[i], n);
+        }
+        float[] input = gemmInput.encode(ws[0].type().vecDotType(), x, ws[0].cols(), n, pool);
+        for (int i = 0; i < ws.length; i++) {
+            runGemm(ws[i], prepare(ws[i], kernel(ws[i])), input, outs[i], n);
+        }
+        return true;
     }
 
     /** Runs the mat-vec set up in {@link #matVec}: on the calling thread alone when it is small. */

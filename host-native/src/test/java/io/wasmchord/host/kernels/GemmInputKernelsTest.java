@@ -17,7 +17,7 @@ class GemmInputKernelsTest {
         SplittableRandom random = new SplittableRandom(11);
         try (WorkerPool pool = new WorkerPool(2)) {
             for (GgmlType type : new GgmlType[] {GgmlType.Q8_0, GgmlType.Q8_K, GgmlType.F16, GgmlType.BF16, GgmlType.F32}) {
-                for (int n : new int[] {1, 5, 33}) {
+                for (int n : new int[] {1, 5, 8, 9, 16, 17, 33, 40}) {
                     int cols = 512;
                     float[] x = new float[n * cols];
                     for (int i = 0; i < x.length; i++) {
@@ -35,13 +35,13 @@ class GemmInputKernelsTest {
                     float[] expected = reference.asFloats();
                     float[] actual = new GemmInput().encode(type, x, cols, n, pool);
                     for (int i = 0; i < n * cols; i++) {
-                        float got = actual[GemmInput.packedIndex(i / cols, i % cols, cols)];
+                        float got = actual[GemmInput.packedIndex(i / cols, i % cols, cols, n)];
                         assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(got),
                                 type + " n " + n + " at " + i + ": " + expected[i] + " vs " + got + " (x " + x[i] + ")");
                     }
-                    if (n % 2 == 1) {
+                    for (int t = n; t < GemmInput.paddedTokens(n); t++) {
                         for (int k = 0; k < cols; k++) {
-                            assertEquals(0f, actual[GemmInput.packedIndex(n, k, cols)], "the odd last token's partner");
+                            assertEquals(0f, actual[GemmInput.packedIndex(t, k, cols, n)], "padding token " + t + " of " + n);
                         }
                     }
                 }

@@ -13,7 +13,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * The mat-mat's expansion of repacked matrices gives exactly the reference dequantizer's floats, bit for
  * bit: whole groups into the interleaved tiles ({@link InterleavedKernel#expandGroup}) and single rows
  * ({@link InterleavedKernel#dequantize}, also past the last group), on 21 random rows (2 groups and a
- * tail of 5) of 3 blocks, at this build's vector width.
+ * tail of 5) of 3 blocks, at this build's vector width; groups whole and a column range of them (the
+ * mat-mat expands one chunk of columns at a time).
  */
 class InterleavedExpansionTest {
     @ParameterizedTest
@@ -31,19 +32,25 @@ class InterleavedExpansionTest {
         float[] expected = new float[cols];
         float[] row = new float[cols];
         float[] tile = new float[InterleavedKernel.GROUP * cols];
+        int stride = cols + 3; // rows of the panel need not be packed
+        float[] middle = new float[InterleavedKernel.GROUP * stride];
         for (int r = 0; r < rows; r++) {
             type.format().dequantize(file, r * rowBytes, expected, 0, cols);
             kernel.dequantize(packed, (long) r * rowBytes, cols, row, 0, scratch);
             int i = r % InterleavedKernel.GROUP;
             if (r < kernel.groupedRows && i == 0) {
-                kernel.expandGroup(packed, r / InterleavedKernel.GROUP, cols, tile, 0, scratch);
+                kernel.expandGroup(packed, r / InterleavedKernel.GROUP, cols, 0, 3, tile, 0, cols, scratch);
+                kernel.expandGroup(packed, r / InterleavedKernel.GROUP, cols, 1, 2, middle, 5, stride, scratch);
             }
             for (int k = 0; k < cols; k++) {
                 String where = type + " row " + r + " column " + k + " at " + VectorKernels.vectorBits() + " bits";
                 assertEquals(Float.floatToRawIntBits(expected[k]), Float.floatToRawIntBits(row[k]), where);
                 if (r < kernel.groupedRows) {
-                    int at = GemmJob.tileStart(i, cols) + GemmJob.TILE_ROWS * (k - k % Simd.FLOATS) + k % Simd.FLOATS;
-                    assertEquals(Float.floatToRawIntBits(expected[k]), Float.floatToRawIntBits(tile[at]), "tile: " + where);
+                    assertEquals(Float.floatToRawIntBits(expected[k]), Float.floatToRawIntBits(tile[i * cols + k]), "group: " + where);
+                    if (k >= type.blockSize && k < 2 * type.blockSize) {
+                        assertEquals(Float.floatToRawIntBits(expected[k]),
+                                Float.floatToRawIntBits(middle[5 + i * stride + k - type.blockSize]), "middle block: " + where);
+                    }
                 }
             }
         }

@@ -59,6 +59,40 @@ class VectorKernelsTest {
     }
 
     /**
+     * The prompt mat-mat ({@link GemmJob}) against the reference on the shapes its blocking cuts: row
+     * counts around the 8-row panels and groups (1, 7, 8, 9, 21: short last panels of plain and repacked
+     * matrices), batches around its token blocks (4, the first batch it takes; 7, 8, 9, one block or
+     * more; 17 and 33, wide blocks and a narrow last one; 24, wide blocks only at 256 bits), and columns
+     * below, at and above its 256-column chunk, with a short last chunk.
+     */
+    @ParameterizedTest
+    @MethodSource("matMatTypes")
+    void matMatMatchesTheScalarReference(GgmlType type) {
+        SplittableRandom random = new SplittableRandom(100 + type.ordinal());
+        int block = Math.max(type.blockSize, 32);
+        for (int cols : new int[] {block, GemmJob.CHUNK, GemmJob.CHUNK + block, 3 * GemmJob.CHUNK - block}) {
+            for (int rows : new int[] {1, 9, 21}) {
+                check(type, rows, cols, 7, random);
+            }
+        }
+        for (int n : new int[] {4, 8, 9, 17, 24, 33}) {
+            check(type, 7, 2 * GemmJob.CHUNK, n, random);
+            check(type, 8, GemmJob.CHUNK + block, n, random);
+        }
+    }
+
+    /** Formats whose batches go through the float mat-mat, with cols that are whole blocks of each. */
+    static List<GgmlType> matMatTypes() {
+        List<GgmlType> types = new ArrayList<>();
+        for (GgmlType t : weightTypes()) {
+            if (GemmInput.supports(t.vecDotType()) && GemmJob.CHUNK % t.blockSize == 0) {
+                types.add(t);
+            }
+        }
+        return types;
+    }
+
+    /**
      * Matrices sharing an input through one {@code matmuls} call give what separate matmuls give (up to a
      * few ulps: the same kernel's lane reduction runs in another order before and after C2 compiles it):
      * formats sharing their activation encoding run as one job (Q4_K with Q6_K, Q4_0 with Q8_0), the
