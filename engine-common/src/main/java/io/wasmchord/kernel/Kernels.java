@@ -1,5 +1,7 @@
 package io.wasmchord.kernel;
 
+import io.wasmchord.quant.Half;
+
 /**
  * The compute the model asks of a backend. The scalar implementation in engine-common is the
  * reference (and the Wasm CPU path); faster backends implement the same contract and are tested
@@ -65,5 +67,15 @@ public interface Kernels {
     /** SwiGLU fused in one pass: {@code gate[i] = silu(gate[i]) * up[i]} for the first {@code n} values. */
     default void swiglu(float[] gate, float[] up, int n) {
         VectorMath.swiglu(gate, up, n);
+    }
+
+    /**
+     * {@code n} floats of {@code src} from {@code from} rounded to fp16 (to nearest, ties to even, as
+     * {@link Half#fromFloat}) into {@code dst} from {@code at}: the KV cache's stores.
+     */
+    default void toHalf(float[] src, int from, short[] dst, int at, int n) {
+        for (int i = 0; i < n; i++) {
+            dst[at + i] = Half.fromFloat(src[from + i]);
+        }
     }
 }

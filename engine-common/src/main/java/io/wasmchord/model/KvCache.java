@@ -1,6 +1,6 @@
 package io.wasmchord.model;
 
-import io.wasmchord.quant.Half;
+import io.wasmchord.kernel.Kernels;
 
 /**
  * Keys and values of every layer for up to {@code capacity} positions, stored in fp16 as llama.cpp's
@@ -55,15 +55,10 @@ public final class KvCache {
         return values[layer];
     }
 
-    /** Stores one position's key and value vectors (rounded to fp16) of layer {@code layer}. */
-    void store(int layer, int pos, float[] k, int kOffset, float[] v, int vOffset) {
-        short[] kc = keys[layer];
-        short[] vc = values[layer];
-        int base = pos * kvDim;
-        for (int i = 0; i < kvDim; i++) {
-            kc[base + i] = Half.fromFloat(k[kOffset + i]);
-            vc[base + i] = Half.fromFloat(v[vOffset + i]);
-        }
+    /** Stores one position's key and value vectors (rounded to fp16 by {@code kernels}) of layer {@code layer}. */
+    void store(Kernels kernels, int layer, int pos, float[] k, int kOffset, float[] v, int vOffset) {
+        kernels.toHalf(k, kOffset, keys[layer], pos * kvDim, kvDim);
+        kernels.toHalf(v, vOffset, values[layer], pos * kvDim, kvDim);
     }
 
     void setLength(int length) {

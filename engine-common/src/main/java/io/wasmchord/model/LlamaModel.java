@@ -148,7 +148,7 @@ public final class LlamaModel implements LanguageModel {
                 rope.setPosition(pos0 + t);
                 rope.apply(s.q, t * qDim, c.headCount(), c.headDim());
                 rope.apply(s.k, t * kvDim, c.headCountKv(), c.headDim());
-                s.cache.store(l, pos0 + t, s.k, t * kvDim, s.v, t * kvDim);
+                s.cache.store(kernels, l, pos0 + t, s.k, t * kvDim, s.v, t * kvDim);
             }
             kernels.causalAttention(s.q, s.cache.keys(l), s.cache.values(l), pos0, n, attentionShape, s.att);
             kernels.matmul(L.wo, s.att, s.xb2, n);

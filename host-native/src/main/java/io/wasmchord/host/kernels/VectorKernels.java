@@ -221,6 +221,14 @@ public final class VectorKernels implements Kernels, AutoCloseable {
         }
     }
 
+    /** A plain loop over {@link Float#floatToFloat16}, which C2 compiles to F16C's vector conversion. */
+    @Override
+    public void toHalf(float[] src, int from, short[] dst, int at, int n) {
+        for (int i = 0; i < n; i++) {
+            dst[at + i] = Float.floatToFloat16(src[from + i]);
+        }
+    }
+
     @Override
     public void rmsNorm(float[] x, float[] weight, float[] out, int n, int rows, float eps) {
         FusedOps.rmsNorm(x, weight, out, n, rows, eps);
