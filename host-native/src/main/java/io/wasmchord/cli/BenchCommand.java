@@ -36,7 +36,8 @@ final class BenchCommand implements Command {
                 REPS timed times; the table shows the median tokens/s with the spread (min-max) and
                 t/CPU-s, tokens per second of CPU time the process used (what the code does per core on a
                 shared machine; spinning workers count) and B/token, Java heap bytes allocated per token
-                in the leanest timed run (all threads; 0 once warm); the JSON llama-bench's fields (avg_ts,
+                in the leanest timed run (all threads; 0 once warm; a decode test above 64 KiB per token gets
+                a warning on stderr: the JIT boxed vectors in that process); the JSON llama-bench's fields (avg_ts,
                 stddev_ts) plus cpu_ts and alloc_bytes_per_token.
 
                 options:
@@ -88,6 +89,7 @@ final class BenchCommand implements Command {
                 int usedThreads = backend.startsWith("vector") ? threads : 1;
                 System.out.print(json ? json(path, size, params, usedThreads, backend, results)
                         : markdown(path, size, params, usedThreads, backend, results));
+                warnIfBoxed(results);
             } finally {
                 if (kernels instanceof AutoCloseable c) {
                     c.close();
@@ -95,6 +97,28 @@ final class BenchCommand implements Command {
             }
         }
         return 0;
+    }
+
+    private static void warnIfBoxed(List<Benchmark.Result> results) {
+        for (Benchmark.Result r : results) {
+            String warning = boxedWarning(r);
+            if (warning != null) {
+                System.err.println(warning);
+            }
+        }
+    }
+
+    /**
+     * Decoding allocates nothing once warm: kilobytes per token in the leanest run mean C2 compiled a
+     * kernel with boxed vectors in this process (an intermittent JIT outcome), so its speed misleads.
+     */
+    static String boxedWarning(Benchmark.Result r) {
+        if (!r.test().startsWith("tg") || r.allocatedBytesPerToken() <= 64 * 1024) {
+            return null;
+        }
+        return String.format(Locale.ROOT, "chord bench: %s allocated %.1f MB per token even in its leanest run: the JIT"
+                + " compiled some kernel with boxed vectors in this process, so its speed is not representative;"
+                + " run it again (docs/PERFORMANCE.md, \"What is left\")", r.test(), r.allocatedBytesPerToken() / 1e6);
     }
 
     private static long parameters(GgufFile gguf) {
