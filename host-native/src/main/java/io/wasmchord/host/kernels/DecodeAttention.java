@@ -24,8 +24,6 @@ import jdk.incubator.vector.VectorOperators;
  */
 final class DecodeAttention implements WorkerPool.Job {
     static final int KEY_BLOCK = 64;
-    /** The least argument given to the vector exponential (see {@link #weigh}). */
-    static final float EXP_FLOOR = -80f;
 
     private float[] q;
     private int qOffset;
@@ -112,10 +110,8 @@ final class DecodeAttention implements WorkerPool.Job {
         float[] qs = b.queries;
         float[] acc = b.acc;
         int q0 = qOffset + part * g * hd;
-        for (int i = 0; i < g * hd; i++) {
-            qs[i] = Float.float16ToFloat(Float.floatToFloat16(q[q0 + i]));
-            acc[i] = 0f;
-        }
+        OnlineSoftmax.roundToHalf(q, q0, qs, 0, g * hd);
+        java.util.Arrays.fill(acc, 0, g * hd, 0f);
         for (int i = 0; i < g; i++) {
             b.max[i] = Float.NEGATIVE_INFINITY;
             b.sum[i] = 0f;
@@ -182,34 +178,13 @@ final class DecodeAttention implements WorkerPool.Job {
      * with weight 1; any other adds its value with weight exp(s - max)). The maximum does not depend on
      * the accumulator, so the exponentials' arguments come first and the exponentials go as vectors.
      *
-     * <p>Arguments are raised to {@link #EXP_FLOOR} at least: the vector exponential leaves its fast
-     * path for a vector with any lane whose result is subnormal (arguments from about -104 to -87): 222 ns
-     * per vector instead of 7 (measured alone); a peaked head meets such scores often.
-     * It changes nothing that is kept: the weight exp(-80) = 1.8e-35 of a value (at most 65504 in fp16)
-     * adds less than half of fp16's smallest subnormal to the accumulator, and nothing to a
-     * sum that already holds a 1 (every sum does once its first position is in); as a multiplier it
-     * rounds the accumulator to zero as the exact one does (the first position's, against no maximum
-     * yet, multiplies an accumulator of zeros and a sum of 0).
+     * The exponentials: {@link OnlineSoftmax#exponentials}, arguments floored there.
      */
     private static void weigh(Buffers b, int i, int kb, float scale) {
-        float[] scores = b.scores;
         float[] e = b.exps;
         boolean[] raises = b.raises;
         int at = i * KEY_BLOCK;
-        float max = b.max[i];
-        for (int j = 0; j < kb; j++) {
-            float s = scores[at + j] * scale;
-            raises[j] = s > max;
-            if (s > max) {
-                e[j] = Math.max(max - s, EXP_FLOOR);
-                max = s;
-            } else {
-                e[j] = Math.max(s - max, EXP_FLOOR);
-            }
-        }
-        for (int j = 0; j < kb; j += FLOATS) {
-            FloatVector.fromArray(F, e, j).lanewise(VectorOperators.EXP).intoArray(e, j);
-        }
+        float max = OnlineSoftmax.exponentials(b.scores, at, kb, scale, b.max[i], e, raises, 0);
         float[] rescale = b.rescale;
         float[] weight = b.weight;
         float sum = b.sum[i];
@@ -252,14 +227,9 @@ final class DecodeAttention implements WorkerPool.Job {
                 }
                 float ms = rescale[w + j];
                 if (ms != 1f) {
-                    for (int d = 0; d < hd; d++) {
-                        acc[a + d] = Float.float16ToFloat(Float.floatToFloat16(acc[a + d] * ms));
-                    }
+                    OnlineSoftmax.rescale(acc, a, hd, ms);
                 }
-                float vs = weight[w + j];
-                for (int d = 0; d < hd; d++) {
-                    acc[a + d] = Float.float16ToFloat(Float.floatToFloat16(acc[a + d] + Float.float16ToFloat(v[row + d]) * vs));
-                }
+                OnlineSoftmax.addRow(acc, a, v, row, weight[w + j], hd);
                 j++;
             }
         }

@@ -107,6 +107,18 @@ abstract class InterleavedKernel extends RowKernel {
         return packed;
     }
 
+    /**
+     * Row {@code r}'s share of {@code runs} runs of this layout: its 2-byte pieces from {@code from[src]}
+     * on, piece m into bytes {@code 2r, 2r + 1} of the 16-byte run m from {@code to[dst]}. A block's fp16
+     * scales are one such run; its values, as many runs as the row has pieces.
+     */
+    static void interleaveRuns(byte[] from, int src, byte[] to, int dst, int r, int runs) {
+        for (int m = 0; m < runs; m++) {
+            to[dst + 16 * m + 2 * r] = from[src + 2 * m];
+            to[dst + 16 * m + 2 * r + 1] = from[src + 2 * m + 1];
+        }
+    }
+
     /** One group: 8 rows of {@code rowBytes} in the file layout in {@code from}, into this layout in {@code to}. */
     abstract void repackGroup(byte[] from, int rowBytes, byte[] to, int cols);
 

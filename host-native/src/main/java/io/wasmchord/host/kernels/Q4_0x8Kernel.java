@@ -88,12 +88,8 @@ final class Q4_0x8Kernel extends InterleavedKernel {
             int at = b * GROUP_BLOCK;
             for (int r = 0; r < GROUP; r++) {
                 int row = r * rowBytes + b * BLOCK;
-                to[at + 2 * r] = from[row];
-                to[at + 2 * r + 1] = from[row + 1];
-                for (int m = 0; m < 8; m++) {
-                    to[at + 16 + 16 * m + 2 * r] = from[row + 2 + 2 * m];
-                    to[at + 16 + 16 * m + 2 * r + 1] = from[row + 3 + 2 * m];
-                }
+                interleaveRuns(from, row, to, at, r, 1);
+                interleaveRuns(from, row + 2, to, at + 16, r, 8);
             }
         }
     }

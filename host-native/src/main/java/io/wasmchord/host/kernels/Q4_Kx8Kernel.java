@@ -131,19 +131,14 @@ final class Q4_Kx8Kernel extends InterleavedKernel {
             int at = b * GROUP_BLOCK;
             for (int r = 0; r < GROUP; r++) {
                 int row = r * rowBytes + b * BLOCK;
-                for (int k = 0; k < 2; k++) {
-                    to[at + 2 * r + k] = from[row + k];
-                    to[at + DMIN + 2 * r + k] = from[row + 2 + k];
-                }
+                interleaveRuns(from, row, to, at, r, 1);
+                interleaveRuns(from, row + 2, to, at + DMIN, r, 1);
                 for (int word = 0; word < 3; word++) {
                     for (int k = 0; k < 4; k++) {
                         to[at + WORDS + 32 * word + 4 * r + k] = from[row + 4 + 4 * word + k];
                     }
                 }
-                for (int run = 0; run < 64; run++) {
-                    to[at + QS + 16 * run + 2 * r] = from[row + 16 + 2 * run];
-                    to[at + QS + 16 * run + 2 * r + 1] = from[row + 17 + 2 * run];
-                }
+                interleaveRuns(from, row + 16, to, at + QS, r, 64);
             }
         }
     }

@@ -106,8 +106,7 @@ final class Q6_Kx8Kernel extends InterleavedKernel {
             for (int r = 0; r < GROUP; r++) {
                 int row = r * rowBytes + b * BLOCK;
                 decode(from, row, q);
-                to[at + 2 * r] = from[row + 208];
-                to[at + 2 * r + 1] = from[row + 209];
+                interleaveRuns(from, row + 208, to, at, r, 1);
                 for (int sb = 0; sb < 16; sb++) {
                     to[at + SCALES + 8 * sb + r] = from[row + 192 + sb];
                 }

@@ -77,12 +77,8 @@ final class Q8_0x8Kernel extends InterleavedKernel {
             int at = b * GROUP_BLOCK;
             for (int r = 0; r < GROUP; r++) {
                 int row = r * rowBytes + b * BLOCK;
-                to[at + 2 * r] = from[row];
-                to[at + 2 * r + 1] = from[row + 1];
-                for (int k = 0; k < 16; k++) {
-                    to[at + 16 + 16 * k + 2 * r] = from[row + 2 + 2 * k];
-                    to[at + 16 + 16 * k + 2 * r + 1] = from[row + 3 + 2 * k];
-                }
+                interleaveRuns(from, row, to, at, r, 1);
+                interleaveRuns(from, row + 2, to, at + 16, r, 16);
             }
         }
     }

@@ -116,7 +116,7 @@ final class VectorAttention implements WorkerPool.Job {
         float[] max = b.max;
         float[] sum = b.sum;
         for (int i = 0; i < nq; i++) {
-            roundToHalf(q, qOffset + (t0 + i) * qDim + head * hd, qs, i * hd, hd);
+            OnlineSoftmax.roundToHalf(q, qOffset + (t0 + i) * qDim + head * hd, qs, i * hd, hd);
             java.util.Arrays.fill(acc, i * hd, (i + 1) * hd, 0f);
             max[i] = Float.NEGATIVE_INFINITY;
             sum[i] = 0f;
@@ -155,7 +155,7 @@ final class VectorAttention implements WorkerPool.Job {
      * reference does one position at a time (the accumulator rounded to fp16 after each).
      */
     private void fold(Buffers b, int i, int seen, int p0, int hd, int kvDim, int kvBase, float scale) {
-        exponentials(b, i, seen, scale, 0);
+        b.max[i] = OnlineSoftmax.exponentials(b.scores, i * KEY_BLOCK, seen, scale, b.max[i], b.exps, b.raises, 0);
         accumulate(b, i, 0, 0, seen, p0, hd, kvDim, kvBase);
     }
 
@@ -169,8 +169,8 @@ final class VectorAttention implements WorkerPool.Job {
      * instead of the two loops spelled out gave nothing.)
      */
     private void foldTwo(Buffers b, int i, int seen, int seenNext, int p0, int hd, int kvDim, int kvBase, float scale) {
-        exponentials(b, i, seen, scale, 0);
-        exponentials(b, i + 1, seenNext, scale, KEY_BLOCK);
+        b.max[i] = OnlineSoftmax.exponentials(b.scores, i * KEY_BLOCK, seen, scale, b.max[i], b.exps, b.raises, 0);
+        b.max[i + 1] = OnlineSoftmax.exponentials(b.scores, (i + 1) * KEY_BLOCK, seenNext, scale, b.max[i + 1], b.exps, b.raises, KEY_BLOCK);
         float[] acc = b.acc;
         float[] e = b.exps;
         boolean[] raises = b.raises;
@@ -184,7 +184,7 @@ final class VectorAttention implements WorkerPool.Job {
             float vs = 1f;
             if (raises[j]) {
                 ms = e[j];
-                rescale(acc, a, hd, ms);
+                OnlineSoftmax.rescale(acc, a, hd, ms);
             } else {
                 vs = e[j];
             }
@@ -192,48 +192,20 @@ final class VectorAttention implements WorkerPool.Job {
             float vsNext = 1f;
             if (raises[KEY_BLOCK + j]) {
                 msNext = e[KEY_BLOCK + j];
-                rescale(acc, c, hd, msNext);
+                OnlineSoftmax.rescale(acc, c, hd, msNext);
             } else {
                 vsNext = e[KEY_BLOCK + j];
             }
             int row = (p0 + j) * kvDim + kvBase;
             // Two passes, not one loop over both: C2 does not vectorise stores to two ranges of one array together.
-            addRow(acc, a, v, row, vs, hd);
-            addRow(acc, c, v, row, vsNext, hd);
+            OnlineSoftmax.addRow(acc, a, v, row, vs, hd);
+            OnlineSoftmax.addRow(acc, c, v, row, vsNext, hd);
             sum = sum * ms + vs;
             sumNext = sumNext * msNext + vsNext;
         }
         b.sum[i] = sum;
         b.sum[i + 1] = sumNext;
         accumulate(b, i + 1, KEY_BLOCK, seen, seenNext, p0, hd, kvDim, kvBase);
-    }
-
-    /**
-     * Query {@code i}'s exponentials over positions {@code [0, seen)} of the block into
-     * {@code exps[at + j]}, and whether each raises its running maximum (then the exponential is the
-     * factor for the accumulator, else the position's weight). The running maximum does not depend on
-     * the accumulator, so this pass comes first and the exponentials are taken as vectors (a third of the
-     * attention's time when taken one by one through Math.exp).
-     */
-    private static void exponentials(Buffers b, int i, int seen, float scale, int at) {
-        float[] scores = b.scores;
-        float[] e = b.exps;
-        boolean[] raises = b.raises;
-        float max = b.max[i];
-        for (int j = 0; j < seen; j++) {
-            float s = scores[i * KEY_BLOCK + j] * scale;
-            raises[at + j] = s > max;
-            if (s > max) {
-                e[at + j] = max - s;
-                max = s;
-            } else {
-                e[at + j] = s - max;
-            }
-        }
-        for (int j = 0; j < seen; j += FLOATS) {
-            FloatVector.fromArray(F, e, at + j).lanewise(VectorOperators.EXP).intoArray(e, at + j);
-        }
-        b.max[i] = max;
     }
 
     /** Positions {@code [from, to)} of the block into query {@code i}'s accumulator, with exponentials from {@code exps[at]}. */
@@ -249,46 +221,14 @@ final class VectorAttention implements WorkerPool.Job {
             float vs = 1f;
             if (raises[at + j]) {
                 ms = e[at + j];
-                rescale(acc, a, hd, ms);
+                OnlineSoftmax.rescale(acc, a, hd, ms);
             } else {
                 vs = e[at + j];
             }
-            addRow(acc, a, v, (p0 + j) * kvDim + kvBase, vs, hd);
+            OnlineSoftmax.addRow(acc, a, v, (p0 + j) * kvDim + kvBase, vs, hd);
             sum = sum * ms + vs;
         }
         b.sum[i] = sum;
-    }
-
-    /**
-     * One position's value row (fp16, from {@code v[row]}) times {@code w} into the accumulator
-     * {@code acc[a, a + hd)}, rounded to fp16 after the add, as the reference. Heads of 64 (the common
-     * size) get a loop of constant length, which C2 unrolls and vectorises whole: a loop over {@code hd}
-     * spends a pre- and a post-loop on every position (prompt attention per stories110M layer 3.3 -> 3.05 ms).
-     */
-    private static void addRow(float[] acc, int a, short[] v, int row, float w, int hd) {
-        if (hd == 64) {
-            for (int d = 0; d < 64; d++) {
-                acc[a + d] = Float.float16ToFloat(Float.floatToFloat16(acc[a + d] + Float.float16ToFloat(v[row + d]) * w));
-            }
-        } else {
-            for (int d = 0; d < hd; d++) {
-                acc[a + d] = Float.float16ToFloat(Float.floatToFloat16(acc[a + d] + Float.float16ToFloat(v[row + d]) * w));
-            }
-        }
-    }
-
-    /** An accumulator scaled for a raised maximum, rounded to fp16. */
-    private static void rescale(float[] acc, int a, int hd, float ms) {
-        for (int d = 0; d < hd; d++) {
-            acc[a + d] = Float.float16ToFloat(Float.floatToFloat16(acc[a + d] * ms));
-        }
-    }
-
-    /** {@code n} floats from {@code src} rounded to their nearest fp16 values into {@code dst}. */
-    private static void roundToHalf(float[] src, int from, float[] dst, int at, int n) {
-        for (int d = 0; d < n; d++) {
-            dst[at + d] = Float.float16ToFloat(Float.floatToFloat16(src[from + d]));
-        }
     }
 
     /** Keys of {@code kb} positions (rows {@code stride} apart from {@code at}) as floats, dimension-major: {@code kt[d * KEY_BLOCK + j]}. */
