@@ -10,11 +10,12 @@ import jdk.incubator.vector.FloatVector;
  * The mat-mat of a prompt batch, blocked like a BLAS gemm so that both operands come from cache: the
  * columns are taken {@link #CHUNK} at a time (the batch's activations of one chunk, 128 tokens x 256
  * columns = 128 KB, stay in L2 while a part's rows pass over them), and within a chunk the rows
- * {@link #PANEL_ROWS} at a time, expanded to floats into a panel that stays in L1 (8 KB) while every
+ * {@link #PANEL_ROWS} at a time, expanded to floats into a panel that stays in L1 (8 KB; 16 KB at 512 bits) while every
  * block of tokens meets it. Each weight block is still decoded once per batch.
  *
- * <p>The register tile is 4 rows x 16 tokens ({@link #multiplyWide}; a last block of at most 8 tokens
- * takes 8 rows x 8, {@link #multiplyNarrow}): vectors run along the tokens (activations packed by
+ * <p>The register tile is 4 rows x 2 vectors of tokens ({@link #multiplyWide}: 16 tokens at 256 bits, 32 at
+ * 512; a last block of at most a vector of tokens takes 8 rows x 1 vector, {@link #multiplyNarrow}), run
+ * over the panel's rows 4 or 8 at a time: vectors run along the tokens (activations packed by
  * {@link GemmInput}, column by column), each weight is broadcast from the panel, and the accumulators
  * need no horizontal sums; between chunks they are parked in the part's sums and picked up again, and
  * at the end of the part moved to the output. The earlier tile (4 rows x 2 tokens, columns along the
@@ -24,7 +25,7 @@ import jdk.incubator.vector.FloatVector;
  *
  * <p>Activations are the quantized values llama.cpp's batched path multiplies (Q8_0 / Q8_K times their
  * scales), so results differ from the integer dot only in summation order. Matrices repacked into
- * 8-row groups ({@link InterleavedKernel}) are expanded a group at a time; parts start at multiples of
+ * groups of rows ({@link InterleavedKernel}) are expanded a group at a time; parts start at multiples of
  * {@link #PART_ROWS} so that groups are never split.
  */
 final class GemmJob implements WorkerPool.Job {
@@ -89,10 +90,13 @@ final class GemmJob implements WorkerPool.Job {
                     int width = GemmInput.blockWidth(t0, n);
                     int xAt = t0 * c + k0 * width;
                     if (width == WIDE) {
-                        multiplyWide(panel, 0, x, xAt, kc, sums, at + t0, stride, k0 == 0);
-                        multiplyWide(panel, 4 * CHUNK, x, xAt, kc, sums, at + 4 * stride + t0, stride, k0 == 0);
+                        for (int i = 0; i < PANEL_ROWS; i += 4) {
+                            multiplyWide(panel, i * CHUNK, x, xAt, kc, sums, at + i * stride + t0, stride, k0 == 0);
+                        }
                     } else {
-                        multiplyNarrow(panel, x, xAt, kc, sums, at + t0, stride, k0 == 0);
+                        for (int i = 0; i < PANEL_ROWS; i += 8) {
+                            multiplyNarrow(panel, i * CHUNK, x, xAt, kc, sums, at + i * stride + t0, stride, k0 == 0);
+                        }
                     }
                 }
             }
@@ -189,11 +193,11 @@ final class GemmJob implements WorkerPool.Job {
     }
 
     /**
-     * The panel's 8 rows times a narrow block of tokens (one vector) over {@code kc} columns (activations from
-     * {@code x[xAt]}, one vector of tokens per column), added to the sums at {@code sums[at + i * stride]}
-     * for row i, or replacing them on the first chunk.
+     * Eight of the panel's rows (from {@code panel[p]}) times a narrow block of tokens (one vector) over
+     * {@code kc} columns (activations from {@code x[xAt]}, one vector of tokens per column), added to the
+     * sums at {@code sums[at + i * stride]} for row i, or replacing them on the first chunk.
      */
-    private static void multiplyNarrow(float[] panel, float[] x, int xAt, int kc, float[] sums, int at, int stride,
+    private static void multiplyNarrow(float[] panel, int p, float[] x, int xAt, int kc, float[] sums, int at, int stride,
                                  boolean first) {
         FloatVector s0, s1, s2, s3, s4, s5, s6, s7;
         if (first) {
@@ -208,8 +212,8 @@ final class GemmJob implements WorkerPool.Job {
             s6 = FloatVector.fromArray(F, sums, at + 6 * stride);
             s7 = FloatVector.fromArray(F, sums, at + 7 * stride);
         }
-        for (int k = 0; k < kc; k++) {
-            FloatVector v = FloatVector.fromArray(F, x, xAt + k * NARROW);
+        for (int k = p, xi = xAt; k < p + kc; k++, xi += NARROW) {
+            FloatVector v = FloatVector.fromArray(F, x, xi);
             s0 = FloatVector.broadcast(F, panel[k]).fma(v, s0);
             s1 = FloatVector.broadcast(F, panel[CHUNK + k]).fma(v, s1);
             s2 = FloatVector.broadcast(F, panel[2 * CHUNK + k]).fma(v, s2);

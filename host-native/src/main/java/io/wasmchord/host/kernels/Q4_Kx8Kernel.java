@@ -5,7 +5,6 @@ import static io.wasmchord.host.kernels.Simd.B_HALF;
 import static io.wasmchord.host.kernels.Simd.F;
 import static io.wasmchord.host.kernels.Simd.I;
 import static io.wasmchord.host.kernels.Simd.LE;
-import static io.wasmchord.host.kernels.Simd.L_HALF;
 import static io.wasmchord.host.kernels.Simd.S;
 import static io.wasmchord.host.kernels.Simd.SHORTS;
 import static jdk.incubator.vector.VectorOperators.ASHR;
@@ -26,10 +25,10 @@ import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.ShortVector;
 
 /**
- * Q4_K repacked in groups of 8 rows (see {@link InterleavedKernel}). Per block of 256 columns a group
- * takes 8 x 144 bytes: the rows' fp16 d (16 bytes) and dmin (16), then the three 32-bit words of their
- * packed 6-bit scales and minimums, word by word (3 x 32 bytes: one int lane per row, unpacked for all
- * rows at once), then 64 runs of 16 bytes: byte {@code 2r + e} of run R is row r's quant byte
+ * Q4_K repacked in groups of {@code GROUP} rows (see {@link InterleavedKernel}). Per block of 256 columns a group
+ * takes GROUP x 144 bytes: the rows' fp16 d (a run) and dmin (a run), then the three 32-bit words of their
+ * packed 6-bit scales and minimums, word by word (3 x 4 x GROUP bytes: one int lane per row, unpacked for all
+ * rows at once), then 64 runs: byte {@code 2r + e} of run R is row r's quant byte
  * {@code 2R + e}. Run {@code 16i + m} so holds values {@code 2m + e} of sub-block 2i (low nibbles)
  * and of sub-block 2i + 1 (high nibbles), met by the broadcast activation pairs {@code 32i + m} and
  * {@code 32i + 16 + m}. A lane sums 16 products of at most 15 x 127 (30,480) per sub-block; the sums are
@@ -39,9 +38,11 @@ import jdk.incubator.vector.ShortVector;
 final class Q4_Kx8Kernel extends InterleavedKernel {
     private static final int BLOCK = 144;
     private static final int GROUP_BLOCK = GROUP * BLOCK;
-    private static final int DMIN = 16;
-    private static final int WORDS = 32;
-    private static final int QS = 128;
+    private static final int DMIN = RUN;
+    private static final int WORDS = 2 * RUN;
+    /** Bytes of one of the three words for all rows. */
+    private static final int WORD = 4 * GROUP;
+    private static final int QS = WORDS + 3 * WORD;
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(LE);
 
     Q4_Kx8Kernel(RowKernel plain, int rows) {
@@ -58,8 +59,8 @@ final class Q4_Kx8Kernel extends InterleavedKernel {
         int s0 = t * (a.cols >> 5);
         int di = t * blocks;
         for (int g = 0; g < groups; g++, offset += blocks * GROUP_BLOCK, at += GROUP) {
-            // One pass per part of the group a vector holds: all 8 rows at 256 bits, 4 at 128.
-            for (int h = 0; h < 16; h += SHORTS) {
+            // One pass per part of the group a vector holds: all of it from 256 bits on, half at 128.
+            for (int h = 0; h < RUN; h += SHORTS) {
                 FloatVector acc = FloatVector.zero(F);
                 FloatVector minAcc = FloatVector.zero(F);
                 for (int b = 0; b < blocks; b++) {
@@ -68,8 +69,8 @@ final class Q4_Kx8Kernel extends InterleavedKernel {
                     int si = s0 + 8 * b;
                     // The rows' 6-bit scales and minimums, unpacked as ggml does, one row per lane.
                     IntVector u0 = ByteVector.fromArray(B, w, p + WORDS + 2 * h).reinterpretAsInts();
-                    IntVector u1 = ByteVector.fromArray(B, w, p + WORDS + 32 + 2 * h).reinterpretAsInts();
-                    IntVector u2 = ByteVector.fromArray(B, w, p + WORDS + 64 + 2 * h).reinterpretAsInts();
+                    IntVector u1 = ByteVector.fromArray(B, w, p + WORDS + WORD + 2 * h).reinterpretAsInts();
+                    IntVector u2 = ByteVector.fromArray(B, w, p + WORDS + 2 * WORD + 2 * h).reinterpretAsInts();
                     IntVector sc0 = u0.and(0x3F3F3F3F);
                     IntVector sc1 = u2.and(0x0F0F0F0F).or(u0.lanewise(LSHR, 6).and(0x03030303).lanewise(LSHL, 4));
                     IntVector m0 = u1.and(0x3F3F3F3F);
@@ -86,10 +87,10 @@ final class Q4_Kx8Kernel extends InterleavedKernel {
                     for (int i = 0; i < 4; i++) {
                         ShortVector low = ShortVector.zero(S);
                         ShortVector high = ShortVector.zero(S);
-                        int runs = p + QS + 256 * i + h;
+                        int runs = p + QS + 16 * RUN * i + h;
                         int pk = pi + 32 * i;
                         for (int m = 0; m < 16; m++) {
-                            ShortVector v = (ShortVector) ByteVector.fromArray(B_HALF, w, runs + 16 * m)
+                            ShortVector v = (ShortVector) ByteVector.fromArray(B_HALF, w, runs + RUN * m)
                                     .convertShape(ZERO_EXTEND_B2S, S, 0);
                             low = low.add(v.and((short) 0xF).mul(IntVector.broadcast(I, pairs[pk + m]).reinterpretAsShorts()));
                             high = high.add(v.lanewise(LSHR, 4).mul(IntVector.broadcast(I, pairs[pk + 16 + m]).reinterpretAsShorts()));
@@ -135,7 +136,7 @@ final class Q4_Kx8Kernel extends InterleavedKernel {
                 interleaveRuns(from, row + 2, to, at + DMIN, r, 1);
                 for (int word = 0; word < 3; word++) {
                     for (int k = 0; k < 4; k++) {
-                        to[at + WORDS + 32 * word + 4 * r + k] = from[row + 4 + 4 * word + k];
+                        to[at + WORDS + WORD * word + 4 * r + k] = from[row + 4 + 4 * word + k];
                     }
                 }
                 interleaveRuns(from, row + 16, to, at + QS, r, 64);
@@ -149,8 +150,8 @@ final class Q4_Kx8Kernel extends InterleavedKernel {
         float d = Simd.half(w, p + 2 * row);
         float dmin = Simd.half(w, p + DMIN + 2 * row);
         int u0 = w.get(INT, p + WORDS + 4 * row);
-        int u1 = w.get(INT, p + WORDS + 32 + 4 * row);
-        int u2 = w.get(INT, p + WORDS + 64 + 4 * row);
+        int u1 = w.get(INT, p + WORDS + WORD + 4 * row);
+        int u2 = w.get(INT, p + WORDS + 2 * WORD + 4 * row);
         long scales = Simd.kScales(u0, u2);
         long mins = Simd.kMins(u1, u2);
         for (int pair = 0; pair < 4; pair++) {
@@ -161,20 +162,20 @@ final class Q4_Kx8Kernel extends InterleavedKernel {
             float minLow = dmin * (m & 0xFF);
             float minHigh = dmin * ((m >>> 8) & 0xFF);
             int o = 64 * pair;
-            for (int j = 0; j < 32; j += SHORTS) {
+            for (int j = 0; j < 32; j += Simd16.SHORTS) {
                 int v = qAt + qStride * (4 * pair + j / 8);
-                LongVector bytes = LongVector.broadcast(L_HALF, q[v]);
-                if (L_HALF.length() > 1) {
+                LongVector bytes = LongVector.broadcast(Simd16.L_HALF, q[v]);
+                if (Simd16.L_HALF.length() > 1) {
                     bytes = bytes.withLane(1, q[v + qStride]);
                 }
-                ShortVector packed = (ShortVector) bytes.reinterpretAsBytes().convertShape(B2S, S, 0);
+                ShortVector packed = (ShortVector) bytes.reinterpretAsBytes().convertShape(B2S, Simd16.S, 0);
                 ShortVector low = packed.and((short) 0xF);
                 ShortVector high = packed.lanewise(ASHR, 4).and((short) 0xF);
                 for (int part = 0; part < 2; part++) {
-                    int k = o + j + part * Simd.FLOATS;
-                    ((FloatVector) low.convertShape(S2I, I, part).convert(I2F, 0)).mul(scaleLow).sub(minLow)
+                    int k = o + j + part * Simd16.FLOATS;
+                    ((FloatVector) low.convertShape(S2I, Simd16.I, part).convert(I2F, 0)).mul(scaleLow).sub(minLow)
                             .intoArray(dst, at + stride * k);
-                    ((FloatVector) high.convertShape(S2I, I, part).convert(I2F, 0)).mul(scaleHigh).sub(minHigh)
+                    ((FloatVector) high.convertShape(S2I, Simd16.I, part).convert(I2F, 0)).mul(scaleHigh).sub(minHigh)
                             .intoArray(dst, at + stride * (32 + k));
                 }
             }
