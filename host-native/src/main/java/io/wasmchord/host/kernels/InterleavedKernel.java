@@ -16,9 +16,9 @@ import java.lang.foreign.ValueLayout;
  * holds 2 values of each row of the group (half of it at 128 bits: two passes of 4 rows) and its 32-bit
  * sums are one float vector. A run of {@link #RUN} bytes holds a 2-byte piece of every row.
  *
- * <p>Group {@code g} holds rows {@code [GROUP g, GROUP (g + 1))} in {@link #groupBytes} bytes (GROUP file rows' worth
- * unless the format widens its values), and rows past the last whole group follow in the file layout
- * (the plain kernel reads them). The mat-mat expands whole groups ({@link #expandGroup}), or asks for
+ * <p>Group {@code g} holds rows {@code [GROUP g, GROUP (g + 1))} in {@link #groupBytes} bytes (GROUP
+ * file rows' worth unless the format widens its values), and rows past the last whole group follow in
+ * the file layout (the plain kernel reads them). The mat-mat expands whole groups ({@link #expandGroup}), or asks for
  * single rows at the file layout's offsets ({@code r * rowBytes}; {@link #dequantize} maps them); rows
  * past the last group are expanded by {@link #plain} at {@link #tailOffset}.
  *
@@ -28,8 +28,8 @@ import java.lang.foreign.ValueLayout;
  * loop splitting in the hot loop (Q4_0 decode ran at 16 GMAC/s from a segment, 19 from an array).
  * Matrices whose repacked form would not fit one array keep the file layout.
  *
- * <p>Every format here stores a block's values as runs of {@link #RUN} bytes from {@link #runsAt} on (byte
- * {@code 2r + e} of a run belongs to row r), so both expansions gather a row's values 8 bytes at a time
+ * <p>Every format here stores a block's values as runs of {@link #RUN} bytes from {@link #runsAt} on
+ * (byte {@code 2r + e} of a run belongs to row r), so both expansions gather a row's values 8 bytes at a time
  * (four 2-byte pieces of four consecutive runs) and hand them to the format's {@link #expandBlock}.
  */
 abstract class InterleavedKernel extends RowKernel {

@@ -22,8 +22,8 @@ import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.ShortVector;
 
 /**
- * Q4_0 repacked in groups of {@code GROUP} rows (see {@link InterleavedKernel}). Per block of 32 columns a group
- * takes GROUP x 18 bytes: the rows' fp16 scales, then 8 runs; byte {@code 2r + e} of run
+ * Q4_0 repacked in groups of GROUP rows (see {@link InterleavedKernel}). Per block of 32 columns a
+ * group takes GROUP x 18 bytes: the rows' fp16 scales, then 8 runs; byte {@code 2r + e} of run
  * {@code m} is byte {@code 2m + e} of row r's quants, so its low nibble is value {@code 2m + e} and its
  * high nibble value {@code 16 + 2m + e}. Widened to 16-bit lanes, run m meets the broadcast activation
  * pairs {@code (2m, 2m + 1)} and {@code (16 + 2m, 17 + 2m)}.

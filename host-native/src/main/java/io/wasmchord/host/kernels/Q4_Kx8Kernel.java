@@ -25,10 +25,10 @@ import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.ShortVector;
 
 /**
- * Q4_K repacked in groups of {@code GROUP} rows (see {@link InterleavedKernel}). Per block of 256 columns a group
- * takes GROUP x 144 bytes: the rows' fp16 d (a run) and dmin (a run), then the three 32-bit words of their
- * packed 6-bit scales and minimums, word by word (3 x 4 x GROUP bytes: one int lane per row, unpacked for all
- * rows at once), then 64 runs: byte {@code 2r + e} of run R is row r's quant byte
+ * Q4_K repacked in groups of GROUP rows (see {@link InterleavedKernel}). Per block of 256 columns
+ * a group takes GROUP x 144 bytes: the rows' fp16 d (a run) and dmin (a run), then the three 32-bit
+ * words of their packed 6-bit scales and minimums, word by word (3 x 4 x GROUP bytes: one int lane per
+ * row, unpacked for all rows at once), then 64 runs: byte {@code 2r + e} of run R is row r's quant byte
  * {@code 2R + e}. Run {@code 16i + m} so holds values {@code 2m + e} of sub-block 2i (low nibbles)
  * and of sub-block 2i + 1 (high nibbles), met by the broadcast activation pairs {@code 32i + m} and
  * {@code 32i + 16 + m}. A lane sums 16 products of at most 15 x 127 (30,480) per sub-block; the sums are

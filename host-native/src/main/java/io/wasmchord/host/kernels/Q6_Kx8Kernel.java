@@ -23,11 +23,11 @@ import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.ShortVector;
 
 /**
- * Q6_K repacked in groups of {@code GROUP} rows (see {@link InterleavedKernel}), its 6-bit values widened to one
- * signed byte each ({@code q - 32}): assembling them from their 4- and 2-bit parts cost more than the
+ * Q6_K repacked in groups of GROUP rows (see {@link InterleavedKernel}), its 6-bit values widened
+ * to one signed byte each ({@code q - 32}): assembling them from their 4- and 2-bit parts cost more than the
  * products themselves, and the widening costs a quarter more memory for these matrices only. Per block
- * of 256 columns a group takes GROUP x 274 bytes (GROUP file rows take GROUP x 210): the rows' fp16 d (a run); their
- * 16 int8 sub-block scales, sub-block by sub-block (byte {@code RUN + GROUP s + r}); then 128 runs,
+ * of 256 columns a group takes GROUP x 274 bytes (GROUP file rows take GROUP x 210): the rows' fp16 d
+ * (a run); their 16 int8 sub-block scales, sub-block by sub-block (byte {@code RUN + GROUP s + r}); then 128 runs,
  * byte {@code 2r + e} of run k holding value {@code 2k + e} of row r, met by the broadcast
  * activation pair k. A lane sums the 8 products of a sub-block, each at most 32 x 127, so 32,512 fits
  * in 16 bits (Q8_K activations are within +-127); the sums are widened and times the sub-block's scales

@@ -20,8 +20,8 @@ import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.ShortVector;
 
 /**
- * Q8_0 repacked in groups of {@code GROUP} rows (see {@link InterleavedKernel}), the same size as the file's
- * rows. Per block of 32 columns a group takes GROUP x 34 bytes: the rows' fp16 scales, then 16 runs,
+ * Q8_0 repacked in groups of GROUP rows (see {@link InterleavedKernel}), the same size as the
+ * file's rows. Per block of 32 columns a group takes GROUP x 34 bytes: the rows' fp16 scales, then 16 runs,
  * byte {@code 2r + e} of run k holding value {@code 2k + e} of row r, met by the broadcast
  * activation pair k. A 16-bit lane takes the products of two runs (each at most 128 x 127, together
  * 32,512) before the lane pairs of a row are added into its 32-bit lane.
