@@ -10,12 +10,12 @@ import jdk.incubator.vector.FloatVector;
  * The mat-mat of a prompt batch, blocked like a BLAS gemm so that both operands come from cache: the
  * columns are taken {@link #CHUNK} at a time (the batch's activations of one chunk, 128 tokens x 256
  * columns = 128 KB, stay in L2 while a part's rows pass over them), and within a chunk the rows
- * {@link #PANEL_ROWS} at a time, expanded to floats into a panel that stays in L1 (8 KB; 16 KB at 512 bits) while every
- * block of tokens meets it. Each weight block is still decoded once per batch.
+ * {@link #PANEL_ROWS} at a time, expanded to floats into a panel that stays in L1 (8 KB; 16 KB at 512
+ * bits) while every block of tokens meets it. Each weight block is still decoded once per batch.
  *
- * <p>The register tile is 4 rows x 2 vectors of tokens ({@link #multiplyWide}: 16 tokens at 256 bits, 32 at
- * 512; a last block of at most a vector of tokens takes 8 rows x 1 vector, {@link #multiplyNarrow}), run
- * over the panel's rows 4 or 8 at a time: vectors run along the tokens (activations packed by
+ * <p>The register tile is 4 rows x 2 vectors of tokens ({@link #multiplyWide}: 16 tokens at 256 bits,
+ * 32 at 512; a last block of at most a vector of tokens takes 8 rows x 1 vector, {@link #multiplyNarrow}),
+ * run over the panel's rows 4 or 8 at a time: vectors run along the tokens (activations packed by
  * {@link GemmInput}, column by column), each weight is broadcast from the panel, and the accumulators
  * need no horizontal sums; between chunks they are parked in the part's sums and picked up again, and
  * at the end of the part moved to the output. The earlier tile (4 rows x 2 tokens, columns along the
@@ -90,7 +90,10 @@ final class GemmJob implements WorkerPool.Job {
                     int width = GemmInput.blockWidth(t0, n);
                     int xAt = t0 * c + k0 * width;
                     if (width == WIDE) {
-                        for (int i = 0; i < PANEL_ROWS; i += 4) {
+                        // The panel's rows 4 at a time, the first 8 written out (C2 unrolls no loop around a loop).
+                        multiplyWide(panel, 0, x, xAt, kc, sums, at + t0, stride, k0 == 0);
+                        multiplyWide(panel, 4 * CHUNK, x, xAt, kc, sums, at + 4 * stride + t0, stride, k0 == 0);
+                        for (int i = 8; i < PANEL_ROWS; i += 4) {
                             multiplyWide(panel, i * CHUNK, x, xAt, kc, sums, at + i * stride + t0, stride, k0 == 0);
                         }
                     } else {
@@ -212,16 +215,16 @@ final class GemmJob implements WorkerPool.Job {
             s6 = FloatVector.fromArray(F, sums, at + 6 * stride);
             s7 = FloatVector.fromArray(F, sums, at + 7 * stride);
         }
-        for (int k = p, xi = xAt; k < p + kc; k++, xi += NARROW) {
-            FloatVector v = FloatVector.fromArray(F, x, xi);
-            s0 = FloatVector.broadcast(F, panel[k]).fma(v, s0);
-            s1 = FloatVector.broadcast(F, panel[CHUNK + k]).fma(v, s1);
-            s2 = FloatVector.broadcast(F, panel[2 * CHUNK + k]).fma(v, s2);
-            s3 = FloatVector.broadcast(F, panel[3 * CHUNK + k]).fma(v, s3);
-            s4 = FloatVector.broadcast(F, panel[4 * CHUNK + k]).fma(v, s4);
-            s5 = FloatVector.broadcast(F, panel[5 * CHUNK + k]).fma(v, s5);
-            s6 = FloatVector.broadcast(F, panel[6 * CHUNK + k]).fma(v, s6);
-            s7 = FloatVector.broadcast(F, panel[7 * CHUNK + k]).fma(v, s7);
+        for (int k = 0; k < kc; k++) {
+            FloatVector v = FloatVector.fromArray(F, x, xAt + k * NARROW);
+            s0 = FloatVector.broadcast(F, panel[p + k]).fma(v, s0);
+            s1 = FloatVector.broadcast(F, panel[p + CHUNK + k]).fma(v, s1);
+            s2 = FloatVector.broadcast(F, panel[p + 2 * CHUNK + k]).fma(v, s2);
+            s3 = FloatVector.broadcast(F, panel[p + 3 * CHUNK + k]).fma(v, s3);
+            s4 = FloatVector.broadcast(F, panel[p + 4 * CHUNK + k]).fma(v, s4);
+            s5 = FloatVector.broadcast(F, panel[p + 5 * CHUNK + k]).fma(v, s5);
+            s6 = FloatVector.broadcast(F, panel[p + 6 * CHUNK + k]).fma(v, s6);
+            s7 = FloatVector.broadcast(F, panel[p + 7 * CHUNK + k]).fma(v, s7);
         }
         s0.intoArray(sums, at);
         s1.intoArray(sums, at + stride);
