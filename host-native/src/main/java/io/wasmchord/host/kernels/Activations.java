@@ -170,7 +170,7 @@ final class Activations {
             int in = 32 * b;
             FloatVector largest = FloatVector.zero(F);
             for (int j = 0; j < 32; j += FLOATS) {
-                largest = largest.max(FloatVector.fromArray(F, x, in + j).abs());
+                largest = FloatVector.fromArray(F, x, in + j).abs().max(largest);
             }
             float amax = largest.reduceLanes(VectorOperators.MAX);
             d[b] = Half.toFloat(Half.fromFloat(amax / 127f));
@@ -196,8 +196,8 @@ final class Activations {
             FloatVector low = high;
             for (int j = FLOATS; j < 256; j += FLOATS) {
                 FloatVector v = FloatVector.fromArray(F, x, in + j);
-                high = high.max(v);
-                low = low.min(v);
+                high = v.max(high);
+                low = v.min(low);
             }
             float hi = high.reduceLanes(VectorOperators.MAX);
             float lo = low.reduceLanes(VectorOperators.MIN);
@@ -242,7 +242,7 @@ final class Activations {
         for (int j = 0; j < count; j += FLOATS) {
             IntVector r = FloatVector.fromArray(F, x, in + j).mul(scale).add(12582912f).reinterpretAsInts()
                     .and(0x7FFFFF).sub(0x400000).max(-128).min(127);
-            sum = sum.add(r);
+            sum = r.add(sum);
             ((ShortVector) r.convertShape(VectorOperators.I2S, S_HALF, 0)).intoArray(q, in + j);
         }
         // Pairs a vector of shorts at a time, or a half one where count (16) is less than a vector (512 bits).

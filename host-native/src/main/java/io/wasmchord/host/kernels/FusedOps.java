@@ -28,8 +28,8 @@ final class FusedOps {
             for (int i = 0; i < whole; i += FLOATS) {
                 FloatVector v = FloatVector.fromArray(F, x, base + i);
                 FloatVector squares = v.mul(v);
-                sum0 = sum0.add((DoubleVector) squares.convertShape(VectorOperators.F2D, D, 0));
-                sum1 = sum1.add((DoubleVector) squares.convertShape(VectorOperators.F2D, D, 1));
+                sum0 = ((DoubleVector) squares.convertShape(VectorOperators.F2D, D, 0)).add(sum0);
+                sum1 = ((DoubleVector) squares.convertShape(VectorOperators.F2D, D, 1)).add(sum1);
             }
             double sum = sum0.add(sum1).reduceLanes(VectorOperators.ADD);
             for (int i = whole; i < n; i++) {

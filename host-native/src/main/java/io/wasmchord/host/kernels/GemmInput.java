@@ -145,7 +145,7 @@ final class GemmInput implements WorkerPool.Job {
     private static void q8_0(float[] in, int at, float[] out, int to) {
         FloatVector amaxv = FloatVector.zero(F);
         for (int j = 0; j < 32; j += FLOATS) {
-            amaxv = amaxv.max(FloatVector.fromArray(F, in, at + j).abs());
+            amaxv = FloatVector.fromArray(F, in, at + j).abs().max(amaxv);
         }
         float amax = amaxv.reduceLanes(VectorOperators.MAX);
         float d = Float.float16ToFloat(Float.floatToFloat16(amax / 127f)); // as Half's, through F16C
@@ -163,7 +163,7 @@ final class GemmInput implements WorkerPool.Job {
     private static void q8_K(float[] in, int at, float[] out, int to) {
         FloatVector amaxv = FloatVector.zero(F);
         for (int j = 0; j < 256; j += FLOATS) {
-            amaxv = amaxv.max(FloatVector.fromArray(F, in, at + j).abs());
+            amaxv = FloatVector.fromArray(F, in, at + j).abs().max(amaxv);
         }
         float amax = amaxv.reduceLanes(VectorOperators.MAX);
         if (amax == 0f) {

@@ -56,7 +56,7 @@ final class IQ4_NLKernel extends RowKernel {
                 IntVector x = ((ShortVector) low.convertShape(B2S, S, part)).mul(ShortVector.fromArray(S, q, qi + j))
                         .add(((ShortVector) high.convertShape(B2S, S, part)).mul(ShortVector.fromArray(S, q, qi + 16 + j)))
                         .reinterpretAsInts();
-                sum = sum.add(x.lanewise(LSHL, 16).lanewise(ASHR, 16)).add(x.lanewise(ASHR, 16));
+                sum = x.lanewise(LSHL, 16).lanewise(ASHR, 16).add(x.lanewise(ASHR, 16)).add(sum);
             }
             float scale = Simd.half(w, p) * d[di + b];
             acc = ((FloatVector) sum.convert(I2F, 0)).fma(FloatVector.broadcast(F, scale), acc);

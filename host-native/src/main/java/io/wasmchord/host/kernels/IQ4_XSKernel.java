@@ -62,7 +62,7 @@ final class IQ4_XSKernel extends RowKernel {
                     IntVector x = ((ShortVector) lowValues.convertShape(B2S, S, part)).mul(ShortVector.fromArray(S, q, qa + j))
                             .add(((ShortVector) highValues.convertShape(B2S, S, part)).mul(ShortVector.fromArray(S, q, qa + 16 + j)))
                             .reinterpretAsInts();
-                    isum = isum.add(x.lanewise(LSHL, 16).lanewise(ASHR, 16).add(x.lanewise(ASHR, 16)).mul(scale));
+                    isum = x.lanewise(LSHL, 16).lanewise(ASHR, 16).add(x.lanewise(ASHR, 16)).mul(scale).add(isum);
                 }
             }
             acc = ((FloatVector) isum.convert(I2F, 0)).fma(FloatVector.broadcast(F, Simd.half(w, p) * a.d[di + b]), acc);

@@ -58,7 +58,7 @@ final class Q2_KKernel extends RowKernel {
                     ShortVector v = ((ShortVector) ByteVector.fromMemorySegment(B_HALF, w, qs + l, LE).convertShape(B2S, S, 0))
                             .lanewise(ASHR, shift).and((short) 3);
                     IntVector x = v.mul(ShortVector.fromArray(S, q, qi + 16 * run + l)).reinterpretAsInts();
-                    isum = isum.add(x.lanewise(LSHL, 16).lanewise(ASHR, 16).add(x.lanewise(ASHR, 16)).mul(sc & 0xF));
+                    isum = x.lanewise(LSHL, 16).lanewise(ASHR, 16).add(x.lanewise(ASHR, 16)).mul(sc & 0xF).add(isum);
                 }
             }
             float dy = a.d[di + b];

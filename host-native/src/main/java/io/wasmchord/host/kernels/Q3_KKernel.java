@@ -60,7 +60,7 @@ final class Q3_KKernel extends RowKernel {
                     ShortVector v = bits.lanewise(ASHR, shift).and((short) 3).sub((short) 4)
                             .add(mask.lanewise(ASHR, bit).and((short) 1).lanewise(LSHL, 2));
                     IntVector x = v.mul(ShortVector.fromArray(S, q, qi + 16 * run + l)).reinterpretAsInts();
-                    isum = isum.add(x.lanewise(LSHL, 16).lanewise(ASHR, 16).add(x.lanewise(ASHR, 16)).mul(scale));
+                    isum = x.lanewise(LSHL, 16).lanewise(ASHR, 16).add(x.lanewise(ASHR, 16)).mul(scale).add(isum);
                 }
             }
             acc = ((FloatVector) isum.convert(I2F, 0)).fma(FloatVector.broadcast(F, Simd.half(w, p + 108) * a.d[di + b]), acc);

@@ -69,14 +69,15 @@ final class Q4_KKernel extends RowKernel {
                 ShortVector highAcc = ShortVector.zero(S);
                 for (int j = 0; j < 32; j += SHORTS) {
                     ShortVector packed = (ShortVector) ByteVector.fromMemorySegment(B_HALF, w, qs + j, LE).convertShape(B2S, S, 0);
-                    lowAcc = lowAcc.add(packed.and((short) 0xF).mul(ShortVector.fromArray(S, q, qa + j)));
-                    highAcc = highAcc.add(packed.lanewise(ASHR, 4).and((short) 0xF).mul(ShortVector.fromArray(S, q, qa + 32 + j)));
+                    lowAcc = packed.and((short) 0xF).mul(ShortVector.fromArray(S, q, qa + j)).add(lowAcc);
+                    highAcc = packed.lanewise(ASHR, 4).and((short) 0xF).mul(ShortVector.fromArray(S, q, qa + 32 + j)).add(highAcc);
                 }
                 int scLow = (int) (scales >>> (16 * pair));
                 IntVector lo = lowAcc.reinterpretAsInts();
                 IntVector hi = highAcc.reinterpretAsInts();
-                isum = isum.add(lo.lanewise(LSHL, 16).lanewise(ASHR, 16).add(lo.lanewise(ASHR, 16)).mul(scLow & 0xFF))
-                        .add(hi.lanewise(LSHL, 16).lanewise(ASHR, 16).add(hi.lanewise(ASHR, 16)).mul((scLow >>> 8) & 0xFF));
+                isum = lo.lanewise(LSHL, 16).lanewise(ASHR, 16).add(lo.lanewise(ASHR, 16)).mul(scLow & 0xFF)
+                        .add(hi.lanewise(LSHL, 16).lanewise(ASHR, 16).add(hi.lanewise(ASHR, 16)).mul((scLow >>> 8) & 0xFF))
+                        .add(isum);
             }
             float dy = a.d[di + b];
             acc = ((FloatVector) isum.convert(I2F, 0)).fma(FloatVector.broadcast(F, Simd.half(w, p) * dy), acc);

@@ -92,17 +92,18 @@ final class Q4_Kx8Kernel extends InterleavedKernel {
                         for (int m = 0; m < 16; m++) {
                             ShortVector v = (ShortVector) ByteVector.fromArray(B_HALF, w, runs + RUN * m)
                                     .convertShape(ZERO_EXTEND_B2S, S, 0);
-                            low = low.add(v.and((short) 0xF).mul(IntVector.broadcast(I, pairs[pk + m]).reinterpretAsShorts()));
-                            high = high.add(v.lanewise(LSHR, 4).mul(IntVector.broadcast(I, pairs[pk + 16 + m]).reinterpretAsShorts()));
+                            low = v.and((short) 0xF).mul(IntVector.broadcast(I, pairs[pk + m]).reinterpretAsShorts()).add(low);
+                            high = v.lanewise(LSHR, 4).mul(IntVector.broadcast(I, pairs[pk + 16 + m]).reinterpretAsShorts()).add(high);
                         }
                         IntVector sc = i < 2 ? sc0 : sc1;
                         int shift = 16 * (i & 1);
                         IntVector lo = low.reinterpretAsInts();
                         IntVector hi = high.reinterpretAsInts();
-                        isum = isum.add(lo.lanewise(LSHL, 16).lanewise(ASHR, 16).add(lo.lanewise(ASHR, 16))
-                                        .mul(sc.lanewise(LSHR, shift).and(0xFF)))
+                        isum = lo.lanewise(LSHL, 16).lanewise(ASHR, 16).add(lo.lanewise(ASHR, 16))
+                                .mul(sc.lanewise(LSHR, shift).and(0xFF))
                                 .add(hi.lanewise(LSHL, 16).lanewise(ASHR, 16).add(hi.lanewise(ASHR, 16))
-                                        .mul(sc.lanewise(LSHR, shift + 8).and(0xFF)));
+                                        .mul(sc.lanewise(LSHR, shift + 8).and(0xFF)))
+                                .add(isum);
                     }
                     // The rows' fp16 d and dmin, converted exactly (as Simd.halvesToFloats, spelled out: no vector helpers).
                     IntVector scale = (IntVector) ByteVector.fromArray(B_HALF, w, p + h).reinterpretAsShorts().convertShape(S2I, I, 0);

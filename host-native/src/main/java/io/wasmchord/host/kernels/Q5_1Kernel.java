@@ -61,7 +61,7 @@ final class Q5_1Kernel extends RowKernel {
                 high = high.add((short) 16, highBits.and(bits).compare(NE, 0));
                 IntVector x = low.mul(ShortVector.fromArray(S, q, qi + j))
                         .add(high.mul(ShortVector.fromArray(S, q, qi + 16 + j))).reinterpretAsInts();
-                sum = sum.add(x.lanewise(LSHL, 16).lanewise(ASHR, 16)).add(x.lanewise(ASHR, 16));
+                sum = x.lanewise(LSHL, 16).lanewise(ASHR, 16).add(x.lanewise(ASHR, 16)).add(sum);
             }
             float scale = Simd.half(w, p) * d[di + b];
             acc = ((FloatVector) sum.convert(I2F, 0)).fma(FloatVector.broadcast(F, scale), acc);

@@ -66,14 +66,15 @@ final class Q5_KKernel extends RowKernel {
                     ShortVector qh = (ShortVector) ByteVector.fromMemorySegment(B_HALF, w, p + 16 + j, LE).convertShape(B2S, S, 0);
                     ShortVector low = packed.and((short) 0xF).or(qh.lanewise(ASHR, 2 * pair).and((short) 1).lanewise(LSHL, 4));
                     ShortVector high = packed.lanewise(ASHR, 4).and((short) 0xF).or(qh.lanewise(ASHR, 2 * pair + 1).and((short) 1).lanewise(LSHL, 4));
-                    lowAcc = lowAcc.add(low.mul(ShortVector.fromArray(S, q, qa + j)));
-                    highAcc = highAcc.add(high.mul(ShortVector.fromArray(S, q, qa + 32 + j)));
+                    lowAcc = low.mul(ShortVector.fromArray(S, q, qa + j)).add(lowAcc);
+                    highAcc = high.mul(ShortVector.fromArray(S, q, qa + 32 + j)).add(highAcc);
                 }
                 int scLow = (int) (scales >>> (16 * pair));
                 IntVector lo = lowAcc.reinterpretAsInts();
                 IntVector hi = highAcc.reinterpretAsInts();
-                isum = isum.add(lo.lanewise(LSHL, 16).lanewise(ASHR, 16).add(lo.lanewise(ASHR, 16)).mul(scLow & 0xFF))
-                        .add(hi.lanewise(LSHL, 16).lanewise(ASHR, 16).add(hi.lanewise(ASHR, 16)).mul((scLow >>> 8) & 0xFF));
+                isum = lo.lanewise(LSHL, 16).lanewise(ASHR, 16).add(lo.lanewise(ASHR, 16)).mul(scLow & 0xFF)
+                        .add(hi.lanewise(LSHL, 16).lanewise(ASHR, 16).add(hi.lanewise(ASHR, 16)).mul((scLow >>> 8) & 0xFF))
+                        .add(isum);
             }
             float dy = a.d[di + b];
             acc = ((FloatVector) isum.convert(I2F, 0)).fma(FloatVector.broadcast(F, Simd.half(w, p) * dy), acc);

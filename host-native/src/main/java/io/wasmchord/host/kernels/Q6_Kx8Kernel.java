@@ -72,8 +72,8 @@ final class Q6_Kx8Kernel extends InterleavedKernel {
                         for (int i = 0; i < 8; i++) {
                             ShortVector v = (ShortVector) ByteVector.fromArray(B_HALF, w, runs + RUN * i).convertShape(B2S, S, 0);
                             ShortVector u = (ShortVector) ByteVector.fromArray(B_HALF, w, runs + 8 * RUN + RUN * i).convertShape(B2S, S, 0);
-                            acc16 = acc16.add(v.mul(IntVector.broadcast(I, pairs[pk + i]).reinterpretAsShorts()));
-                            next16 = next16.add(u.mul(IntVector.broadcast(I, pairs[pk + 8 + i]).reinterpretAsShorts()));
+                            acc16 = v.mul(IntVector.broadcast(I, pairs[pk + i]).reinterpretAsShorts()).add(acc16);
+                            next16 = u.mul(IntVector.broadcast(I, pairs[pk + 8 + i]).reinterpretAsShorts()).add(next16);
                         }
                         IntVector x = acc16.reinterpretAsInts();
                         IntVector y = next16.reinterpretAsInts();
@@ -81,8 +81,9 @@ final class Q6_Kx8Kernel extends InterleavedKernel {
                                 .convertShape(B2I, I, 0);
                         IntVector nextScale = (IntVector) ByteVector.fromArray(B_QUARTER, w, p + SCALES + GROUP * sb + GROUP + h / 2)
                                 .convertShape(B2I, I, 0);
-                        isum = isum.add(x.lanewise(LSHL, 16).lanewise(ASHR, 16).add(x.lanewise(ASHR, 16)).mul(scale))
-                                .add(y.lanewise(LSHL, 16).lanewise(ASHR, 16).add(y.lanewise(ASHR, 16)).mul(nextScale));
+                        isum = x.lanewise(LSHL, 16).lanewise(ASHR, 16).add(x.lanewise(ASHR, 16)).mul(scale)
+                                .add(y.lanewise(LSHL, 16).lanewise(ASHR, 16).add(y.lanewise(ASHR, 16)).mul(nextScale))
+                                .add(isum);
                     }
                     // The rows' fp16 d, converted exactly (as Simd.halvesToFloats, spelled out: no vector helpers).
                     IntVector half = (IntVector) ByteVector.fromArray(B_HALF, w, p + h).reinterpretAsShorts().convertShape(S2I, I, 0);

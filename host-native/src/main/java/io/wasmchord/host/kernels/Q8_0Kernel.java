@@ -60,8 +60,8 @@ final class Q8_0Kernel extends RowKernel {
                         .add(w1.mul(ShortVector.fromArray(S, q, qi + j + SHORTS))).reinterpretAsInts();
                 IntVector y = w2.mul(ShortVector.fromArray(S, q, qi + 32 + j))
                         .add(w3.mul(ShortVector.fromArray(S, q, qi + 32 + j + SHORTS))).reinterpretAsInts();
-                sum0 = sum0.add(x.lanewise(LSHL, 16).lanewise(ASHR, 16)).add(x.lanewise(ASHR, 16));
-                sum1 = sum1.add(y.lanewise(LSHL, 16).lanewise(ASHR, 16)).add(y.lanewise(ASHR, 16));
+                sum0 = x.lanewise(LSHL, 16).lanewise(ASHR, 16).add(x.lanewise(ASHR, 16)).add(sum0);
+                sum1 = y.lanewise(LSHL, 16).lanewise(ASHR, 16).add(y.lanewise(ASHR, 16)).add(sum1);
             }
             acc0 = ((FloatVector) sum0.convert(I2F, 0)).fma(FloatVector.broadcast(F, Simd.half(w, p - 2) * d[di + b]), acc0);
             acc1 = ((FloatVector) sum1.convert(I2F, 0)).fma(FloatVector.broadcast(F, Simd.half(w, p + BYTES - 2) * d[di + b + 1]), acc1);
@@ -75,7 +75,7 @@ final class Q8_0Kernel extends RowKernel {
                 ShortVector w1 = (ShortVector) ByteVector.fromMemorySegment(B_HALF, w, p + j + SHORTS, LE).convertShape(B2S, S, 0);
                 IntVector x = w0.mul(ShortVector.fromArray(S, q, qi + j))
                         .add(w1.mul(ShortVector.fromArray(S, q, qi + j + SHORTS))).reinterpretAsInts();
-                sum = sum.add(x.lanewise(LSHL, 16).lanewise(ASHR, 16)).add(x.lanewise(ASHR, 16));
+                sum = x.lanewise(LSHL, 16).lanewise(ASHR, 16).add(x.lanewise(ASHR, 16)).add(sum);
             }
             acc0 = ((FloatVector) sum.convert(I2F, 0)).fma(FloatVector.broadcast(F, Simd.half(w, p - 2) * d[di + b]), acc0);
         }

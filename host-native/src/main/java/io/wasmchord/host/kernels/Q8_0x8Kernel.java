@@ -54,7 +54,7 @@ final class Q8_0x8Kernel extends InterleavedKernel {
                         ShortVector v1 = (ShortVector) ByteVector.fromArray(B_HALF, w, p + 2 * RUN + RUN * k + h).convertShape(B2S, S, 0);
                         IntVector x = v0.mul(IntVector.broadcast(I, pairs[pi + k]).reinterpretAsShorts())
                                 .add(v1.mul(IntVector.broadcast(I, pairs[pi + k + 1]).reinterpretAsShorts())).reinterpretAsInts();
-                        isum = isum.add(x.lanewise(LSHL, 16).lanewise(ASHR, 16)).add(x.lanewise(ASHR, 16));
+                        isum = x.lanewise(LSHL, 16).lanewise(ASHR, 16).add(x.lanewise(ASHR, 16)).add(isum);
                     }
                     // The rows' fp16 scales, converted exactly (as Simd.halvesToFloats, spelled out: no vector helpers).
                     IntVector half = (IntVector) ByteVector.fromArray(B_HALF, w, p + h).reinterpretAsShorts().convertShape(S2I, I, 0);
