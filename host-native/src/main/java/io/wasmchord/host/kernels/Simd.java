@@ -25,6 +25,18 @@ import jdk.incubator.vector.VectorSpecies;
  * C2 often refuses to inline such a helper once it was compiled on its own ("already compiled into a big
  * method"), and every vector crossing the call is then boxed: a kernel ran 10x slower depending on
  * which other formats had run first. Helpers here work on arrays or scalars only.
+ *
+ * <p>A vector carried around a loop is only ever an argument inside that loop, never the receiver:
+ * {@code sum = x.add(sum)}, not {@code sum = sum.add(x)}. C2 parses a loop before it knows what the
+ * back edge brings, so the loop's phi has the declared type (ShortVector, not Short256Vector); a call on
+ * it can then only be inlined through the receiver profile of the JDK method it lands in (ShortVector.add
+ * calling lanewise, say), a profile shared by every caller and every vector class in the process. When
+ * that profile is mixed (Byte256, Short256, Short128... from the other kernels) C2 leaves the call
+ * virtual, the loop's vectors are boxed, and that process ran the kernel 5-13x slower for good (the
+ * intermittent 14-20 MB of garbage per token). As an argument the carried vector gets its exact class
+ * from the receiver's own species check, and after the loop the phi is exact, so nothing hangs on a
+ * profile: the kernels keep full speed even with {@code -XX:TypeProfileWidth=0}, which turns receiver
+ * profiles off (the check for this rule; docs/PERFORMANCE.md, "The intermittent boxing compile").
  */
 final class Simd {
     static final int BITS = chooseBits();
