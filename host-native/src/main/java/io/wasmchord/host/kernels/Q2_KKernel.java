@@ -62,7 +62,7 @@ final class Q2_KKernel extends RowKernel {
                 }
             }
             float dy = a.d[di + b];
-            acc = ((FloatVector) isum.convert(I2F, 0)).fma(FloatVector.broadcast(F, Simd.half(w, p + 80) * dy), acc);
+            acc = ((FloatVector) isum.convertShape(I2F, F, 0)).fma(FloatVector.broadcast(F, Simd.half(w, p + 80) * dy), acc);
             minTotal += dy * Simd.half(w, p + 82) * minSum;
         }
         return acc.reduceLanes(ADD) - minTotal;

@@ -63,7 +63,7 @@ final class Q3_KKernel extends RowKernel {
                     isum = x.lanewise(LSHL, 16).lanewise(ASHR, 16).add(x.lanewise(ASHR, 16)).mul(scale).add(isum);
                 }
             }
-            acc = ((FloatVector) isum.convert(I2F, 0)).fma(FloatVector.broadcast(F, Simd.half(w, p + 108) * a.d[di + b]), acc);
+            acc = ((FloatVector) isum.convertShape(I2F, F, 0)).fma(FloatVector.broadcast(F, Simd.half(w, p + 108) * a.d[di + b]), acc);
         }
         return acc.reduceLanes(ADD);
     }

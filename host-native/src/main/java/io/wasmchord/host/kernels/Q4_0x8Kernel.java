@@ -2,9 +2,11 @@ package io.wasmchord.host.kernels;
 
 import static io.wasmchord.host.kernels.Simd.B_HALF;
 import static io.wasmchord.host.kernels.Simd.F;
+import static io.wasmchord.host.kernels.Simd.F_VECTOR;
 import static io.wasmchord.host.kernels.Simd.I;
 import static io.wasmchord.host.kernels.Simd.S;
 import static io.wasmchord.host.kernels.Simd.SHORTS;
+import static io.wasmchord.host.kernels.Simd.S_VECTOR;
 import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.B2S;
 import static jdk.incubator.vector.VectorOperators.GE;
@@ -65,7 +67,7 @@ final class Q4_0x8Kernel extends InterleavedKernel {
                         low = v.and((short) 0xF).mul(IntVector.broadcast(I, pairs[pi + m]).reinterpretAsShorts()).add(low);
                         high = v.lanewise(LSHR, 4).mul(IntVector.broadcast(I, pairs[pi + 8 + m]).reinterpretAsShorts()).add(high);
                     }
-                    IntVector x = low.add(high).reinterpretAsInts();
+                    IntVector x = S_VECTOR.cast(low).add(high).reinterpretAsInts();
                     IntVector isum = x.lanewise(LSHL, 16).lanewise(ASHR, 16).add(x.lanewise(ASHR, 16)).sub(8 * sums[di + b]);
                     // The rows' fp16 scales, converted exactly (as Simd.halvesToFloats, spelled out: no vector helpers).
                     IntVector half = (IntVector) ByteVector.fromArray(B_HALF, w, p + h).reinterpretAsShorts().convertShape(S2I, I, 0);
@@ -74,9 +76,9 @@ final class Q4_0x8Kernel extends InterleavedKernel {
                     FloatVector scales = bits.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
                             .blend(bits.or(0x7F800000), magnitude.compare(GE, 0x7C00))
                             .or(half.and(0x80000000)).reinterpretAsFloats();
-                    acc = ((FloatVector) isum.convert(I2F, 0)).fma(scales.mul(d[di + b]), acc);
+                    acc = ((FloatVector) isum.convertShape(I2F, F, 0)).fma(scales.mul(d[di + b]), acc);
                 }
-                acc.intoArray(out, at + h / 2);
+                F_VECTOR.cast(acc).intoArray(out, at + h / 2);
             }
         }
     }

@@ -6,6 +6,7 @@ import static io.wasmchord.host.kernels.Simd.I;
 import static io.wasmchord.host.kernels.Simd.LE;
 import static io.wasmchord.host.kernels.Simd.S;
 import static io.wasmchord.host.kernels.Simd.SHORTS;
+import static io.wasmchord.host.kernels.Simd.S_VECTOR;
 import static jdk.incubator.vector.VectorOperators.ADD;
 import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.B2S;
@@ -73,14 +74,14 @@ final class Q4_KKernel extends RowKernel {
                     highAcc = packed.lanewise(ASHR, 4).and((short) 0xF).mul(ShortVector.fromArray(S, q, qa + 32 + j)).add(highAcc);
                 }
                 int scLow = (int) (scales >>> (16 * pair));
-                IntVector lo = lowAcc.reinterpretAsInts();
-                IntVector hi = highAcc.reinterpretAsInts();
+                IntVector lo = S_VECTOR.cast(lowAcc).reinterpretAsInts();
+                IntVector hi = S_VECTOR.cast(highAcc).reinterpretAsInts();
                 isum = lo.lanewise(LSHL, 16).lanewise(ASHR, 16).add(lo.lanewise(ASHR, 16)).mul(scLow & 0xFF)
                         .add(hi.lanewise(LSHL, 16).lanewise(ASHR, 16).add(hi.lanewise(ASHR, 16)).mul((scLow >>> 8) & 0xFF))
                         .add(isum);
             }
             float dy = a.d[di + b];
-            acc = ((FloatVector) isum.convert(I2F, 0)).fma(FloatVector.broadcast(F, Simd.half(w, p) * dy), acc);
+            acc = ((FloatVector) isum.convertShape(I2F, F, 0)).fma(FloatVector.broadcast(F, Simd.half(w, p) * dy), acc);
             minTotal += Simd.half(w, p + 2) * dy * minSum;
         }
         return acc.reduceLanes(ADD) - minTotal;

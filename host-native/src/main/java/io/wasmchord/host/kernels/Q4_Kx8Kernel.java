@@ -3,10 +3,12 @@ package io.wasmchord.host.kernels;
 import static io.wasmchord.host.kernels.Simd.B;
 import static io.wasmchord.host.kernels.Simd.B_HALF;
 import static io.wasmchord.host.kernels.Simd.F;
+import static io.wasmchord.host.kernels.Simd.F_VECTOR;
 import static io.wasmchord.host.kernels.Simd.I;
 import static io.wasmchord.host.kernels.Simd.LE;
 import static io.wasmchord.host.kernels.Simd.S;
 import static io.wasmchord.host.kernels.Simd.SHORTS;
+import static io.wasmchord.host.kernels.Simd.S_VECTOR;
 import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.B2S;
 import static jdk.incubator.vector.VectorOperators.GE;
@@ -97,8 +99,8 @@ final class Q4_Kx8Kernel extends InterleavedKernel {
                         }
                         IntVector sc = i < 2 ? sc0 : sc1;
                         int shift = 16 * (i & 1);
-                        IntVector lo = low.reinterpretAsInts();
-                        IntVector hi = high.reinterpretAsInts();
+                        IntVector lo = S_VECTOR.cast(low).reinterpretAsInts();
+                        IntVector hi = S_VECTOR.cast(high).reinterpretAsInts();
                         isum = lo.lanewise(LSHL, 16).lanewise(ASHR, 16).add(lo.lanewise(ASHR, 16))
                                 .mul(sc.lanewise(LSHR, shift).and(0xFF))
                                 .add(hi.lanewise(LSHL, 16).lanewise(ASHR, 16).add(hi.lanewise(ASHR, 16))
@@ -119,10 +121,10 @@ final class Q4_Kx8Kernel extends InterleavedKernel {
                             .blend(minBits.or(0x7F800000), minMagnitude.compare(GE, 0x7C00))
                             .or(min.and(0x80000000)).reinterpretAsFloats();
                     float dy = d[di + b];
-                    acc = ((FloatVector) isum.convert(I2F, 0)).fma(scaleFloats.mul(dy), acc);
-                    minAcc = ((FloatVector) minSum.convert(I2F, 0)).fma(minFloats.mul(dy), minAcc);
+                    acc = ((FloatVector) isum.convertShape(I2F, F, 0)).fma(scaleFloats.mul(dy), acc);
+                    minAcc = ((FloatVector) minSum.convertShape(I2F, F, 0)).fma(minFloats.mul(dy), minAcc);
                 }
-                acc.sub(minAcc).intoArray(out, at + h / 2);
+                F_VECTOR.cast(acc).sub(minAcc).intoArray(out, at + h / 2);
             }
         }
     }

@@ -64,7 +64,7 @@ final class Q5_1Kernel extends RowKernel {
                 sum = x.lanewise(LSHL, 16).lanewise(ASHR, 16).add(x.lanewise(ASHR, 16)).add(sum);
             }
             float scale = Simd.half(w, p) * d[di + b];
-            acc = ((FloatVector) sum.convert(I2F, 0)).fma(FloatVector.broadcast(F, scale), acc);
+            acc = ((FloatVector) sum.convertShape(I2F, F, 0)).fma(FloatVector.broadcast(F, scale), acc);
             minTotal += Simd.half(w, p + 2) * a.s[di + b];
         }
         return acc.reduceLanes(ADD) + minTotal;

@@ -76,7 +76,7 @@ final class Q6_KKernel extends RowKernel {
                             .add(x3.lanewise(LSHL, 16).lanewise(ASHR, 16).add(x3.lanewise(ASHR, 16)).mul(w.get(ValueLayout.JAVA_BYTE, scales + 6 + run)));
                 }
             }
-            acc = ((FloatVector) isum.convert(I2F, 0)).fma(FloatVector.broadcast(F, Simd.half(w, p + 208) * a.d[di + b]), acc);
+            acc = ((FloatVector) isum.convertShape(I2F, F, 0)).fma(FloatVector.broadcast(F, Simd.half(w, p + 208) * a.d[di + b]), acc);
         }
         return acc.reduceLanes(ADD);
     }

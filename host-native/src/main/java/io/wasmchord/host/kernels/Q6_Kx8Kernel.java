@@ -3,9 +3,11 @@ package io.wasmchord.host.kernels;
 import static io.wasmchord.host.kernels.Simd.B_HALF;
 import static io.wasmchord.host.kernels.Simd.B_QUARTER;
 import static io.wasmchord.host.kernels.Simd.F;
+import static io.wasmchord.host.kernels.Simd.F_VECTOR;
 import static io.wasmchord.host.kernels.Simd.I;
 import static io.wasmchord.host.kernels.Simd.S;
 import static io.wasmchord.host.kernels.Simd.SHORTS;
+import static io.wasmchord.host.kernels.Simd.S_VECTOR;
 import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.B2I;
 import static jdk.incubator.vector.VectorOperators.B2S;
@@ -75,8 +77,8 @@ final class Q6_Kx8Kernel extends InterleavedKernel {
                             acc16 = v.mul(IntVector.broadcast(I, pairs[pk + i]).reinterpretAsShorts()).add(acc16);
                             next16 = u.mul(IntVector.broadcast(I, pairs[pk + 8 + i]).reinterpretAsShorts()).add(next16);
                         }
-                        IntVector x = acc16.reinterpretAsInts();
-                        IntVector y = next16.reinterpretAsInts();
+                        IntVector x = S_VECTOR.cast(acc16).reinterpretAsInts();
+                        IntVector y = S_VECTOR.cast(next16).reinterpretAsInts();
                         IntVector scale = (IntVector) ByteVector.fromArray(B_QUARTER, w, p + SCALES + GROUP * sb + h / 2)
                                 .convertShape(B2I, I, 0);
                         IntVector nextScale = (IntVector) ByteVector.fromArray(B_QUARTER, w, p + SCALES + GROUP * sb + GROUP + h / 2)
@@ -92,9 +94,9 @@ final class Q6_Kx8Kernel extends InterleavedKernel {
                     FloatVector scales = bits.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
                             .blend(bits.or(0x7F800000), magnitude.compare(GE, 0x7C00))
                             .or(half.and(0x80000000)).reinterpretAsFloats();
-                    acc = ((FloatVector) isum.convert(I2F, 0)).fma(scales.mul(d[di + b]), acc);
+                    acc = ((FloatVector) isum.convertShape(I2F, F, 0)).fma(scales.mul(d[di + b]), acc);
                 }
-                acc.intoArray(out, at + h / 2);
+                F_VECTOR.cast(acc).intoArray(out, at + h / 2);
             }
         }
     }

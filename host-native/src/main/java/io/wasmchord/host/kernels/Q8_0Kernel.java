@@ -63,8 +63,8 @@ final class Q8_0Kernel extends RowKernel {
                 sum0 = x.lanewise(LSHL, 16).lanewise(ASHR, 16).add(x.lanewise(ASHR, 16)).add(sum0);
                 sum1 = y.lanewise(LSHL, 16).lanewise(ASHR, 16).add(y.lanewise(ASHR, 16)).add(sum1);
             }
-            acc0 = ((FloatVector) sum0.convert(I2F, 0)).fma(FloatVector.broadcast(F, Simd.half(w, p - 2) * d[di + b]), acc0);
-            acc1 = ((FloatVector) sum1.convert(I2F, 0)).fma(FloatVector.broadcast(F, Simd.half(w, p + BYTES - 2) * d[di + b + 1]), acc1);
+            acc0 = ((FloatVector) sum0.convertShape(I2F, F, 0)).fma(FloatVector.broadcast(F, Simd.half(w, p - 2) * d[di + b]), acc0);
+            acc1 = ((FloatVector) sum1.convertShape(I2F, F, 0)).fma(FloatVector.broadcast(F, Simd.half(w, p + BYTES - 2) * d[di + b + 1]), acc1);
         }
         for (; b < blocks; b++) {
             int qi = q0 + 32 * b;
@@ -77,7 +77,7 @@ final class Q8_0Kernel extends RowKernel {
                         .add(w1.mul(ShortVector.fromArray(S, q, qi + j + SHORTS))).reinterpretAsInts();
                 sum = x.lanewise(LSHL, 16).lanewise(ASHR, 16).add(x.lanewise(ASHR, 16)).add(sum);
             }
-            acc0 = ((FloatVector) sum.convert(I2F, 0)).fma(FloatVector.broadcast(F, Simd.half(w, p - 2) * d[di + b]), acc0);
+            acc0 = ((FloatVector) sum.convertShape(I2F, F, 0)).fma(FloatVector.broadcast(F, Simd.half(w, p - 2) * d[di + b]), acc0);
         }
         return acc0.add(acc1).reduceLanes(ADD);
     }

@@ -2,6 +2,7 @@ package io.wasmchord.host.kernels;
 
 import static io.wasmchord.host.kernels.Simd.B_HALF;
 import static io.wasmchord.host.kernels.Simd.F;
+import static io.wasmchord.host.kernels.Simd.F_VECTOR;
 import static io.wasmchord.host.kernels.Simd.I;
 import static io.wasmchord.host.kernels.Simd.S;
 import static io.wasmchord.host.kernels.Simd.SHORTS;
@@ -63,9 +64,9 @@ final class Q8_0x8Kernel extends InterleavedKernel {
                     FloatVector scales = bits.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
                             .blend(bits.or(0x7F800000), magnitude.compare(GE, 0x7C00))
                             .or(half.and(0x80000000)).reinterpretAsFloats();
-                    acc = ((FloatVector) isum.convert(I2F, 0)).fma(scales.mul(d[di + b]), acc);
+                    acc = ((FloatVector) isum.convertShape(I2F, F, 0)).fma(scales.mul(d[di + b]), acc);
                 }
-                acc.intoArray(out, at + h / 2);
+                F_VECTOR.cast(acc).intoArray(out, at + h / 2);
             }
         }
     }

@@ -34,9 +34,13 @@ import jdk.incubator.vector.VectorSpecies;
  * that profile is mixed (Byte256, Short256, Short128... from the other kernels) C2 leaves the call
  * virtual, the loop's vectors are boxed, and that process ran the kernel 5-13x slower for good (the
  * intermittent 14-20 MB of garbage per token). As an argument the carried vector gets its exact class
- * from the receiver's own species check, and after the loop the phi is exact, so nothing hangs on a
- * profile: the kernels keep full speed even with {@code -XX:TypeProfileWidth=0}, which turns receiver
- * profiles off (the check for this rule; docs/PERFORMANCE.md, "The intermittent boxing compile").
+ * from the receiver's own species check. After the loop the phi is still of the declared type while C2
+ * parses, and a mixed profile there makes C2 give up at once (it never retries once the types are
+ * known), so a call on a loop's vector after the loop goes through {@link #S_VECTOR}{@code .cast} (or
+ * {@link #F_VECTOR}), a checkcast to the final class, and conversions name their species
+ * ({@code convertShape(I2F, F, 0)}, not {@code convert(I2F, 0)}, whose species is looked up through
+ * shared profiles). {@code -XX:TypeProfileWidth=0} turns receiver profiles off: the kernels keep full
+ * speed there (UnprofiledKernelsTest; docs/PERFORMANCE.md, "The intermittent boxing compile").
  */
 final class Simd {
     static final int BITS = chooseBits();
@@ -57,6 +61,13 @@ final class Simd {
     static final int SHORTS = S.length();
     /** Lanes of a float vector. */
     static final int FLOATS = F.length();
+    /**
+     * The classes of full vectors of these species. {@code S_VECTOR.cast(v)} tells C2 the exact class of a
+     * vector where it cannot see it while parsing (a loop's phi), so a call on it never waits on a shared
+     * receiver profile (see the class comment).
+     */
+    static final Class<? extends ShortVector> S_VECTOR = ShortVector.zero(S).getClass();
+    static final Class<? extends FloatVector> F_VECTOR = FloatVector.zero(F).getClass();
 
     static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     static final ValueLayout.OfShort HALF = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
