@@ -11,19 +11,12 @@ import jdk.incubator.vector.VectorOperators;
 /**
  * Flash attention of one query position (decoding) over the fp16 cache, with the numerics of
  * {@link FlashAttention}: the query rounded to fp16, one online-softmax pass, the V accumulator rounded
- * to fp16 after every position. A part is one kv head and the query heads that share it.
+ * to fp16 after every position. A part is a run of kv heads and the query heads that share them.
  *
- * <p>Positions come in blocks of {@link #KEY_BLOCK}: the block's keys are converted to floats once for
- * the whole group, the scores are taken four positions at a time (four independent FMA chains, then four
- * lane sums, where a single query against a transposed block would pay for the transposition), and the
- * block's exponentials are taken as vectors. The V accumulation then walks the block's positions in
- * order, two per pass over the accumulator. Its fp16 round trips stay plain loops over
- * {@link Float#floatToFloat16}: C2 compiles them to scalar F16C instructions, about one cycle per value,
- * which still beat the same rounding spelled out in Vector API integer lanes (measured 1.7x slower).
- * Decode attention, one thread, 12/12 heads of 64, 256 positions: 183 -> 164 us per call (load 4-5).
+ * <p>TODO describe.
  */
 final class DecodeAttention implements WorkerPool.Job {
-    static final int KEY_BLOCK = 64;
+    static final int KEY_BLOCK = Integer.getInteger("chord.attn.block", 64);
 
     private float[] q;
     private int qOffset;
@@ -33,17 +26,28 @@ final class DecodeAttention implements WorkerPool.Job {
     private AttentionShape shape;
     private float[] out;
     private int outOffset;
+    /** kv heads per part. */
+    private int span;
     private Buffers[] scratch = new Buffers[0];
 
-    /** One worker's blocks: the group's queries and accumulators, a key block, scores and weights. */
+    /** One worker's blocks, for a part of up to {@code span} kv heads. */
     private static final class Buffers {
+        final int span;
+        final int headDim;
         final float[] queries;
         final float[] acc;
+        /** Four positions' keys: row r holds the part's kv heads at one position. */
         final float[] keys;
+        /** One position's values over the part's kv heads. */
+        final float[] values;
+        /** One position's value times each query's weight: {@code [i * headDim + d]}. */
+        final float[] products;
+        /** Whether position j of the block raises any query's maximum. */
+        final boolean[] anyRaise = new boolean[KEY_BLOCK];
         final float[] scores;
         final float[] max;
         final float[] sum;
-        /** Per query and position of the block: the multiplier of the accumulator (1 unless the maximum rose) ... */
+        /** Per query and position of the block ({@code [i * KEY_BLOCK + j]}): the multiplier of the accumulator (1 unless the maximum rose) ... */
         final float[] rescale;
         /** ... and the weight of the position's value. */
         final float[] weight;
@@ -51,24 +55,35 @@ final class DecodeAttention implements WorkerPool.Job {
         final float[] exps = new float[KEY_BLOCK];
         final boolean[] raises = new boolean[KEY_BLOCK];
 
-        Buffers(int group, int headDim) {
-            queries = new float[group * headDim];
-            acc = new float[group * headDim];
-            keys = new float[KEY_BLOCK * headDim];
-            scores = new float[group * KEY_BLOCK];
-            max = new float[group];
-            sum = new float[group];
-            rescale = new float[group * KEY_BLOCK];
-            weight = new float[group * KEY_BLOCK];
+        Buffers(int span, int group, int headDim) {
+            this.span = span;
+            this.headDim = headDim;
+            int heads = span * group;
+            queries = new float[heads * headDim];
+            acc = new float[heads * headDim];
+            keys = new float[4 * span * headDim];
+            values = new float[span * headDim];
+            products = new float[heads * headDim];
+            scores = new float[heads * KEY_BLOCK];
+            max = new float[heads];
+            sum = new float[heads];
+            rescale = new float[heads * KEY_BLOCK];
+            weight = new float[heads * KEY_BLOCK];
+        }
+
+        boolean fits(int span, int group, int headDim) {
+            return this.span >= span && this.headDim == headDim && max.length >= span * group;
         }
     }
 
     /**
      * Sets up one call: the query row at {@code qOffset} attends positions {@code [0, length)}; its result
-     * goes to {@code out} from {@code outOffset}. Returns the number of parts (the kv heads).
+     * goes to {@code out} from {@code outOffset}. The kv heads are split into at most {@code parts} runs
+     * (one when the call runs on one thread); {@code workers} threads may run them at once. Returns the
+     * number of parts.
      */
     int set(float[] q, int qOffset, short[] keys, short[] values, int length, AttentionShape shape,
-            float[] out, int outOffset, int workers) {
+            float[] out, int outOffset, int parts, int workers) {
         this.q = q;
         this.qOffset = qOffset;
         this.keys = keys;
@@ -77,15 +92,17 @@ final class DecodeAttention implements WorkerPool.Job {
         this.shape = shape;
         this.out = out;
         this.outOffset = outOffset;
-        int group = shape.heads() / shape.kvHeads();
-        if (scratch.length < workers || scratch[0].max.length < group || scratch[0].acc.length < group * shape.headDim()
-                || scratch[0].keys.length < KEY_BLOCK * shape.headDim()) {
+        int kvHeads = shape.kvHeads();
+        span = (kvHeads + parts - 1) / parts;
+        int group = shape.heads() / kvHeads;
+        // Buffers for every worker, each big enough for a whole call: a later call may run on one thread.
+        if (scratch.length < workers || !scratch[0].fits(kvHeads, group, shape.headDim())) {
             scratch = new Buffers[workers];
             for (int i = 0; i < workers; i++) {
-                scratch[i] = new Buffers(group, shape.headDim());
+                scratch[i] = new Buffers(kvHeads, group, shape.headDim());
             }
         }
-        return shape.kvHeads();
+        return (kvHeads + span - 1) / span;
     }
 
     void clear() {
@@ -104,29 +121,50 @@ final class DecodeAttention implements WorkerPool.Job {
         int g = shape.heads() / shape.kvHeads();
         int hd = shape.headDim();
         int kvDim = shape.kvDim();
-        int kvBase = part * hd;
+        int k0 = part * span;
+        int kvHeads = Math.min(span, shape.kvHeads() - k0);
+        int width = kvHeads * hd;
+        int heads = kvHeads * g;
+        int kvBase = k0 * hd;
         float scale = shape.scale();
         Buffers b = scratch[worker];
         float[] qs = b.queries;
         float[] acc = b.acc;
-        int q0 = qOffset + part * g * hd;
-        OnlineSoftmax.roundToHalf(q, q0, qs, 0, g * hd);
-        java.util.Arrays.fill(acc, 0, g * hd, 0f);
-        for (int i = 0; i < g; i++) {
-            b.max[i] = Float.NEGATIVE_INFINITY;
-            b.sum[i] = 0f;
-        }
+        int n = heads * hd;
+        int q0 = qOffset + k0 * g * hd;
+        System.arraycopy(q, q0, qs, 0, n);
+        HalfLoops.round(qs, 0, n);
+        java.util.Arrays.fill(acc, 0, n, 0f);
+        java.util.Arrays.fill(b.max, 0, heads, Float.NEGATIVE_INFINITY);
+        java.util.Arrays.fill(b.sum, 0, heads, 0f);
         for (int p0 = 0; p0 < length; p0 += KEY_BLOCK) {
             int kb = Math.min(KEY_BLOCK, length - p0);
-            convertRows(keys, p0 * kvDim + kvBase, kvDim, kb, hd, b.keys);
-            scores(qs, g, b.keys, kb, hd, b.scores);
-            for (int i = 0; i < g; i++) {
+            for (int j = 0; j < kb; j += 4) {
+                for (int r = 0; r < Math.min(4, kb - j); r++) {
+                    HalfLoops.toFloats(keys, (p0 + j + r) * kvDim + kvBase, b.keys, r * width, width);
+                }
+                scores(qs, heads, g, b.keys, width, j, hd, b.scores);
+            }
+            java.util.Arrays.fill(b.anyRaise, 0, kb, false);
+            for (int i = 0; i < heads; i++) {
                 weigh(b, i, kb, scale);
             }
-            accumulate(b, g, kb, values, p0 * kvDim + kvBase, kvDim, hd);
+            for (int j = 0; j < kb; j++) {
+                HalfLoops.toFloats(values, (p0 + j) * kvDim + kvBase, b.values, 0, width);
+                products(b, heads, g, j, hd);
+                if (b.anyRaise[j]) {
+                    for (int i = 0; i < heads; i++) {
+                        float ms = b.rescale[i * KEY_BLOCK + j];
+                        if (ms != 1f) {
+                            OnlineSoftmax.rescale(acc, i * hd, hd, ms);
+                        }
+                    }
+                }
+                HalfLoops.addRound(acc, b.products, n);
+            }
         }
-        int o = outOffset + part * g * hd;
-        for (int i = 0; i < g; i++) {
+        int o = outOffset + k0 * g * hd;
+        for (int i = 0; i < heads; i++) {
             float inv = b.sum[i] == 0f ? 0f : 1f / b.sum[i];
             for (int d = 0; d < hd; d++) {
                 out[o + i * hd + d] = acc[i * hd + d] * inv;
@@ -134,40 +172,31 @@ final class DecodeAttention implements WorkerPool.Job {
         }
     }
 
-    /** {@code kb} rows of the cache ({@code stride} apart from {@code at}) as floats, one row after another. */
-    private static void convertRows(short[] cache, int at, int stride, int kb, int hd, float[] rows) {
-        for (int j = 0; j < kb; j++) {
-            Simd.halvesToFloats(cache, at + j * stride, rows, j * hd, hd);
-        }
-    }
-
     /**
-     * Unscaled scores of the group's queries against the key block, into {@code scores[i * KEY_BLOCK + j]},
-     * four positions per pass. A short last pass reads rows past {@code kb} (left from an earlier block or
-     * zero) whose scores are never read.
+     * Unscaled scores of the queries against four rows of keys (each {@code width} long: the part's kv
+     * heads at one position), into {@code scores[i * KEY_BLOCK + j ..+ 4]}. Past the block's end the rows
+     * hold older keys, whose scores are never read.
      */
-    private static void scores(float[] qs, int g, float[] kf, int kb, int hd, float[] scores) {
-        for (int i = 0; i < g; i++) {
+    private static void scores(float[] qs, int heads, int g, float[] kf, int width, int j, int hd, float[] scores) {
+        for (int i = 0; i < heads; i++) {
             int qi = i * hd;
-            for (int j = 0; j < kb; j += 4) {
-                int k = j * hd;
-                FloatVector s0 = FloatVector.zero(F);
-                FloatVector s1 = FloatVector.zero(F);
-                FloatVector s2 = FloatVector.zero(F);
-                FloatVector s3 = FloatVector.zero(F);
-                for (int d = 0; d < hd; d += FLOATS) {
-                    FloatVector x = FloatVector.fromArray(F, qs, qi + d);
-                    s0 = FloatVector.fromArray(F, kf, k + d).fma(x, s0);
-                    s1 = FloatVector.fromArray(F, kf, k + hd + d).fma(x, s1);
-                    s2 = FloatVector.fromArray(F, kf, k + 2 * hd + d).fma(x, s2);
-                    s3 = FloatVector.fromArray(F, kf, k + 3 * hd + d).fma(x, s3);
-                }
-                int o = i * KEY_BLOCK + j;
-                scores[o] = s0.reduceLanes(VectorOperators.ADD);
-                scores[o + 1] = s1.reduceLanes(VectorOperators.ADD);
-                scores[o + 2] = s2.reduceLanes(VectorOperators.ADD);
-                scores[o + 3] = s3.reduceLanes(VectorOperators.ADD);
+            int k = i / g * hd;
+            FloatVector s0 = FloatVector.zero(F);
+            FloatVector s1 = FloatVector.zero(F);
+            FloatVector s2 = FloatVector.zero(F);
+            FloatVector s3 = FloatVector.zero(F);
+            for (int d = 0; d < hd; d += FLOATS) {
+                FloatVector x = FloatVector.fromArray(F, qs, qi + d);
+                s0 = FloatVector.fromArray(F, kf, k + d).fma(x, s0);
+                s1 = FloatVector.fromArray(F, kf, k + width + d).fma(x, s1);
+                s2 = FloatVector.fromArray(F, kf, k + 2 * width + d).fma(x, s2);
+                s3 = FloatVector.fromArray(F, kf, k + 3 * width + d).fma(x, s3);
             }
+            int o = i * KEY_BLOCK + j;
+            scores[o] = s0.reduceLanes(VectorOperators.ADD);
+            scores[o + 1] = s1.reduceLanes(VectorOperators.ADD);
+            scores[o + 2] = s2.reduceLanes(VectorOperators.ADD);
+            scores[o + 3] = s3.reduceLanes(VectorOperators.ADD);
         }
     }
 
@@ -197,40 +226,22 @@ final class DecodeAttention implements WorkerPool.Job {
         }
         b.max[i] = max;
         b.sum[i] = sum;
+        for (int j = 0; j < kb; j++) {
+            b.anyRaise[j] |= raises[j];
+        }
     }
 
-    /**
-     * Adds the block's values into the group's accumulators, position by position, each query's
-     * accumulator rescaled first where its maximum rose and rounded to fp16 after every step. Two
-     * positions per pass over an accumulator where neither rescales it: the same roundings, half the
-     * loads and stores of the accumulator.
-     */
-    private static void accumulate(Buffers b, int g, int kb, short[] v, int at, int stride, int hd) {
-        float[] acc = b.acc;
-        float[] rescale = b.rescale;
+    /** Position {@code j}'s values ({@code b.values}) times each query's weight, into {@code b.products[i * hd + d]}. */
+    private static void products(Buffers b, int heads, int g, int j, int hd) {
+        float[] vf = b.values;
         float[] weight = b.weight;
-        for (int i = 0; i < g; i++) {
-            int a = i * hd;
-            int w = i * KEY_BLOCK;
-            int j = 0;
-            while (j < kb) {
-                int row = at + j * stride;
-                if (j + 1 < kb && rescale[w + j] == 1f && rescale[w + j + 1] == 1f) {
-                    float w0 = weight[w + j];
-                    float w1 = weight[w + j + 1];
-                    for (int d = 0; d < hd; d++) {
-                        float x = Float.float16ToFloat(Float.floatToFloat16(acc[a + d] + Float.float16ToFloat(v[row + d]) * w0));
-                        acc[a + d] = Float.float16ToFloat(Float.floatToFloat16(x + Float.float16ToFloat(v[row + stride + d]) * w1));
-                    }
-                    j += 2;
-                    continue;
-                }
-                float ms = rescale[w + j];
-                if (ms != 1f) {
-                    OnlineSoftmax.rescale(acc, a, hd, ms);
-                }
-                OnlineSoftmax.addRow(acc, a, v, row, weight[w + j], hd);
-                j++;
+        float[] pr = b.products;
+        for (int i = 0; i < heads; i++) {
+            int v = i / g * hd;
+            int o = i * hd;
+            FloatVector w = FloatVector.broadcast(F, weight[i * KEY_BLOCK + j]);
+            for (int d = 0; d < hd; d += FLOATS) {
+                FloatVector.fromArray(F, vf, v + d).mul(w).intoArray(pr, o + d);
             }
         }
     }

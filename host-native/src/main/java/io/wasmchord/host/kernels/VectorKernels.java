@@ -288,8 +288,10 @@ public final class VectorKernels implements Kernels, AutoCloseable {
      */
     private void runDecodeAttention(float[] q, int qOffset, short[] keys, short[] values, int length,
                                     AttentionShape shape, float[] out, int outOffset) {
-        int parts = decodeAttention.set(q, qOffset, keys, values, length, shape, out, outOffset, pool.threads());
-        if ((long) length * shape.qDim() < PARALLEL_FROM / 8) {
+        boolean serial = (long) length * shape.qDim() < PARALLEL_FROM / 8;
+        int parts = decodeAttention.set(q, qOffset, keys, values, length, shape, out, outOffset,
+                serial ? 1 : pool.threads(), pool.threads());
+        if (serial) {
             for (int p = 0; p < parts; p++) {
                 decodeAttention.run(p, 0);
             }
