@@ -6,6 +6,7 @@ import static io.wasmchord.host.kernels.Simd.FLOATS;
 import io.wasmchord.kernel.AttentionShape;
 import io.wasmchord.kernel.FlashAttention;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -16,6 +17,7 @@ import jdk.incubator.vector.VectorOperators;
  * <p>TODO describe.
  */
 final class DecodeAttention implements WorkerPool.Job {
+    static final int SKIP = Integer.getInteger("chord.attn.skip", 0);
     static final int KEY_BLOCK = Integer.getInteger("chord.attn.block", 64);
 
     private float[] q;
@@ -30,9 +32,10 @@ final class DecodeAttention implements WorkerPool.Job {
     private int span;
     private Buffers[] scratch = new Buffers[0];
 
-    /** One worker's blocks, for a part of up to {@code span} kv heads. */
+    /** One worker's buffers, for a part of up to {@code span} kv heads. */
     private static final class Buffers {
         final int span;
+        final int group;
         final int headDim;
         final float[] queries;
         final float[] acc;
@@ -42,38 +45,47 @@ final class DecodeAttention implements WorkerPool.Job {
         final float[] values;
         /** One position's value times each query's weight: {@code [i * headDim + d]}. */
         final float[] products;
-        /** Whether position j of the block raises any query's maximum. */
-        final boolean[] anyRaise = new boolean[KEY_BLOCK];
+        /**
+         * Per position of the block and query ({@code [j * lanes + i]}, queries padded to whole vectors):
+         * the scores, ...
+         */
         final float[] scores;
-        final float[] max;
-        final float[] sum;
-        /** Per query and position of the block ({@code [i * KEY_BLOCK + j]}): the multiplier of the accumulator (1 unless the maximum rose) ... */
+        /** ... the multiplier of the accumulator (1 unless the position raises the query's maximum) ... */
         final float[] rescale;
         /** ... and the weight of the position's value. */
         final float[] weight;
-        /** One query's exponentials over the block, and which positions raise its maximum. */
-        final float[] exps = new float[KEY_BLOCK];
-        final boolean[] raises = new boolean[KEY_BLOCK];
+        /** Whether position j of the block raises any query's maximum. */
+        final boolean[] anyRaise = new boolean[KEY_BLOCK];
+        /** Per query (padded): the running maximum and sum. */
+        final float[] max;
+        final float[] sum;
 
         Buffers(int span, int group, int headDim) {
             this.span = span;
+            this.group = group;
             this.headDim = headDim;
             int heads = span * group;
+            int lanes = lanes(heads);
             queries = new float[heads * headDim];
             acc = new float[heads * headDim];
             keys = new float[4 * span * headDim];
             values = new float[span * headDim];
             products = new float[heads * headDim];
-            scores = new float[heads * KEY_BLOCK];
-            max = new float[heads];
-            sum = new float[heads];
-            rescale = new float[heads * KEY_BLOCK];
-            weight = new float[heads * KEY_BLOCK];
+            scores = new float[KEY_BLOCK * lanes];
+            rescale = new float[KEY_BLOCK * lanes];
+            weight = new float[KEY_BLOCK * lanes];
+            max = new float[lanes];
+            sum = new float[lanes];
         }
 
         boolean fits(int span, int group, int headDim) {
-            return this.span >= span && this.headDim == headDim && max.length >= span * group;
+            return this.span >= span && this.group == group && this.headDim == headDim;
         }
+    }
+
+    /** Queries padded to whole vectors. */
+    private static int lanes(int heads) {
+        return (heads + FLOATS - 1) / FLOATS * FLOATS;
     }
 
     /**
@@ -125,42 +137,39 @@ final class DecodeAttention implements WorkerPool.Job {
         int kvHeads = Math.min(span, shape.kvHeads() - k0);
         int width = kvHeads * hd;
         int heads = kvHeads * g;
+        int lanes = lanes(heads);
         int kvBase = k0 * hd;
         float scale = shape.scale();
         Buffers b = scratch[worker];
         float[] qs = b.queries;
         float[] acc = b.acc;
         int n = heads * hd;
-        int q0 = qOffset + k0 * g * hd;
-        System.arraycopy(q, q0, qs, 0, n);
+        System.arraycopy(q, qOffset + k0 * g * hd, qs, 0, n);
         HalfLoops.round(qs, 0, n);
         java.util.Arrays.fill(acc, 0, n, 0f);
-        java.util.Arrays.fill(b.max, 0, heads, Float.NEGATIVE_INFINITY);
-        java.util.Arrays.fill(b.sum, 0, heads, 0f);
+        java.util.Arrays.fill(b.max, 0, lanes, Float.NEGATIVE_INFINITY);
+        java.util.Arrays.fill(b.sum, 0, lanes, 0f);
         for (int p0 = 0; p0 < length; p0 += KEY_BLOCK) {
             int kb = Math.min(KEY_BLOCK, length - p0);
             for (int j = 0; j < kb; j += 4) {
                 for (int r = 0; r < Math.min(4, kb - j); r++) {
-                    HalfLoops.toFloats(keys, (p0 + j + r) * kvDim + kvBase, b.keys, r * width, width);
+                    if ((SKIP & 1) == 0) HalfLoops.toFloats(keys, (p0 + j + r) * kvDim + kvBase, b.keys, r * width, width);
                 }
-                scores(qs, heads, g, b.keys, width, j, hd, b.scores);
+                if ((SKIP & 2) == 0) scores(qs, kvHeads, g, b.keys, width, j, lanes, hd, b.scores);
             }
-            java.util.Arrays.fill(b.anyRaise, 0, kb, false);
-            for (int i = 0; i < heads; i++) {
-                weigh(b, i, kb, scale);
-            }
+            if ((SKIP & 4) == 0) weigh(b, lanes, kb, scale);
             for (int j = 0; j < kb; j++) {
-                HalfLoops.toFloats(values, (p0 + j) * kvDim + kvBase, b.values, 0, width);
-                products(b, heads, g, j, hd);
+                if ((SKIP & 8) == 0) HalfLoops.toFloats(values, (p0 + j) * kvDim + kvBase, b.values, 0, width);
                 if (b.anyRaise[j]) {
                     for (int i = 0; i < heads; i++) {
-                        float ms = b.rescale[i * KEY_BLOCK + j];
+                        float ms = b.rescale[j * lanes + i];
                         if (ms != 1f) {
                             OnlineSoftmax.rescale(acc, i * hd, hd, ms);
                         }
                     }
                 }
-                HalfLoops.addRound(acc, b.products, n);
+                if ((SKIP & 16) == 0) products(b, kvHeads, g, j, lanes, hd);
+                if ((SKIP & 32) == 0) HalfLoops.addRound(acc, b.products, n);
             }
         }
         int o = outOffset + k0 * g * hd;
@@ -174,74 +183,87 @@ final class DecodeAttention implements WorkerPool.Job {
 
     /**
      * Unscaled scores of the queries against four rows of keys (each {@code width} long: the part's kv
-     * heads at one position), into {@code scores[i * KEY_BLOCK + j ..+ 4]}. Past the block's end the rows
+     * heads at one position), into {@code scores[(j + r) * lanes + i]}. Past the block's end the rows
      * hold older keys, whose scores are never read.
      */
-    private static void scores(float[] qs, int heads, int g, float[] kf, int width, int j, int hd, float[] scores) {
-        for (int i = 0; i < heads; i++) {
-            int qi = i * hd;
-            int k = i / g * hd;
-            FloatVector s0 = FloatVector.zero(F);
-            FloatVector s1 = FloatVector.zero(F);
-            FloatVector s2 = FloatVector.zero(F);
-            FloatVector s3 = FloatVector.zero(F);
-            for (int d = 0; d < hd; d += FLOATS) {
-                FloatVector x = FloatVector.fromArray(F, qs, qi + d);
-                s0 = FloatVector.fromArray(F, kf, k + d).fma(x, s0);
-                s1 = FloatVector.fromArray(F, kf, k + width + d).fma(x, s1);
-                s2 = FloatVector.fromArray(F, kf, k + 2 * width + d).fma(x, s2);
-                s3 = FloatVector.fromArray(F, kf, k + 3 * width + d).fma(x, s3);
+    private static void scores(float[] qs, int kvHeads, int g, float[] kf, int width, int j, int lanes, int hd,
+                               float[] scores) {
+        int i = 0;
+        for (int k = 0; k < kvHeads * hd; k += hd) {
+            for (int r = 0; r < g; r++, i++) {
+                int qi = i * hd;
+                FloatVector s0 = FloatVector.zero(F);
+                FloatVector s1 = FloatVector.zero(F);
+                FloatVector s2 = FloatVector.zero(F);
+                FloatVector s3 = FloatVector.zero(F);
+                for (int d = 0; d < hd; d += FLOATS) {
+                    FloatVector x = FloatVector.fromArray(F, qs, qi + d);
+                    s0 = FloatVector.fromArray(F, kf, k + d).fma(x, s0);
+                    s1 = FloatVector.fromArray(F, kf, k + width + d).fma(x, s1);
+                    s2 = FloatVector.fromArray(F, kf, k + 2 * width + d).fma(x, s2);
+                    s3 = FloatVector.fromArray(F, kf, k + 3 * width + d).fma(x, s3);
+                }
+                int o = j * lanes + i;
+                scores[o] = s0.reduceLanes(VectorOperators.ADD);
+                scores[o + lanes] = s1.reduceLanes(VectorOperators.ADD);
+                scores[o + 2 * lanes] = s2.reduceLanes(VectorOperators.ADD);
+                scores[o + 3 * lanes] = s3.reduceLanes(VectorOperators.ADD);
             }
-            int o = i * KEY_BLOCK + j;
-            scores[o] = s0.reduceLanes(VectorOperators.ADD);
-            scores[o + 1] = s1.reduceLanes(VectorOperators.ADD);
-            scores[o + 2] = s2.reduceLanes(VectorOperators.ADD);
-            scores[o + 3] = s3.reduceLanes(VectorOperators.ADD);
         }
     }
 
     /**
-     * Query {@code i}'s online softmax over the block's {@code kb} positions: for each, the multiplier of
-     * the accumulator and the weight of the value, as the reference takes them one position at a time
-     * (a position that raises the maximum rescales the accumulator by exp(old - new) and adds its value
-     * with weight 1; any other adds its value with weight exp(s - max)). The maximum does not depend on
-     * the accumulator, so the exponentials' arguments come first and the exponentials go as vectors.
-     *
-     * The exponentials: {@link OnlineSoftmax#exponentials}, arguments floored there.
+     * The online softmax over the block's {@code kb} positions, for every query at once (a lane each):
+     * per position, the multiplier of the accumulator and the weight of the value, as the reference takes
+     * them one position at a time (a position that raises the maximum rescales the accumulator by
+     * exp(old - new) and adds its value with weight 1; any other adds its value with weight exp(s - max)),
+     * and the sum the same way. The arguments of the exponentials are floored at
+     * {@link OnlineSoftmax#EXP_FLOOR} (see there). Lanes past the queries compute garbage nobody reads.
      */
-    private static void weigh(Buffers b, int i, int kb, float scale) {
-        float[] e = b.exps;
-        boolean[] raises = b.raises;
-        int at = i * KEY_BLOCK;
-        float max = OnlineSoftmax.exponentials(b.scores, at, kb, scale, b.max[i], e, raises, 0);
+    private static void weigh(Buffers b, int lanes, int kb, float scale) {
+        float[] scores = b.scores;
         float[] rescale = b.rescale;
         float[] weight = b.weight;
-        float sum = b.sum[i];
-        for (int j = 0; j < kb; j++) {
-            float ms = raises[j] ? e[j] : 1f;
-            float vs = raises[j] ? 1f : e[j];
-            rescale[at + j] = ms;
-            weight[at + j] = vs;
-            sum = sum * ms + vs;
-        }
-        b.max[i] = max;
-        b.sum[i] = sum;
-        for (int j = 0; j < kb; j++) {
-            b.anyRaise[j] |= raises[j];
+        boolean[] anyRaise = b.anyRaise;
+        java.util.Arrays.fill(anyRaise, 0, kb, false);
+        FloatVector one = FloatVector.broadcast(F, 1f);
+        for (int i = 0; i < lanes; i += FLOATS) {
+            FloatVector max = FloatVector.fromArray(F, b.max, i);
+            FloatVector sum = FloatVector.fromArray(F, b.sum, i);
+            for (int j = 0; j < kb; j++) {
+                int o = j * lanes + i;
+                FloatVector s = FloatVector.fromArray(F, scores, o).mul(scale);
+                VectorMask<Float> raises = s.compare(VectorOperators.GT, max);
+                FloatVector e = s.sub(max).blend(max.sub(s), raises).max(OnlineSoftmax.EXP_FLOOR)
+                        .lanewise(VectorOperators.EXP);
+                FloatVector ms = one.blend(e, raises);
+                FloatVector vs = e.blend(one, raises);
+                sum = sum.mul(ms).add(vs);
+                max = max.blend(s, raises);
+                ms.intoArray(rescale, o);
+                vs.intoArray(weight, o);
+                if (raises.anyTrue()) {
+                    anyRaise[j] = true;
+                }
+            }
+            max.intoArray(b.max, i);
+            sum.intoArray(b.sum, i);
         }
     }
 
     /** Position {@code j}'s values ({@code b.values}) times each query's weight, into {@code b.products[i * hd + d]}. */
-    private static void products(Buffers b, int heads, int g, int j, int hd) {
+    private static void products(Buffers b, int kvHeads, int g, int j, int lanes, int hd) {
         float[] vf = b.values;
         float[] weight = b.weight;
         float[] pr = b.products;
-        for (int i = 0; i < heads; i++) {
-            int v = i / g * hd;
-            int o = i * hd;
-            FloatVector w = FloatVector.broadcast(F, weight[i * KEY_BLOCK + j]);
-            for (int d = 0; d < hd; d += FLOATS) {
-                FloatVector.fromArray(F, vf, v + d).mul(w).intoArray(pr, o + d);
+        int i = 0;
+        for (int v = 0; v < kvHeads * hd; v += hd) {
+            for (int r = 0; r < g; r++, i++) {
+                int o = i * hd;
+                FloatVector w = FloatVector.broadcast(F, weight[j * lanes + i]);
+                for (int d = 0; d < hd; d += FLOATS) {
+                    FloatVector.fromArray(F, vf, v + d).mul(w).intoArray(pr, o + d);
+                }
             }
         }
     }

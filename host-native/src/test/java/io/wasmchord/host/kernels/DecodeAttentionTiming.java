@@ -14,11 +14,11 @@ import java.util.SplittableRandom;
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -cp host-native/target/test-classes:host-native/target/classes:engine-common/target/classes \
- *     io.wasmchord.host.kernels.DecodeAttentionTiming [seconds per case, default 2]
+ *     io.wasmchord.host.kernels.DecodeAttentionTiming [seconds per case, default 2] [lengths, default 1,16,64,256,1024,4096]
  * </pre>
  */
 public final class DecodeAttentionTiming {
-    private static final int[] LENGTHS = {1, 16, 64, 256, 1024, 4096};
+    private static int[] LENGTHS = {1, 16, 64, 256, 1024, 4096};
     private static final AttentionShape[] SHAPES = {
         new AttentionShape(12, 12, 64, 0.125f), new AttentionShape(32, 4, 64, 0.125f)};
 
@@ -27,6 +27,9 @@ public final class DecodeAttentionTiming {
 
     public static void main(String[] args) {
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 2;
+        if (args.length > 1) {
+            LENGTHS = java.util.Arrays.stream(args[1].split(",")).mapToInt(Integer::parseInt).toArray();
+        }
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         try (VectorKernels kernels = new VectorKernels(1)) {
             Case[][] cases = new Case[SHAPES.length][LENGTHS.length];
