@@ -189,8 +189,8 @@ final class DecodeAttention implements WorkerPool.Job {
         int o = outOffset + k0 * g * hd;
         for (int i = 0; i < heads; i++) {
             float inv = b.sum[i] == 0f ? 0f : 1f / b.sum[i];
-            for (int d = 0; d < hd; d++) {
-                out[o + i * hd + d] = acc[i * hd + d] * inv;
+            for (int d = 0; d < hd; d += FLOATS) {
+                FloatVector.fromArray(F, acc, i * hd + d).mul(inv).intoArray(out, o + i * hd + d);
             }
         }
     }
