@@ -12,13 +12,35 @@ import jdk.incubator.vector.VectorOperators;
 /**
  * Flash attention of one query position (decoding) over the fp16 cache, with the numerics of
  * {@link FlashAttention}: the query rounded to fp16, one online-softmax pass, the V accumulator rounded
- * to fp16 after every position. A part is a run of kv heads and the query heads that share them.
+ * to fp16 after every position. A part is a run of kv heads and the query heads that share them: all of
+ * them on one thread, half on each of two.
  *
- * <p>TODO describe.
+ * <p>The rounding after every position is the cost: C2 reaches the F16C conversions (vcvtps2ph,
+ * vcvtph2ps, 8 lanes) only through SuperWord loops ({@link HalfLoops}), which vectorise a loop over a
+ * head's 64 values badly (scalar pre- and post-loops) and a loop over two float arrays at different
+ * offsets not at all. So every fp16 step works on the whole part at once, hundreds of values per loop:
+ * <ul>
+ * <li>keys: four positions' rows of all the part's kv heads converted in one loop, then each query's
+ * four scores (four FMA chains, four lane sums);</li>
+ * <li>the online softmax for a block of 64 positions across the queries, one vector lane per query
+ * (maxima, exp(s - max) or exp(old - new) for a position that raises it, sums, in the reference's
+ * order), the scores laid out position-major for it;</li>
+ * <li>per position: the value row of all kv heads converted in one loop, each query's value times its
+ * weight into a products row (vectors), the rare rescale where a maximum rose, then one loop of
+ * {@code acc[k] = fp16(acc[k] + products[k])} over every query's accumulator (both arrays from index 0,
+ * the only form SuperWord takes).</li>
+ * </ul>
+ * Every value is the one the previous code computed (the same exponentials, floored as
+ * {@link OnlineSoftmax#exponentials} explains; the same FMA order and lane sums; product then sum, never
+ * fused): outputs are bit-identical to it once C2 has compiled both (interpreted or C1 code sums vector
+ * lanes in another order, in the last bit, as before). Rounding in vector lanes instead (magic-number
+ * rounding with integer exponent ops, exact) was 15-20% slower than the SuperWord loops.
+ *
+ * <p>One thread, 12/12 heads of 64 (stories110M), 256 positions: 151 -> 75 us per call; TinyLlama's
+ * 32/4: 355 -> 131 us (docs/PERFORMANCE.md, "Decode attention, session 4").
  */
 final class DecodeAttention implements WorkerPool.Job {
-    static final int SKIP = Integer.getInteger("chord.attn.skip", 0);
-    static final int KEY_BLOCK = Integer.getInteger("chord.attn.block", 64);
+    static final int KEY_BLOCK = 64;
 
     private float[] q;
     private int qOffset;
@@ -41,10 +63,10 @@ final class DecodeAttention implements WorkerPool.Job {
         final float[] acc;
         /** Four positions' keys: row r holds the part's kv heads at one position. */
         final float[] keys;
-        /** Two positions' values over the part's kv heads (even and odd positions). */
-        final float[][] values;
-        /** Two positions' values times each query's weight: {@code [j & 1][i * headDim + d]}. */
-        final float[][] products;
+        /** One position's values over the part's kv heads. */
+        final float[] values;
+        /** One position's values times each query's weight: {@code [i * headDim + d]}. */
+        final float[] products;
         /**
          * Per position of the block and query ({@code [j * lanes + i]}, queries padded to whole vectors):
          * the scores, ...
@@ -69,8 +91,8 @@ final class DecodeAttention implements WorkerPool.Job {
             queries = new float[heads * headDim];
             acc = new float[heads * headDim];
             keys = new float[4 * span * headDim];
-            values = new float[2][span * headDim];
-            products = new float[2][heads * headDim];
+            values = new float[span * headDim];
+            products = new float[heads * headDim];
             scores = new float[KEY_BLOCK * lanes];
             rescale = new float[KEY_BLOCK * lanes];
             weight = new float[KEY_BLOCK * lanes];
@@ -152,29 +174,21 @@ final class DecodeAttention implements WorkerPool.Job {
         for (int p0 = 0; p0 < length; p0 += KEY_BLOCK) {
             int kb = Math.min(KEY_BLOCK, length - p0);
             for (int j = 0; j < kb; j += 4) {
-                for (int r = 0; r < Math.min(4, kb - j); r++) {
-                    if ((SKIP & 1) == 0) HalfLoops.toFloats(keys, (p0 + j + r) * kvDim + kvBase, b.keys, r * width, width);
+                int rows = Math.min(4, kb - j);
+                if (width == kvDim) {
+                    // The part is every kv head: the rows lie end to end in the cache, one loop takes them.
+                    HalfLoops.toFloats(keys, (p0 + j) * kvDim, b.keys, 0, rows * width);
+                } else {
+                    for (int r = 0; r < rows; r++) {
+                        HalfLoops.toFloats(keys, (p0 + j + r) * kvDim + kvBase, b.keys, r * width, width);
+                    }
                 }
-                if ((SKIP & 2) == 0) scores(qs, kvHeads, g, b.keys, width, j, lanes, hd, b.scores);
+                scores(qs, kvHeads, g, b.keys, width, j, lanes, hd, b.scores);
             }
-            if ((SKIP & 4) == 0) weigh(b, lanes, kb, scale);
-            // A software pipeline: position j + 2's values are converted and j + 1's products taken
-            // before j's are added, so that no load meets a store still in flight (SuperWord's loops and
-            // the vector code split the same array into different 32-byte pieces, and a load that spans
-            // two pieces of stores not yet written back waits for both).
-            int row = p0 * kvDim + kvBase;
-            HalfLoops.toFloats(values, row, b.values[0], 0, width);
-            if (kb > 1) {
-                HalfLoops.toFloats(values, row + kvDim, b.values[1], 0, width);
-            }
-            products(b, kvHeads, g, 0, lanes, hd);
+            weigh(b, lanes, kb, scale);
             for (int j = 0; j < kb; j++) {
-                if (j + 2 < kb) {
-                    if ((SKIP & 8) == 0) HalfLoops.toFloats(values, row + (j + 2) * kvDim, b.values[j & 1], 0, width);
-                }
-                if (j + 1 < kb) {
-                    if ((SKIP & 16) == 0) products(b, kvHeads, g, j + 1, lanes, hd);
-                }
+                HalfLoops.toFloats(values, (p0 + j) * kvDim + kvBase, b.values, 0, width);
+                products(b, kvHeads, g, j, lanes, hd);
                 if (b.anyRaise[j]) {
                     for (int i = 0; i < heads; i++) {
                         float ms = b.rescale[j * lanes + i];
@@ -183,7 +197,7 @@ final class DecodeAttention implements WorkerPool.Job {
                         }
                     }
                 }
-                if ((SKIP & 32) == 0) HalfLoops.addRound(acc, b.products[j & 1], n);
+                HalfLoops.addRound(acc, b.products, n);
             }
         }
         int o = outOffset + k0 * g * hd;
@@ -267,9 +281,9 @@ final class DecodeAttention implements WorkerPool.Job {
 
     /** Position {@code j}'s values ({@code b.values}) times each query's weight, into {@code b.products[i * hd + d]}. */
     private static void products(Buffers b, int kvHeads, int g, int j, int lanes, int hd) {
-        float[] vf = b.values[j & 1];
+        float[] vf = b.values;
         float[] weight = b.weight;
-        float[] pr = b.products[j & 1];
+        float[] pr = b.products;
         int i = 0;
         for (int v = 0; v < kvHeads * hd; v += hd) {
             for (int r = 0; r < g; r++, i++) {

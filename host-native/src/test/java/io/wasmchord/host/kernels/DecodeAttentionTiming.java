@@ -8,13 +8,13 @@ import java.util.SplittableRandom;
 /**
  * A benchmark, not a test: one decode-attention call (one query position, every head, one layer) over
  * an fp16 cache of 1 to 4,096 positions, at stories110M's shape (12/12 heads of 64) and TinyLlama's
- * (32/4 heads of 64), on one thread. Prints the best of many timed batches per call (a shared machine
+ * (32/4 heads of 64), on one thread (or a pool of the third argument's size). Prints the best of many timed batches per call (a shared machine
  * only ever makes a batch slower) and the bytes a call allocates. Run from the repository root after
  * {@code mvn -q -o test-compile -pl host-native -am}:
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -cp host-native/target/test-classes:host-native/target/classes:engine-common/target/classes \
- *     io.wasmchord.host.kernels.DecodeAttentionTiming [seconds per case, default 2] [lengths, default 1,16,64,256,1024,4096]
+ *     io.wasmchord.host.kernels.DecodeAttentionTiming [seconds per case, default 2] [lengths, default 1,16,64,256,1024,4096] [threads, default 1]
  * </pre>
  */
 public final class DecodeAttentionTiming {
@@ -30,8 +30,9 @@ public final class DecodeAttentionTiming {
         if (args.length > 1) {
             LENGTHS = java.util.Arrays.stream(args[1].split(",")).mapToInt(Integer::parseInt).toArray();
         }
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        try (VectorKernels kernels = new VectorKernels(1)) {
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        int threads = args.length > 2 ? Integer.parseInt(args[2]) : 1;
+        try (VectorKernels kernels = new VectorKernels(threads)) {
             Case[][] cases = new Case[SHAPES.length][LENGTHS.length];
             for (int s = 0; s < SHAPES.length; s++) {
                 for (int l = 0; l < LENGTHS.length; l++) {
@@ -58,11 +59,11 @@ public final class DecodeAttentionTiming {
                     long allocated = 0;
                     long batches = 0;
                     while (System.nanoTime() < end) {
-                        long a0 = threads.getThreadAllocatedBytes(tid);
+                        long a0 = mx.getThreadAllocatedBytes(tid);
                         long t0 = System.nanoTime();
                         c.run(kernels, calls);
                         long t1 = System.nanoTime();
-                        allocated += threads.getThreadAllocatedBytes(tid) - a0;
+                        allocated += mx.getThreadAllocatedBytes(tid) - a0;
                         batches++;
                         best = Math.min(best, (t1 - t0) / (double) calls);
                     }
