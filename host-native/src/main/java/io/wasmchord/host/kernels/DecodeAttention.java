@@ -187,8 +187,13 @@ final class DecodeAttention implements WorkerPool.Job {
             }
             weigh(b, lanes, kb, scale);
             for (int j = 0; j < kb; j++) {
-                HalfLoops.toFloats(values, (p0 + j) * kvDim + kvBase, b.values, 0, width);
-                products(b, kvHeads, g, j, lanes, hd);
+                int row = (p0 + j) * kvDim + kvBase;
+                if (g == 1) {
+                    spreadWeights(b, heads, j, lanes, hd);
+                } else {
+                    HalfLoops.toFloats(values, row, b.values, 0, width);
+                    products(b, kvHeads, g, j, lanes, hd);
+                }
                 if (b.anyRaise[j]) {
                     for (int i = 0; i < heads; i++) {
                         float ms = b.rescale[j * lanes + i];
@@ -197,7 +202,11 @@ final class DecodeAttention implements WorkerPool.Job {
                         }
                     }
                 }
-                HalfLoops.addRound(acc, b.products, n);
+                if (g == 1) {
+                    HalfLoops.addProductRound(acc, values, row, b.products, n);
+                } else {
+                    HalfLoops.addRound(acc, b.products, n);
+                }
             }
         }
         int o = outOffset + k0 * g * hd;
@@ -299,6 +308,29 @@ final class DecodeAttention implements WorkerPool.Job {
                     for (int d = 0; d < hd; d += FLOATS) {
                         FloatVector.fromArray(F, vf, v + d).mul(w).intoArray(pr, o + d);
                     }
+                }
+            }
+        }
+    }
+
+    /**
+     * Without shared kv heads, query i's accumulator lines up with its value row: the products' row
+     * becomes query i's weight at position j, repeated over its {@code hd} values, and one loop converts
+     * the values, multiplies and adds them ({@link HalfLoops#addProductRound}).
+     */
+    private static void spreadWeights(Buffers b, int heads, int j, int lanes, int hd) {
+        float[] weight = b.weight;
+        float[] pr = b.products;
+        for (int i = 0; i < heads; i++) {
+            FloatVector w = FloatVector.broadcast(F, weight[j * lanes + i]);
+            int o = i * hd;
+            if (hd == 64) {
+                for (int d = 0; d < 64; d += FLOATS) {
+                    w.intoArray(pr, o + d);
+                }
+            } else {
+                for (int d = 0; d < hd; d += FLOATS) {
+                    w.intoArray(pr, o + d);
                 }
             }
         }

@@ -34,4 +34,14 @@ final class HalfLoops {
             acc[i] = Float.float16ToFloat(Float.floatToFloat16(acc[i] + add[i]));
         }
     }
+
+    /**
+     * {@code acc[0, n) + v[from, from + n) * w[0, n)}, the fp16 values converted exactly, each product
+     * rounded to float, each sum to fp16, into {@code acc}.
+     */
+    static void addProductRound(float[] acc, short[] v, int from, float[] w, int n) {
+        for (int i = 0; i < n; i++) {
+            acc[i] = Float.float16ToFloat(Float.floatToFloat16(acc[i] + Float.float16ToFloat(v[from + i]) * w[i]));
+        }
+    }
 }
