@@ -25,10 +25,14 @@ import jdk.incubator.vector.VectorOperators;
  * <li>the online softmax for a block of 64 positions across the queries, one vector lane per query
  * (maxima, exp(s - max) or exp(old - new) for a position that raises it, sums, in the reference's
  * order), the scores laid out position-major for it;</li>
- * <li>per position: the value row of all kv heads converted in one loop, each query's value times its
- * weight into a products row (vectors), the rare rescale where a maximum rose, then one loop of
- * {@code acc[k] = fp16(acc[k] + products[k])} over every query's accumulator (both arrays from index 0,
- * the only form SuperWord takes).</li>
+ * <li>per position, without shared kv heads (stories110M): each query's weight spread over its 64
+ * lanes of a row, then one loop of {@code acc[k] = fp16(acc[k] + half(v[row + k]) * weight[k])} over
+ * every query's accumulator (the float arrays from index 0: SuperWord takes two float arrays only at
+ * one index, it cannot rule out that they are one array);</li>
+ * <li>per position, with shared kv heads (TinyLlama's groups of 8): the value row of all kv heads
+ * converted in one loop, each query's value times its weight into a row of products (vectors), then one
+ * loop of {@code acc[k] = fp16(acc[k] + products[k])};</li>
+ * <li>in either, before the sum, the rare rescale of an accumulator whose maximum rose.</li>
  * </ul>
  * Every value is the one the previous code computed (the same exponentials, floored as
  * {@link OnlineSoftmax#exponentials} explains; the same FMA order and lane sums; product then sum, never
@@ -36,8 +40,10 @@ import jdk.incubator.vector.VectorOperators;
  * lanes in another order, in the last bit, as before). Rounding in vector lanes instead (magic-number
  * rounding with integer exponent ops, exact) was 15-20% slower than the SuperWord loops.
  *
- * <p>One thread, 12/12 heads of 64 (stories110M), 256 positions: 151 -> 75 us per call; TinyLlama's
- * 32/4: 355 -> 131 us (docs/PERFORMANCE.md, "Decode attention, session 4").
+ * <p>One thread, best of many calls, 256 positions: stories110M's 12/12 heads of 64 151-160 -> 68-72 us
+ * per call, TinyLlama's 32/4 267 -> 131-135 us; one position 2.4 -> 0.93 and 5.1 -> 2.2 us
+ * (docs/PERFORMANCE.md, "Decode attention, session 4"). The fp16 rounding of the accumulator is now the
+ * largest single cost: ~2 cycles per 8 values on this Zen 3 (vcvtps2ph), ~5 ns per query and position.
  */
 final class DecodeAttention implements WorkerPool.Job {
     static final int KEY_BLOCK = 64;
