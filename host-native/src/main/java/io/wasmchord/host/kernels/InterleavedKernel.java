@@ -204,6 +204,33 @@ abstract class InterleavedKernel extends RowKernel {
     }
 
     /**
+     * Whether {@link #expandColumns} is written for this format: the mat-mat then takes its panels
+     * column-major, which the runs widen into without gathering rows.
+     */
+    boolean expandsColumns() {
+        return false;
+    }
+
+    /**
+     * Blocks {@code [fromBlock, toBlock)} of group {@code g} as floats, column-major: column k (counted
+     * from the first block's) of row r at {@code dst[at + k * GROUP + r]}. A run's lane {@code 2r + e}
+     * holds row r's value of one column when e is 0 and of the next when e is 1, so its 16-bit lanes,
+     * seen as 32-bit ones, give both columns' rows with two shifts: no transposition, where the row-major
+     * panel of {@link #expandGroup} gathers each row's values out of the runs 8 bytes at a time. Must give
+     * exactly the reference dequantizer's floats.
+     */
+    void expandColumns(byte[] w, int g, int cols, int fromBlock, int toBlock, float[] dst, int at, Scratch s) {
+        throw new UnsupportedOperationException(type.displayName + " expands row by row");
+    }
+
+    /** The fp16 values of a run at {@code w[p]} (one per row of a group, scales) as floats into {@code dst[0, GROUP)}. */
+    static void runHalves(byte[] w, int p, float[] dst) {
+        for (int r = 0; r < GROUP; r++) {
+            dst[r] = Float.float16ToFloat((short) (w[p + 2 * r] & 0xFF | w[p + 2 * r + 1] << 8));
+        }
+    }
+
+    /**
      * One row's four 2-byte pieces of four consecutive runs from byte {@code p}, as one
      * little-endian long: 8 bytes of the row in the file's order, for expanding it in place.
      */
