@@ -245,8 +245,15 @@ final class Activations {
             sum = sum.add(r);
             ((ShortVector) r.convertShape(VectorOperators.I2S, S_HALF, 0)).intoArray(q, in + j);
         }
-        for (int j = 0; j < count; j += SHORTS) {
-            ShortVector.fromArray(S, q, in + j).reinterpretAsInts().intoArray(pairs, (in + j) >> 1);
+        // Pairs a vector of shorts at a time, or a half one where count (16) is less than a vector (512 bits).
+        if (count % SHORTS == 0) {
+            for (int j = 0; j < count; j += SHORTS) {
+                ShortVector.fromArray(S, q, in + j).reinterpretAsInts().intoArray(pairs, (in + j) >> 1);
+            }
+        } else {
+            for (int j = 0; j < count; j += FLOATS) {
+                ShortVector.fromArray(S_HALF, q, in + j).reinterpretAsInts().intoArray(pairs, (in + j) >> 1);
+            }
         }
         return sum.reduceLanes(VectorOperators.ADD);
     }

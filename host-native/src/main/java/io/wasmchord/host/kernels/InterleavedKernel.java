@@ -11,9 +11,14 @@ import java.lang.foreign.ValueLayout;
  * sums and applying the scales happens once per block for the whole group instead of once per row:
  * without {@code pmaddubsw} that was most of a block's cost.
  *
- * <p>Group {@code g} holds rows {@code [8g, 8g + 8)} in {@link #groupBytes} bytes (8 file rows' worth
- * unless the format widens its values), and rows past the last whole group follow in the file layout
- * (the plain kernel reads them). The mat-mat expands whole groups ({@link #expandGroup}), or asks for
+ * <p>The layout follows the vector width (it is made at load): a group is as many rows as a float vector
+ * has lanes, at least 8 ({@link #GROUP}: 8 at 128 and 256 bits, 16 at 512), so that one short vector
+ * holds 2 values of each row of the group (half of it at 128 bits: two passes of 4 rows) and its 32-bit
+ * sums are one float vector. A run of {@link #RUN} bytes holds a 2-byte piece of every row.
+ *
+ * <p>Group {@code g} holds rows {@code [GROUP g, GROUP (g + 1))} in {@link #groupBytes} bytes (GROUP
+ * file rows' worth unless the format widens its values), and rows past the last whole group follow in
+ * the file layout (the plain kernel reads them). The mat-mat expands whole groups ({@link #expandGroup}), or asks for
  * single rows at the file layout's offsets ({@code r * rowBytes}; {@link #dequantize} maps them); rows
  * past the last group are expanded by {@link #plain} at {@link #tailOffset}.
  *
@@ -23,12 +28,15 @@ import java.lang.foreign.ValueLayout;
  * loop splitting in the hot loop (Q4_0 decode ran at 16 GMAC/s from a segment, 19 from an array).
  * Matrices whose repacked form would not fit one array keep the file layout.
  *
- * <p>Every format here stores a block's values as runs of 16 bytes from {@link #runsAt} on (byte
- * {@code 2r + e} of a run belongs to row r), so both expansions gather a row's values 8 bytes at a time
+ * <p>Every format here stores a block's values as runs of {@link #RUN} bytes from {@link #runsAt} on
+ * (byte {@code 2r + e} of a run belongs to row r), so both expansions gather a row's values 8 bytes at a time
  * (four 2-byte pieces of four consecutive runs) and hand them to the format's {@link #expandBlock}.
  */
 abstract class InterleavedKernel extends RowKernel {
-    static final int GROUP = 8;
+    /** Rows of a group: a float vector's lanes, at least 8. */
+    static final int GROUP = Math.max(8, Simd.FLOATS);
+    /** Bytes of a run: a 2-byte piece of each row of a group, as are its fp16 scales. */
+    static final int RUN = 2 * GROUP;
     /** The file-layout kernel: rows past the last group, and the reference for the repacked ones. */
     final RowKernel plain;
     /** Rows of the matrix; those from {@code groupedRows} on keep the file layout. */
@@ -51,7 +59,7 @@ abstract class InterleavedKernel extends RowKernel {
         this.longsPerBlock = runs / 4;
     }
 
-    /** Bytes of one group of {@code cols}-column rows in this layout: by default those of 8 file rows. */
+    /** Bytes of one group of {@code cols}-column rows in this layout: by default those of GROUP file rows. */
     long groupBytes(int cols) {
         return GROUP * type.bytesFor(cols);
     }
@@ -109,17 +117,17 @@ abstract class InterleavedKernel extends RowKernel {
 
     /**
      * Row {@code r}'s share of {@code runs} runs of this layout: its 2-byte pieces from {@code from[src]}
-     * on, piece m into bytes {@code 2r, 2r + 1} of the 16-byte run m from {@code to[dst]}. A block's fp16
+     * on, piece m into bytes {@code 2r, 2r + 1} of the run m from {@code to[dst]}. A block's fp16
      * scales are one such run; its values, as many runs as the row has pieces.
      */
     static void interleaveRuns(byte[] from, int src, byte[] to, int dst, int r, int runs) {
         for (int m = 0; m < runs; m++) {
-            to[dst + 16 * m + 2 * r] = from[src + 2 * m];
-            to[dst + 16 * m + 2 * r + 1] = from[src + 2 * m + 1];
+            to[dst + RUN * m + 2 * r] = from[src + 2 * m];
+            to[dst + RUN * m + 2 * r + 1] = from[src + 2 * m + 1];
         }
     }
 
-    /** One group: 8 rows of {@code rowBytes} in the file layout in {@code from}, into this layout in {@code to}. */
+    /** One group: GROUP rows of {@code rowBytes} in the file layout in {@code from}, into this layout in {@code to}. */
     abstract void repackGroup(byte[] from, int rowBytes, byte[] to, int cols);
 
     /**
@@ -144,7 +152,7 @@ abstract class InterleavedKernel extends RowKernel {
      */
     abstract void expandBlock(MemorySegment w, long p, int row, long[] q, int qAt, int qStride, float[] dst, int at, int stride);
 
-    /** Bytes of one block of a group (all 8 rows). */
+    /** Bytes of one block of a group (all its rows). */
     private long groupBlockBytes() {
         return groupBytes(type.blockSize);
     }
@@ -167,14 +175,14 @@ abstract class InterleavedKernel extends RowKernel {
         for (int b = 0; b < cols / type.blockSize; b++) {
             long p = group + b * groupBlockBytes();
             for (int i = 0; i < longsPerBlock; i++) {
-                q[i] = piecesOf(w, p + runsAt + 2 * row + 64 * i);
+                q[i] = piecesOf(w, p + runsAt + 2 * row + 4 * RUN * i);
             }
             expandBlock(w, p, row, q, 0, 1, dst, at + b * type.blockSize, 1);
         }
     }
 
     /**
-     * Blocks {@code [fromBlock, toBlock)} of the 8 rows of group {@code g} as floats, row r's at
+     * Blocks {@code [fromBlock, toBlock)} of the GROUP rows of group {@code g} as floats, row r's at
      * {@code dst[at + r * rowStride]} on ({@link GemmJob}'s panel of a column chunk): a block's runs are
      * transposed into rows 8 bytes at a time with whole-long loads (instead of a row's 2-byte pieces one
      * by one), then expanded as {@link #dequantize} would.
@@ -186,7 +194,7 @@ abstract class InterleavedKernel extends RowKernel {
         for (int b = fromBlock; b < toBlock; b++) {
             long p = group + b * groupBlockBytes();
             for (int i = 0; i < longsPerBlock; i++) {
-                transposeRuns(w, p + runsAt + 64 * i, q, GROUP * i);
+                transposeRuns(w, p + runsAt + 4 * RUN * i, q, GROUP * i);
             }
             int k = (b - fromBlock) * type.blockSize;
             for (int r = 0; r < GROUP; r++) {
@@ -196,12 +204,39 @@ abstract class InterleavedKernel extends RowKernel {
     }
 
     /**
-     * One row's four 2-byte pieces of four consecutive 16-byte runs from byte {@code p}, as one
+     * Whether {@link #expandColumns} is written for this format: the mat-mat then takes its panels
+     * column-major, which the runs widen into without gathering rows.
+     */
+    boolean expandsColumns() {
+        return false;
+    }
+
+    /**
+     * Blocks {@code [fromBlock, toBlock)} of group {@code g} as floats, column-major: column k (counted
+     * from the first block's) of row r at {@code dst[at + k * GROUP + r]}. A run's lane {@code 2r + e}
+     * holds row r's value of one column when e is 0 and of the next when e is 1, so its 16-bit lanes,
+     * seen as 32-bit ones, give both columns' rows with two shifts: no transposition, where the row-major
+     * panel of {@link #expandGroup} gathers each row's values out of the runs 8 bytes at a time. Must give
+     * exactly the reference dequantizer's floats.
+     */
+    void expandColumns(byte[] w, int g, int cols, int fromBlock, int toBlock, float[] dst, int at, Scratch s) {
+        throw new UnsupportedOperationException(type.displayName + " expands row by row");
+    }
+
+    /** The fp16 values of a run at {@code w[p]} (one per row of a group, scales) as floats into {@code dst[0, GROUP)}. */
+    static void runHalves(byte[] w, int p, float[] dst) {
+        for (int r = 0; r < GROUP; r++) {
+            dst[r] = Float.float16ToFloat((short) (w[p + 2 * r] & 0xFF | w[p + 2 * r + 1] << 8));
+        }
+    }
+
+    /**
+     * One row's four 2-byte pieces of four consecutive runs from byte {@code p}, as one
      * little-endian long: 8 bytes of the row in the file's order, for expanding it in place.
      */
     static long piecesOf(MemorySegment w, long p) {
-        return (w.get(Simd.HALF, p) & 0xFFFFL) | (w.get(Simd.HALF, p + 16) & 0xFFFFL) << 16
-                | (w.get(Simd.HALF, p + 32) & 0xFFFFL) << 32 | (long) w.get(Simd.HALF, p + 48) << 48;
+        return (w.get(Simd.HALF, p) & 0xFFFFL) | (w.get(Simd.HALF, p + RUN) & 0xFFFFL) << 16
+                | (w.get(Simd.HALF, p + 2 * RUN) & 0xFFFFL) << 32 | (long) w.get(Simd.HALF, p + 3 * RUN) << 48;
     }
 
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(Simd.LE);
@@ -209,13 +244,13 @@ abstract class InterleavedKernel extends RowKernel {
     private static final long LOW_HALF = 0xFFFFFFFFL;
 
     /**
-     * {@link #piecesOf} for all 8 rows at once, into {@code q[at + r]}: the four runs from {@code p} are a
-     * 4 x 8 matrix of 2-byte pieces, transposed 4 rows at a time as two 2 x 2 steps on longs.
+     * {@link #piecesOf} for all GROUP rows at once, into {@code q[at + r]}: the four runs from {@code p} are a
+     * 4 x GROUP matrix of 2-byte pieces, transposed 4 rows at a time as two 2 x 2 steps on longs.
      */
     static void transposeRuns(MemorySegment w, long p, long[] q, int at) {
-        for (int h = 0; h < 2; h++) {
-            long l0 = w.get(LONG, p + 8 * h), l1 = w.get(LONG, p + 16 + 8 * h);
-            long l2 = w.get(LONG, p + 32 + 8 * h), l3 = w.get(LONG, p + 48 + 8 * h);
+        for (int h = 0; h < GROUP / 4; h++) {
+            long l0 = w.get(LONG, p + 8 * h), l1 = w.get(LONG, p + RUN + 8 * h);
+            long l2 = w.get(LONG, p + 2 * RUN + 8 * h), l3 = w.get(LONG, p + 3 * RUN + 8 * h);
             long a = (l0 & EVEN_PIECES) | (l1 & EVEN_PIECES) << 16; // pieces 0 and 2 of runs 0, 1
             long b = (l0 >>> 16 & EVEN_PIECES) | (l1 & ~EVEN_PIECES); // pieces 1 and 3
             long c = (l2 & EVEN_PIECES) | (l3 & EVEN_PIECES) << 16;

@@ -1,11 +1,11 @@
 package io.wasmchord.host.kernels;
 
-import static io.wasmchord.host.kernels.Simd.B_HALF;
-import static io.wasmchord.host.kernels.Simd.F;
-import static io.wasmchord.host.kernels.Simd.I;
+import static io.wasmchord.host.kernels.Simd16.B_HALF;
+import static io.wasmchord.host.kernels.Simd16.F;
+import static io.wasmchord.host.kernels.Simd16.I;
 import static io.wasmchord.host.kernels.Simd.LE;
-import static io.wasmchord.host.kernels.Simd.S;
-import static io.wasmchord.host.kernels.Simd.SHORTS;
+import static io.wasmchord.host.kernels.Simd16.S;
+import static io.wasmchord.host.kernels.Simd16.SHORTS;
 import static jdk.incubator.vector.VectorOperators.ADD;
 import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.B2S;
@@ -73,7 +73,7 @@ final class Q4_0Kernel extends RowKernel {
                 ShortVector low = packed.and((short) 0xF).sub((short) 8);
                 ShortVector high = packed.lanewise(ASHR, 4).and((short) 0xF).sub((short) 8);
                 for (int part = 0; part < 2; part++) {
-                    int k = j + part * Simd.FLOATS;
+                    int k = j + part * Simd16.FLOATS;
                     ((FloatVector) low.convertShape(S2I, I, part).convert(I2F, 0)).mul(scale).intoArray(dst, at + k);
                     ((FloatVector) high.convertShape(S2I, I, part).convert(I2F, 0)).mul(scale).intoArray(dst, at + 16 + k);
                 }

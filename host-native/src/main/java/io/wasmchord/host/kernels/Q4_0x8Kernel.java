@@ -13,7 +13,6 @@ import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.LSHR;
 import static jdk.incubator.vector.VectorOperators.S2I;
 import static jdk.incubator.vector.VectorOperators.ZERO_EXTEND_B2S;
-import static io.wasmchord.host.kernels.Simd.L_HALF;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.ByteVector;
@@ -23,8 +22,8 @@ import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.ShortVector;
 
 /**
- * Q4_0 repacked in groups of 8 rows (see {@link InterleavedKernel}). Per block of 32 columns a group
- * takes 8 x 18 bytes: the 8 rows' fp16 scales, then 8 runs of 16 bytes; byte {@code 2r + e} of run
+ * Q4_0 repacked in groups of GROUP rows (see {@link InterleavedKernel}). Per block of 32 columns a
+ * group takes GROUP x 18 bytes: the rows' fp16 scales, then 8 runs; byte {@code 2r + e} of run
  * {@code m} is byte {@code 2m + e} of row r's quants, so its low nibble is value {@code 2m + e} and its
  * high nibble value {@code 16 + 2m + e}. Widened to 16-bit lanes, run m meets the broadcast activation
  * pairs {@code (2m, 2m + 1)} and {@code (16 + 2m, 17 + 2m)}.
@@ -39,7 +38,7 @@ final class Q4_0x8Kernel extends InterleavedKernel {
     private static final int GROUP_BLOCK = GROUP * BLOCK;
 
     Q4_0x8Kernel(RowKernel plain, int rows) {
-        super(plain, rows, 16, 8);
+        super(plain, rows, RUN, 8);
     }
 
     @Override
@@ -51,8 +50,8 @@ final class Q4_0x8Kernel extends InterleavedKernel {
         int p0 = t * (a.cols >> 1);
         int di = t * blocks;
         for (int g = 0; g < groups; g++, offset += blocks * GROUP_BLOCK, at += GROUP) {
-            // One pass per part of the group a vector holds: all 8 rows at 256 bits, 4 at 128.
-            for (int h = 0; h < 16; h += SHORTS) {
+            // One pass per part of the group a vector holds: all of it from 256 bits on, half at 128.
+            for (int h = 0; h < RUN; h += SHORTS) {
                 FloatVector acc = FloatVector.zero(F);
                 for (int b = 0; b < blocks; b++) {
                     int p = offset + b * GROUP_BLOCK;
@@ -61,7 +60,7 @@ final class Q4_0x8Kernel extends InterleavedKernel {
                     ShortVector low = ShortVector.zero(S);
                     ShortVector high = ShortVector.zero(S);
                     for (int m = 0; m < 8; m++) {
-                        ShortVector v = (ShortVector) ByteVector.fromArray(B_HALF, w, p + 16 + 16 * m + h)
+                        ShortVector v = (ShortVector) ByteVector.fromArray(B_HALF, w, p + RUN + RUN * m + h)
                                 .convertShape(ZERO_EXTEND_B2S, S, 0);
                         low = low.add(v.and((short) 0xF).mul(IntVector.broadcast(I, pairs[pi + m]).reinterpretAsShorts()));
                         high = high.add(v.lanewise(LSHR, 4).mul(IntVector.broadcast(I, pairs[pi + 8 + m]).reinterpretAsShorts()));
@@ -89,7 +88,41 @@ final class Q4_0x8Kernel extends InterleavedKernel {
             for (int r = 0; r < GROUP; r++) {
                 int row = r * rowBytes + b * BLOCK;
                 interleaveRuns(from, row, to, at, r, 1);
-                interleaveRuns(from, row + 2, to, at + 16, r, 8);
+                interleaveRuns(from, row + 2, to, at + RUN, r, 8);
+            }
+        }
+    }
+
+    @Override
+    boolean expandsColumns() {
+        return true;
+    }
+
+    /** Run m's low nibbles are columns {@code 2m, 2m + 1} of the block, its high nibbles {@code 16 + 2m, 17 + 2m}. */
+    @Override
+    void expandColumns(byte[] w, int g, int cols, int fromBlock, int toBlock, float[] dst, int at, Scratch s) {
+        float[] scales = s.floats(GROUP);
+        int group = (int) groupOffset(g, cols);
+        for (int b = fromBlock; b < toBlock; b++) {
+            int p = group + b * GROUP_BLOCK;
+            runHalves(w, p, scales);
+            int column = at + (b - fromBlock) * 32 * GROUP;
+            for (int m = 0; m < 8; m++) {
+                for (int h = 0; h < RUN; h += SHORTS) {
+                    int r = h / 2;
+                    ShortVector v = (ShortVector) ByteVector.fromArray(B_HALF, w, p + RUN + RUN * m + h).convertShape(ZERO_EXTEND_B2S, S, 0);
+                    FloatVector scale = FloatVector.fromArray(F, scales, r);
+                    IntVector low = v.and((short) 0xF).sub((short) 8).reinterpretAsInts();
+                    IntVector high = v.lanewise(LSHR, 4).sub((short) 8).reinterpretAsInts();
+                    ((FloatVector) low.lanewise(LSHL, 16).lanewise(ASHR, 16).convert(I2F, 0)).mul(scale)
+                            .intoArray(dst, column + 2 * m * GROUP + r);
+                    ((FloatVector) low.lanewise(ASHR, 16).convert(I2F, 0)).mul(scale)
+                            .intoArray(dst, column + (2 * m + 1) * GROUP + r);
+                    ((FloatVector) high.lanewise(LSHL, 16).lanewise(ASHR, 16).convert(I2F, 0)).mul(scale)
+                            .intoArray(dst, column + (16 + 2 * m) * GROUP + r);
+                    ((FloatVector) high.lanewise(ASHR, 16).convert(I2F, 0)).mul(scale)
+                            .intoArray(dst, column + (17 + 2 * m) * GROUP + r);
+                }
             }
         }
     }
@@ -100,18 +133,18 @@ final class Q4_0x8Kernel extends InterleavedKernel {
         float scale = Simd.half(w, p + 2 * row);
         long low = q[qAt];
         long high = q[qAt + qStride];
-        for (int j = 0; j < 16; j += SHORTS) {
-            LongVector bytes = LongVector.broadcast(L_HALF, j == 0 ? low : high);
-            if (L_HALF.length() > 1) {
+        for (int j = 0; j < 16; j += Simd16.SHORTS) {
+            LongVector bytes = LongVector.broadcast(Simd16.L_HALF, j == 0 ? low : high);
+            if (Simd16.L_HALF.length() > 1) {
                 bytes = bytes.withLane(1, high);
             }
-            ShortVector packed = (ShortVector) bytes.reinterpretAsBytes().convertShape(B2S, S, 0);
+            ShortVector packed = (ShortVector) bytes.reinterpretAsBytes().convertShape(B2S, Simd16.S, 0);
             ShortVector lo = packed.and((short) 0xF).sub((short) 8);
             ShortVector hi = packed.lanewise(ASHR, 4).and((short) 0xF).sub((short) 8);
             for (int part = 0; part < 2; part++) {
-                int k = j + part * Simd.FLOATS;
-                ((FloatVector) lo.convertShape(S2I, I, part).convert(I2F, 0)).mul(scale).intoArray(dst, at + stride * k);
-                ((FloatVector) hi.convertShape(S2I, I, part).convert(I2F, 0)).mul(scale).intoArray(dst, at + stride * (16 + k));
+                int k = j + part * Simd16.FLOATS;
+                ((FloatVector) lo.convertShape(S2I, Simd16.I, part).convert(I2F, 0)).mul(scale).intoArray(dst, at + stride * k);
+                ((FloatVector) hi.convertShape(S2I, Simd16.I, part).convert(I2F, 0)).mul(scale).intoArray(dst, at + stride * (16 + k));
             }
         }
     }

@@ -5,7 +5,6 @@ import static io.wasmchord.host.kernels.Simd.B_HALF;
 import static io.wasmchord.host.kernels.Simd.F;
 import static io.wasmchord.host.kernels.Simd.I;
 import static io.wasmchord.host.kernels.Simd.LE;
-import static io.wasmchord.host.kernels.Simd.L_HALF;
 import static io.wasmchord.host.kernels.Simd.S;
 import static io.wasmchord.host.kernels.Simd.SHORTS;
 import static jdk.incubator.vector.VectorOperators.ASHR;
@@ -17,6 +16,7 @@ import static jdk.incubator.vector.VectorOperators.LSHR;
 import static jdk.incubator.vector.VectorOperators.S2I;
 import static jdk.incubator.vector.VectorOperators.ZERO_EXTEND_B2S;
 
+import io.wasmchord.io.LittleEndian;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.ByteVector;
@@ -26,10 +26,10 @@ import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.ShortVector;
 
 /**
- * Q4_K repacked in groups of 8 rows (see {@link InterleavedKernel}). Per block of 256 columns a group
- * takes 8 x 144 bytes: the rows' fp16 d (16 bytes) and dmin (16), then the three 32-bit words of their
- * packed 6-bit scales and minimums, word by word (3 x 32 bytes: one int lane per row, unpacked for all
- * rows at once), then 64 runs of 16 bytes: byte {@code 2r + e} of run R is row r's quant byte
+ * Q4_K repacked in groups of GROUP rows (see {@link InterleavedKernel}). Per block of 256 columns
+ * a group takes GROUP x 144 bytes: the rows' fp16 d (a run) and dmin (a run), then the three 32-bit
+ * words of their packed 6-bit scales and minimums, word by word (3 x 4 x GROUP bytes: one int lane per
+ * row, unpacked for all rows at once), then 64 runs: byte {@code 2r + e} of run R is row r's quant byte
  * {@code 2R + e}. Run {@code 16i + m} so holds values {@code 2m + e} of sub-block 2i (low nibbles)
  * and of sub-block 2i + 1 (high nibbles), met by the broadcast activation pairs {@code 32i + m} and
  * {@code 32i + 16 + m}. A lane sums 16 products of at most 15 x 127 (30,480) per sub-block; the sums are
@@ -39,9 +39,11 @@ import jdk.incubator.vector.ShortVector;
 final class Q4_Kx8Kernel extends InterleavedKernel {
     private static final int BLOCK = 144;
     private static final int GROUP_BLOCK = GROUP * BLOCK;
-    private static final int DMIN = 16;
-    private static final int WORDS = 32;
-    private static final int QS = 128;
+    private static final int DMIN = RUN;
+    private static final int WORDS = 2 * RUN;
+    /** Bytes of one of the three words for all rows. */
+    private static final int WORD = 4 * GROUP;
+    private static final int QS = WORDS + 3 * WORD;
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(LE);
 
     Q4_Kx8Kernel(RowKernel plain, int rows) {
@@ -58,8 +60,8 @@ final class Q4_Kx8Kernel extends InterleavedKernel {
         int s0 = t * (a.cols >> 5);
         int di = t * blocks;
         for (int g = 0; g < groups; g++, offset += blocks * GROUP_BLOCK, at += GROUP) {
-            // One pass per part of the group a vector holds: all 8 rows at 256 bits, 4 at 128.
-            for (int h = 0; h < 16; h += SHORTS) {
+            // One pass per part of the group a vector holds: all of it from 256 bits on, half at 128.
+            for (int h = 0; h < RUN; h += SHORTS) {
                 FloatVector acc = FloatVector.zero(F);
                 FloatVector minAcc = FloatVector.zero(F);
                 for (int b = 0; b < blocks; b++) {
@@ -68,8 +70,8 @@ final class Q4_Kx8Kernel extends InterleavedKernel {
                     int si = s0 + 8 * b;
                     // The rows' 6-bit scales and minimums, unpacked as ggml does, one row per lane.
                     IntVector u0 = ByteVector.fromArray(B, w, p + WORDS + 2 * h).reinterpretAsInts();
-                    IntVector u1 = ByteVector.fromArray(B, w, p + WORDS + 32 + 2 * h).reinterpretAsInts();
-                    IntVector u2 = ByteVector.fromArray(B, w, p + WORDS + 64 + 2 * h).reinterpretAsInts();
+                    IntVector u1 = ByteVector.fromArray(B, w, p + WORDS + WORD + 2 * h).reinterpretAsInts();
+                    IntVector u2 = ByteVector.fromArray(B, w, p + WORDS + 2 * WORD + 2 * h).reinterpretAsInts();
                     IntVector sc0 = u0.and(0x3F3F3F3F);
                     IntVector sc1 = u2.and(0x0F0F0F0F).or(u0.lanewise(LSHR, 6).and(0x03030303).lanewise(LSHL, 4));
                     IntVector m0 = u1.and(0x3F3F3F3F);
@@ -86,10 +88,10 @@ final class Q4_Kx8Kernel extends InterleavedKernel {
                     for (int i = 0; i < 4; i++) {
                         ShortVector low = ShortVector.zero(S);
                         ShortVector high = ShortVector.zero(S);
-                        int runs = p + QS + 256 * i + h;
+                        int runs = p + QS + 16 * RUN * i + h;
                         int pk = pi + 32 * i;
                         for (int m = 0; m < 16; m++) {
-                            ShortVector v = (ShortVector) ByteVector.fromArray(B_HALF, w, runs + 16 * m)
+                            ShortVector v = (ShortVector) ByteVector.fromArray(B_HALF, w, runs + RUN * m)
                                     .convertShape(ZERO_EXTEND_B2S, S, 0);
                             low = low.add(v.and((short) 0xF).mul(IntVector.broadcast(I, pairs[pk + m]).reinterpretAsShorts()));
                             high = high.add(v.lanewise(LSHR, 4).mul(IntVector.broadcast(I, pairs[pk + 16 + m]).reinterpretAsShorts()));
@@ -135,10 +137,66 @@ final class Q4_Kx8Kernel extends InterleavedKernel {
                 interleaveRuns(from, row + 2, to, at + DMIN, r, 1);
                 for (int word = 0; word < 3; word++) {
                     for (int k = 0; k < 4; k++) {
-                        to[at + WORDS + 32 * word + 4 * r + k] = from[row + 4 + 4 * word + k];
+                        to[at + WORDS + WORD * word + 4 * r + k] = from[row + 4 + 4 * word + k];
                     }
                 }
                 interleaveRuns(from, row + 16, to, at + QS, r, 64);
+            }
+        }
+    }
+
+    @Override
+    boolean expandsColumns() {
+        return true;
+    }
+
+    /**
+     * Run {@code 16i + m}'s low nibbles are columns {@code 64i + 2m, + 1} of the block (sub-block 2i), its
+     * high nibbles columns {@code 64i + 32 + 2m, + 1} (sub-block 2i + 1); each sub-block's rows get
+     * {@code d * scale} and {@code dmin * min}, unpacked per row once per block.
+     */
+    @Override
+    void expandColumns(byte[] w, int g, int cols, int fromBlock, int toBlock, float[] dst, int at, Scratch s) {
+        float[] f = s.floats(18 * GROUP);
+        int dAt = 16 * GROUP;
+        int dminAt = 17 * GROUP;
+        int group = (int) groupOffset(g, cols);
+        for (int b = fromBlock; b < toBlock; b++) {
+            int p = group + b * GROUP_BLOCK;
+            // Sub-block j's scales of the rows at f[j * GROUP], its minimums at f[(8 + j) * GROUP].
+            for (int r = 0; r < GROUP; r++) {
+                float d = Float.float16ToFloat(LittleEndian.getShort(w, p + 2 * r));
+                float dmin = Float.float16ToFloat(LittleEndian.getShort(w, p + DMIN + 2 * r));
+                int u0 = LittleEndian.getInt(w, p + WORDS + 4 * r);
+                int u1 = LittleEndian.getInt(w, p + WORDS + WORD + 4 * r);
+                int u2 = LittleEndian.getInt(w, p + WORDS + 2 * WORD + 4 * r);
+                long scales = Simd.kScales(u0, u2);
+                long mins = Simd.kMins(u1, u2);
+                for (int j = 0; j < 8; j++) {
+                    f[j * GROUP + r] = d * ((scales >>> (8 * j)) & 0xFF);
+                    f[(8 + j) * GROUP + r] = dmin * ((mins >>> (8 * j)) & 0xFF);
+                }
+            }
+            int column = at + (b - fromBlock) * 256 * GROUP;
+            for (int run = 0; run < 64; run++) {
+                int i = run >> 4;
+                int m = run & 15;
+                int lowColumn = column + (64 * i + 2 * m) * GROUP;
+                int highColumn = lowColumn + 32 * GROUP;
+                for (int h = 0; h < RUN; h += SHORTS) {
+                    int r = h / 2;
+                    ShortVector v = (ShortVector) ByteVector.fromArray(B_HALF, w, p + QS + RUN * run + h).convertShape(ZERO_EXTEND_B2S, S, 0);
+                    IntVector low = v.and((short) 0xF).reinterpretAsInts();
+                    IntVector high = v.lanewise(LSHR, 4).reinterpretAsInts();
+                    FloatVector lowScale = FloatVector.fromArray(F, f, 2 * i * GROUP + r);
+                    FloatVector lowMin = FloatVector.fromArray(F, f, (8 + 2 * i) * GROUP + r);
+                    FloatVector highScale = FloatVector.fromArray(F, f, (2 * i + 1) * GROUP + r);
+                    FloatVector highMin = FloatVector.fromArray(F, f, (9 + 2 * i) * GROUP + r);
+                    ((FloatVector) low.and(0xFFFF).convert(I2F, 0)).mul(lowScale).sub(lowMin).intoArray(dst, lowColumn + r);
+                    ((FloatVector) low.lanewise(LSHR, 16).convert(I2F, 0)).mul(lowScale).sub(lowMin).intoArray(dst, lowColumn + GROUP + r);
+                    ((FloatVector) high.and(0xFFFF).convert(I2F, 0)).mul(highScale).sub(highMin).intoArray(dst, highColumn + r);
+                    ((FloatVector) high.lanewise(LSHR, 16).convert(I2F, 0)).mul(highScale).sub(highMin).intoArray(dst, highColumn + GROUP + r);
+                }
             }
         }
     }
@@ -149,8 +207,8 @@ final class Q4_Kx8Kernel extends InterleavedKernel {
         float d = Simd.half(w, p + 2 * row);
         float dmin = Simd.half(w, p + DMIN + 2 * row);
         int u0 = w.get(INT, p + WORDS + 4 * row);
-        int u1 = w.get(INT, p + WORDS + 32 + 4 * row);
-        int u2 = w.get(INT, p + WORDS + 64 + 4 * row);
+        int u1 = w.get(INT, p + WORDS + WORD + 4 * row);
+        int u2 = w.get(INT, p + WORDS + 2 * WORD + 4 * row);
         long scales = Simd.kScales(u0, u2);
         long mins = Simd.kMins(u1, u2);
         for (int pair = 0; pair < 4; pair++) {
@@ -161,20 +219,20 @@ final class Q4_Kx8Kernel extends InterleavedKernel {
             float minLow = dmin * (m & 0xFF);
             float minHigh = dmin * ((m >>> 8) & 0xFF);
             int o = 64 * pair;
-            for (int j = 0; j < 32; j += SHORTS) {
+            for (int j = 0; j < 32; j += Simd16.SHORTS) {
                 int v = qAt + qStride * (4 * pair + j / 8);
-                LongVector bytes = LongVector.broadcast(L_HALF, q[v]);
-                if (L_HALF.length() > 1) {
+                LongVector bytes = LongVector.broadcast(Simd16.L_HALF, q[v]);
+                if (Simd16.L_HALF.length() > 1) {
                     bytes = bytes.withLane(1, q[v + qStride]);
                 }
-                ShortVector packed = (ShortVector) bytes.reinterpretAsBytes().convertShape(B2S, S, 0);
+                ShortVector packed = (ShortVector) bytes.reinterpretAsBytes().convertShape(B2S, Simd16.S, 0);
                 ShortVector low = packed.and((short) 0xF);
                 ShortVector high = packed.lanewise(ASHR, 4).and((short) 0xF);
                 for (int part = 0; part < 2; part++) {
-                    int k = o + j + part * Simd.FLOATS;
-                    ((FloatVector) low.convertShape(S2I, I, part).convert(I2F, 0)).mul(scaleLow).sub(minLow)
+                    int k = o + j + part * Simd16.FLOATS;
+                    ((FloatVector) low.convertShape(S2I, Simd16.I, part).convert(I2F, 0)).mul(scaleLow).sub(minLow)
                             .intoArray(dst, at + stride * k);
-                    ((FloatVector) high.convertShape(S2I, I, part).convert(I2F, 0)).mul(scaleHigh).sub(minHigh)
+                    ((FloatVector) high.convertShape(S2I, Simd16.I, part).convert(I2F, 0)).mul(scaleHigh).sub(minHigh)
                             .intoArray(dst, at + stride * (32 + k));
                 }
             }

@@ -1,11 +1,11 @@
 package io.wasmchord.host.kernels;
 
-import static io.wasmchord.host.kernels.Simd.B_HALF;
-import static io.wasmchord.host.kernels.Simd.F;
-import static io.wasmchord.host.kernels.Simd.I;
+import static io.wasmchord.host.kernels.Simd16.B_HALF;
+import static io.wasmchord.host.kernels.Simd16.F;
+import static io.wasmchord.host.kernels.Simd16.I;
 import static io.wasmchord.host.kernels.Simd.LE;
-import static io.wasmchord.host.kernels.Simd.S;
-import static io.wasmchord.host.kernels.Simd.SHORTS;
+import static io.wasmchord.host.kernels.Simd16.S;
+import static io.wasmchord.host.kernels.Simd16.SHORTS;
 import static jdk.incubator.vector.VectorOperators.ADD;
 import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.B2S;
@@ -107,7 +107,7 @@ final class Q6_KKernel extends RowKernel {
                         float scale = d * w.get(ValueLayout.JAVA_BYTE, scales + 2 * k + run);
                         for (int part = 0; part < 2; part++) {
                             ((FloatVector) v.convertShape(S2I, I, part).convert(I2F, 0)).mul(scale)
-                                    .intoArray(dst, o + 32 * k + l + part * Simd.FLOATS);
+                                    .intoArray(dst, o + 32 * k + l + part * Simd16.FLOATS);
                         }
                     }
                 }

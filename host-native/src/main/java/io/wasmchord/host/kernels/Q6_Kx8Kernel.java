@@ -1,9 +1,9 @@
 package io.wasmchord.host.kernels;
 
 import static io.wasmchord.host.kernels.Simd.B_HALF;
+import static io.wasmchord.host.kernels.Simd.B_QUARTER;
 import static io.wasmchord.host.kernels.Simd.F;
 import static io.wasmchord.host.kernels.Simd.I;
-import static io.wasmchord.host.kernels.Simd.L_HALF;
 import static io.wasmchord.host.kernels.Simd.S;
 import static io.wasmchord.host.kernels.Simd.SHORTS;
 import static jdk.incubator.vector.VectorOperators.ASHR;
@@ -23,20 +23,20 @@ import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.ShortVector;
 
 /**
- * Q6_K repacked in groups of 8 rows (see {@link InterleavedKernel}), its 6-bit values widened to one
- * signed byte each ({@code q - 32}): assembling them from their 4- and 2-bit parts cost more than the
+ * Q6_K repacked in groups of GROUP rows (see {@link InterleavedKernel}), its 6-bit values widened
+ * to one signed byte each ({@code q - 32}): assembling them from their 4- and 2-bit parts cost more than the
  * products themselves, and the widening costs a quarter more memory for these matrices only. Per block
- * of 256 columns a group takes 2,192 bytes (8 file rows take 1,680): the rows' fp16 d (16 bytes); their
- * 16 int8 sub-block scales, sub-block by sub-block (byte {@code 16 + 8s + r}); then 128 runs of 16
- * bytes, byte {@code 2r + e} of run k holding value {@code 2k + e} of row r, met by the broadcast
+ * of 256 columns a group takes GROUP x 274 bytes (GROUP file rows take GROUP x 210): the rows' fp16 d
+ * (a run); their 16 int8 sub-block scales, sub-block by sub-block (byte {@code RUN + GROUP s + r}); then 128 runs,
+ * byte {@code 2r + e} of run k holding value {@code 2k + e} of row r, met by the broadcast
  * activation pair k. A lane sums the 8 products of a sub-block, each at most 32 x 127, so 32,512 fits
  * in 16 bits (Q8_K activations are within +-127); the sums are widened and times the sub-block's scales
  * once per sub-block.
  */
 final class Q6_Kx8Kernel extends InterleavedKernel {
     private static final int BLOCK = 210;
-    private static final int SCALES = 16;
-    private static final int VALUES = 144;
+    private static final int SCALES = RUN;
+    private static final int VALUES = SCALES + 16 * GROUP;
     private static final int GROUP_BLOCK = VALUES + GROUP * 256;
 
     Q6_Kx8Kernel(RowKernel plain, int rows) {
@@ -56,8 +56,8 @@ final class Q6_Kx8Kernel extends InterleavedKernel {
         int p0 = t * (a.cols >> 1);
         int di = t * blocks;
         for (int g = 0; g < groups; g++, offset += blocks * GROUP_BLOCK, at += GROUP) {
-            // One pass per part of the group a vector holds: all 8 rows at 256 bits, 4 at 128.
-            for (int h = 0; h < 16; h += SHORTS) {
+            // One pass per part of the group a vector holds: all of it from 256 bits on, half at 128.
+            for (int h = 0; h < RUN; h += SHORTS) {
                 FloatVector acc = FloatVector.zero(F);
                 for (int b = 0; b < blocks; b++) {
                     int p = offset + b * GROUP_BLOCK;
@@ -65,21 +65,21 @@ final class Q6_Kx8Kernel extends InterleavedKernel {
                     IntVector isum = IntVector.zero(I);
                     // Two sub-blocks per pass: two independent 16-bit sums keep more of the core busy.
                     for (int sb = 0; sb < 16; sb += 2) {
-                        int runs = p + VALUES + 128 * sb + h;
+                        int runs = p + VALUES + 8 * RUN * sb + h;
                         int pk = pi + 8 * sb;
                         ShortVector acc16 = ShortVector.zero(S);
                         ShortVector next16 = ShortVector.zero(S);
                         for (int i = 0; i < 8; i++) {
-                            ShortVector v = (ShortVector) ByteVector.fromArray(B_HALF, w, runs + 16 * i).convertShape(B2S, S, 0);
-                            ShortVector u = (ShortVector) ByteVector.fromArray(B_HALF, w, runs + 128 + 16 * i).convertShape(B2S, S, 0);
+                            ShortVector v = (ShortVector) ByteVector.fromArray(B_HALF, w, runs + RUN * i).convertShape(B2S, S, 0);
+                            ShortVector u = (ShortVector) ByteVector.fromArray(B_HALF, w, runs + 8 * RUN + RUN * i).convertShape(B2S, S, 0);
                             acc16 = acc16.add(v.mul(IntVector.broadcast(I, pairs[pk + i]).reinterpretAsShorts()));
                             next16 = next16.add(u.mul(IntVector.broadcast(I, pairs[pk + 8 + i]).reinterpretAsShorts()));
                         }
                         IntVector x = acc16.reinterpretAsInts();
                         IntVector y = next16.reinterpretAsInts();
-                        IntVector scale = (IntVector) ByteVector.fromArray(ByteVector.SPECIES_64, w, p + SCALES + 8 * sb + h / 2)
+                        IntVector scale = (IntVector) ByteVector.fromArray(B_QUARTER, w, p + SCALES + GROUP * sb + h / 2)
                                 .convertShape(B2I, I, 0);
-                        IntVector nextScale = (IntVector) ByteVector.fromArray(ByteVector.SPECIES_64, w, p + SCALES + 8 * sb + 8 + h / 2)
+                        IntVector nextScale = (IntVector) ByteVector.fromArray(B_QUARTER, w, p + SCALES + GROUP * sb + GROUP + h / 2)
                                 .convertShape(B2I, I, 0);
                         isum = isum.add(x.lanewise(LSHL, 16).lanewise(ASHR, 16).add(x.lanewise(ASHR, 16)).mul(scale))
                                 .add(y.lanewise(LSHL, 16).lanewise(ASHR, 16).add(y.lanewise(ASHR, 16)).mul(nextScale));
@@ -108,10 +108,10 @@ final class Q6_Kx8Kernel extends InterleavedKernel {
                 decode(from, row, q);
                 interleaveRuns(from, row + 208, to, at, r, 1);
                 for (int sb = 0; sb < 16; sb++) {
-                    to[at + SCALES + 8 * sb + r] = from[row + 192 + sb];
+                    to[at + SCALES + GROUP * sb + r] = from[row + 192 + sb];
                 }
                 for (int v = 0; v < 256; v++) {
-                    to[at + VALUES + 16 * (v >> 1) + 2 * r + (v & 1)] = (byte) (q[v] - 32);
+                    to[at + VALUES + RUN * (v >> 1) + 2 * r + (v & 1)] = (byte) (q[v] - 32);
                 }
             }
         }
@@ -135,22 +135,56 @@ final class Q6_Kx8Kernel extends InterleavedKernel {
         }
     }
 
+    @Override
+    boolean expandsColumns() {
+        return true;
+    }
+
+    /** Run k holds columns {@code 2k, 2k + 1} of the block (sub-block k / 8): signed bytes times {@code d * scale}. */
+    @Override
+    void expandColumns(byte[] w, int g, int cols, int fromBlock, int toBlock, float[] dst, int at, Scratch s) {
+        float[] scales = s.floats(16 * GROUP);
+        int group = (int) groupOffset(g, cols);
+        for (int b = fromBlock; b < toBlock; b++) {
+            int p = group + b * GROUP_BLOCK;
+            for (int r = 0; r < GROUP; r++) {
+                float d = Float.float16ToFloat((short) (w[p + 2 * r] & 0xFF | w[p + 2 * r + 1] << 8));
+                for (int sb = 0; sb < 16; sb++) {
+                    scales[sb * GROUP + r] = d * w[p + SCALES + GROUP * sb + r];
+                }
+            }
+            int column = at + (b - fromBlock) * 256 * GROUP;
+            for (int k = 0; k < 128; k++) {
+                for (int h = 0; h < RUN; h += SHORTS) {
+                    int r = h / 2;
+                    IntVector x = ((ShortVector) ByteVector.fromArray(B_HALF, w, p + VALUES + RUN * k + h).convertShape(B2S, S, 0))
+                            .reinterpretAsInts();
+                    FloatVector scale = FloatVector.fromArray(F, scales, (k >> 3) * GROUP + r);
+                    ((FloatVector) x.lanewise(LSHL, 16).lanewise(ASHR, 16).convert(I2F, 0)).mul(scale)
+                            .intoArray(dst, column + 2 * k * GROUP + r);
+                    ((FloatVector) x.lanewise(ASHR, 16).convert(I2F, 0)).mul(scale)
+                            .intoArray(dst, column + (2 * k + 1) * GROUP + r);
+                }
+            }
+        }
+    }
+
     /** The block's 256 values, signed bytes: 32 longs, 2 per sub-block of 16. */
     @Override
     void expandBlock(MemorySegment w, long p, int row, long[] q, int qAt, int qStride, float[] dst, int at, int stride) {
         float d = Simd.half(w, p + 2 * row);
         for (int sb = 0; sb < 16; sb++) {
-            float scale = d * w.get(ValueLayout.JAVA_BYTE, p + SCALES + 8 * sb + row);
-            for (int j = 0; j < 16; j += SHORTS) {
+            float scale = d * w.get(ValueLayout.JAVA_BYTE, p + SCALES + GROUP * sb + row);
+            for (int j = 0; j < 16; j += Simd16.SHORTS) {
                 int v = qAt + qStride * (2 * sb + j / 8);
-                LongVector bytes = LongVector.broadcast(L_HALF, q[v]);
-                if (L_HALF.length() > 1) {
+                LongVector bytes = LongVector.broadcast(Simd16.L_HALF, q[v]);
+                if (Simd16.L_HALF.length() > 1) {
                     bytes = bytes.withLane(1, q[v + qStride]);
                 }
-                ShortVector values = (ShortVector) bytes.reinterpretAsBytes().convertShape(B2S, S, 0);
+                ShortVector values = (ShortVector) bytes.reinterpretAsBytes().convertShape(B2S, Simd16.S, 0);
                 for (int part = 0; part < 2; part++) {
-                    ((FloatVector) values.convertShape(S2I, I, part).convert(I2F, 0)).mul(scale)
-                            .intoArray(dst, at + stride * (16 * sb + j + part * Simd.FLOATS));
+                    ((FloatVector) values.convertShape(S2I, Simd16.I, part).convert(I2F, 0)).mul(scale)
+                            .intoArray(dst, at + stride * (16 * sb + j + part * Simd16.FLOATS));
                 }
             }
         }

@@ -1,12 +1,12 @@
 package io.wasmchord.host.kernels;
 
-import static io.wasmchord.host.kernels.Simd.B_HALF;
-import static io.wasmchord.host.kernels.Simd.F;
-import static io.wasmchord.host.kernels.Simd.FLOATS;
-import static io.wasmchord.host.kernels.Simd.I;
+import static io.wasmchord.host.kernels.Simd16.B_HALF;
+import static io.wasmchord.host.kernels.Simd16.F;
+import static io.wasmchord.host.kernels.Simd16.FLOATS;
+import static io.wasmchord.host.kernels.Simd16.I;
 import static io.wasmchord.host.kernels.Simd.LE;
-import static io.wasmchord.host.kernels.Simd.S;
-import static io.wasmchord.host.kernels.Simd.SHORTS;
+import static io.wasmchord.host.kernels.Simd16.S;
+import static io.wasmchord.host.kernels.Simd16.SHORTS;
 import static jdk.incubator.vector.VectorOperators.ADD;
 import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.B2F;

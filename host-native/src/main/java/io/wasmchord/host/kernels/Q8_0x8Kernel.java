@@ -3,7 +3,6 @@ package io.wasmchord.host.kernels;
 import static io.wasmchord.host.kernels.Simd.B_HALF;
 import static io.wasmchord.host.kernels.Simd.F;
 import static io.wasmchord.host.kernels.Simd.I;
-import static io.wasmchord.host.kernels.Simd.L_HALF;
 import static io.wasmchord.host.kernels.Simd.S;
 import static io.wasmchord.host.kernels.Simd.SHORTS;
 import static jdk.incubator.vector.VectorOperators.ASHR;
@@ -21,9 +20,9 @@ import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.ShortVector;
 
 /**
- * Q8_0 repacked in groups of 8 rows (see {@link InterleavedKernel}), the same size as the file's 8
- * rows. Per block of 32 columns a group takes 8 x 34 bytes: the 8 rows' fp16 scales, then 16 runs of
- * 16 bytes, byte {@code 2r + e} of run k holding value {@code 2k + e} of row r, met by the broadcast
+ * Q8_0 repacked in groups of GROUP rows (see {@link InterleavedKernel}), the same size as the
+ * file's rows. Per block of 32 columns a group takes GROUP x 34 bytes: the rows' fp16 scales, then 16 runs,
+ * byte {@code 2r + e} of run k holding value {@code 2k + e} of row r, met by the broadcast
  * activation pair k. A 16-bit lane takes the products of two runs (each at most 128 x 127, together
  * 32,512) before the lane pairs of a row are added into its 32-bit lane.
  */
@@ -32,7 +31,7 @@ final class Q8_0x8Kernel extends InterleavedKernel {
     private static final int GROUP_BLOCK = GROUP * BLOCK;
 
     Q8_0x8Kernel(RowKernel plain, int rows) {
-        super(plain, rows, 16, 16);
+        super(plain, rows, RUN, 16);
     }
 
     @Override
@@ -43,16 +42,16 @@ final class Q8_0x8Kernel extends InterleavedKernel {
         int p0 = t * (a.cols >> 1);
         int di = t * blocks;
         for (int g = 0; g < groups; g++, offset += blocks * GROUP_BLOCK, at += GROUP) {
-            // One pass per part of the group a vector holds: all 8 rows at 256 bits, 4 at 128.
-            for (int h = 0; h < 16; h += SHORTS) {
+            // One pass per part of the group a vector holds: all of it from 256 bits on, half at 128.
+            for (int h = 0; h < RUN; h += SHORTS) {
                 FloatVector acc = FloatVector.zero(F);
                 for (int b = 0; b < blocks; b++) {
                     int p = offset + b * GROUP_BLOCK;
                     int pi = p0 + 16 * b;
                     IntVector isum = IntVector.zero(I);
                     for (int k = 0; k < 16; k += 2) {
-                        ShortVector v0 = (ShortVector) ByteVector.fromArray(B_HALF, w, p + 16 + 16 * k + h).convertShape(B2S, S, 0);
-                        ShortVector v1 = (ShortVector) ByteVector.fromArray(B_HALF, w, p + 32 + 16 * k + h).convertShape(B2S, S, 0);
+                        ShortVector v0 = (ShortVector) ByteVector.fromArray(B_HALF, w, p + RUN + RUN * k + h).convertShape(B2S, S, 0);
+                        ShortVector v1 = (ShortVector) ByteVector.fromArray(B_HALF, w, p + 2 * RUN + RUN * k + h).convertShape(B2S, S, 0);
                         IntVector x = v0.mul(IntVector.broadcast(I, pairs[pi + k]).reinterpretAsShorts())
                                 .add(v1.mul(IntVector.broadcast(I, pairs[pi + k + 1]).reinterpretAsShorts())).reinterpretAsInts();
                         isum = isum.add(x.lanewise(LSHL, 16).lanewise(ASHR, 16)).add(x.lanewise(ASHR, 16));
@@ -78,7 +77,36 @@ final class Q8_0x8Kernel extends InterleavedKernel {
             for (int r = 0; r < GROUP; r++) {
                 int row = r * rowBytes + b * BLOCK;
                 interleaveRuns(from, row, to, at, r, 1);
-                interleaveRuns(from, row + 2, to, at + 16, r, 16);
+                interleaveRuns(from, row + 2, to, at + RUN, r, 16);
+            }
+        }
+    }
+
+    @Override
+    boolean expandsColumns() {
+        return true;
+    }
+
+    /** Run k holds columns {@code 2k, 2k + 1} of the block: signed bytes times the rows' scales. */
+    @Override
+    void expandColumns(byte[] w, int g, int cols, int fromBlock, int toBlock, float[] dst, int at, Scratch s) {
+        float[] scales = s.floats(GROUP);
+        int group = (int) groupOffset(g, cols);
+        for (int b = fromBlock; b < toBlock; b++) {
+            int p = group + b * GROUP_BLOCK;
+            runHalves(w, p, scales);
+            int column = at + (b - fromBlock) * 32 * GROUP;
+            for (int k = 0; k < 16; k++) {
+                for (int h = 0; h < RUN; h += SHORTS) {
+                    int r = h / 2;
+                    IntVector x = ((ShortVector) ByteVector.fromArray(B_HALF, w, p + RUN + RUN * k + h).convertShape(B2S, S, 0))
+                            .reinterpretAsInts();
+                    FloatVector scale = FloatVector.fromArray(F, scales, r);
+                    ((FloatVector) x.lanewise(LSHL, 16).lanewise(ASHR, 16).convert(I2F, 0)).mul(scale)
+                            .intoArray(dst, column + 2 * k * GROUP + r);
+                    ((FloatVector) x.lanewise(ASHR, 16).convert(I2F, 0)).mul(scale)
+                            .intoArray(dst, column + (2 * k + 1) * GROUP + r);
+                }
             }
         }
     }
@@ -87,16 +115,16 @@ final class Q8_0x8Kernel extends InterleavedKernel {
     @Override
     void expandBlock(MemorySegment w, long p, int row, long[] q, int qAt, int qStride, float[] dst, int at, int stride) {
         float scale = Simd.half(w, p + 2 * row);
-        for (int j = 0; j < 32; j += SHORTS) {
+        for (int j = 0; j < 32; j += Simd16.SHORTS) {
             int v = qAt + qStride * (j / 8);
-            LongVector bytes = LongVector.broadcast(L_HALF, q[v]);
-            if (L_HALF.length() > 1) {
+            LongVector bytes = LongVector.broadcast(Simd16.L_HALF, q[v]);
+            if (Simd16.L_HALF.length() > 1) {
                 bytes = bytes.withLane(1, q[v + qStride]);
             }
-            ShortVector values = (ShortVector) bytes.reinterpretAsBytes().convertShape(B2S, S, 0);
+            ShortVector values = (ShortVector) bytes.reinterpretAsBytes().convertShape(B2S, Simd16.S, 0);
             for (int part = 0; part < 2; part++) {
-                ((FloatVector) values.convertShape(S2I, I, part).convert(I2F, 0)).mul(scale)
-                        .intoArray(dst, at + stride * (j + part * Simd.FLOATS));
+                ((FloatVector) values.convertShape(S2I, Simd16.I, part).convert(I2F, 0)).mul(scale)
+                        .intoArray(dst, at + stride * (j + part * Simd16.FLOATS));
             }
         }
     }

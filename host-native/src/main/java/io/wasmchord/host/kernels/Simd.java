@@ -13,8 +13,9 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The vector width every kernel is written against, fixed when this class loads: the machine's preferred
- * width capped at 256 bits, or {@code -Dchord.vector.bits=128|256}. The kernels are written once in
- * terms of these species; constants let the JIT unroll each kernel for the width in use.
+ * width (128 to 512 bits), or {@code -Dchord.vector.bits=128|256|512}. The kernels are written once in
+ * terms of these species; constants let the JIT unroll each kernel for the width in use. Code whose
+ * unit of work is 16 values takes {@link Simd16}'s species, capped at 256 bits.
  *
  * <p>Quantized dot products run on 16-bit lanes: int8 quants are widened to shorts, multiplied (every
  * product fits: |w| &lt;= 128, |a| &lt;= 127), two products are added per lane, and pairs of lanes are
@@ -36,10 +37,10 @@ final class Simd {
     static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, SHAPE);
     /** Bytes that widen to one full short vector. */
     static final VectorSpecies<Byte> B_HALF = VectorSpecies.of(byte.class, HALF_SHAPE);
+    /** Bytes that widen to one full int vector (8 at 128 bits, the narrowest shape: the first 4 widen). */
+    static final VectorSpecies<Byte> B_QUARTER = VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, BITS / 4)));
     /** Shorts that widen to one full int or float vector. */
     static final VectorSpecies<Short> S_HALF = VectorSpecies.of(short.class, HALF_SHAPE);
-    /** Longs of the half shape: 8-byte pieces assembled into one half-width byte vector. */
-    static final VectorSpecies<Long> L_HALF = VectorSpecies.of(long.class, HALF_SHAPE);
     /** Lanes of a short vector: quants handled per step. */
     static final int SHORTS = S.length();
     /** Lanes of a float vector. */
@@ -51,8 +52,6 @@ final class Simd {
 
     /** 16 bytes: the nibble-table formats (IQ4_NL, IQ4_XS) look values up with one byte shuffle at any width. */
     static final VectorSpecies<Byte> B16 = ByteVector.SPECIES_128;
-    /** Short vectors one 16-byte lookup widens into. */
-    static final int PARTS_OF_16 = 16 / SHORTS;
     /** IQ4_NL's and IQ4_XS's sixteen values, as ggml's kvalues_iq4nl. */
     static final byte[] IQ4_VALUES = {-127, -104, -83, -65, -49, -35, -22, -10, 1, 13, 25, 38, 53, 69, 89, 113};
 
@@ -72,12 +71,12 @@ final class Simd {
         String forced = System.getProperty("chord.vector.bits");
         if (forced != null) {
             int bits = Integer.parseInt(forced);
-            if (bits != 128 && bits != 256) {
-                throw new IllegalArgumentException("chord.vector.bits must be 128 or 256, got " + forced);
+            if (bits != 128 && bits != 256 && bits != 512) {
+                throw new IllegalArgumentException("chord.vector.bits must be 128, 256 or 512, got " + forced);
             }
             return bits;
         }
-        return Math.min(256, Math.max(128, FloatVector.SPECIES_PREFERRED.vectorBitSize()));
+        return Math.min(512, Math.max(128, FloatVector.SPECIES_PREFERRED.vectorBitSize()));
     }
 
     /**

@@ -20,8 +20,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Every weight format through the vector kernels against engine-common's scalar reference dot, on
  * random weights and activations of odd sizes (odd row counts, odd block counts, float rows that are
- * no multiple of the vector width), one and several activation rows. The build runs this class twice:
- * at the machine's width and with {@code -Dchord.vector.bits=128}.
+ * no multiple of the vector width), one and several activation rows. The build runs this class three
+ * times: at the machine's width and with {@code -Dchord.vector.bits=128} and {@code 512}.
  */
 class VectorKernelsTest {
     private static VectorKernels kernels;
@@ -60,10 +60,11 @@ class VectorKernelsTest {
 
     /**
      * The prompt mat-mat ({@link GemmJob}) against the reference on the shapes its blocking cuts: row
-     * counts around the 8-row panels and groups (1, 7, 8, 9, 21: short last panels of plain and repacked
-     * matrices), batches around its token blocks (4, the first batch it takes; 7, 8, 9, one block or
-     * more; 17 and 33, wide blocks and a narrow last one; 24, wide blocks only at 256 bits), and columns
-     * below, at and above its 256-column chunk, with a short last chunk.
+     * counts around the panels and groups (8 rows, 16 at 512 bits: 1, 7, 8, 9, 21, a group and 5: short
+     * last panels of plain and repacked matrices), batches around its token blocks (4, the first batch it
+     * takes; 7, 8, 9, one block or more; 17 and 33, wide blocks and a narrow last one; 24, wide blocks
+     * only at 256 and 512 bits), and columns below, at and above its 256-column chunk, with a short last
+     * chunk.
      */
     @ParameterizedTest
     @MethodSource("matMatTypes")
@@ -78,6 +79,7 @@ class VectorKernelsTest {
         for (int n : new int[] {4, 8, 9, 17, 24, 33}) {
             check(type, 7, 2 * GemmJob.CHUNK, n, random);
             check(type, 8, GemmJob.CHUNK + block, n, random);
+            check(type, InterleavedKernel.GROUP + 5, GemmJob.CHUNK + block, n, random);
         }
     }
 
@@ -132,6 +134,15 @@ class VectorKernelsTest {
                 }
             }
         }
+    }
+
+    /** A run that asks for a width ({@code -Dchord.vector.bits}, as the build's extra executions do) gets it. */
+    @Test
+    void runsAtTheRequestedWidth() {
+        String bits = System.getProperty("chord.vector.bits");
+        int expected = bits != null ? Integer.parseInt(bits)
+                : Math.min(512, Math.max(128, jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize()));
+        assertEquals(expected, VectorKernels.vectorBits());
     }
 
     @Test
