@@ -143,21 +143,16 @@ final class GemmJob implements WorkerPool.Job {
 
     /**
      * Columns {@code [k0, k0 + kc)} of rows {@code r0..} ({@code count} of them, at most a panel) as
-     * floats: column-major ({@link InterleavedKernel#expandColumns}, column k of row i at
-     * {@code panel[k * PANEL_ROWS + i]}) where the format has it, and then returns true; else row-major,
-     * row i at {@code panel[i * CHUNK]}; a short panel repeats its last row (its sums are never stored).
+     * floats: a repacked group column-major ({@link InterleavedKernel#expandColumns}, column k of row i at
+     * {@code panel[k * PANEL_ROWS + i]}), and then returns true; other rows row-major, row i at
+     * {@code panel[i * CHUNK]}, a short panel repeating its last row (its sums are never stored).
      */
     private boolean expand(int r0, int count, int k0, int kc, float[] panel, Scratch s) {
         int blockSize = kernel.type.blockSize;
         if (kernel instanceof InterleavedKernel grouped && r0 < grouped.groupedRows) {
             // Parts start at group boundaries, so a panel below groupedRows is one whole group.
-            int g = r0 / PANEL_ROWS;
-            if (grouped.expandsColumns()) {
-                grouped.expandColumns(grouped.packed(), g, cols, k0 / blockSize, (k0 + kc) / blockSize, panel, 0, s);
-                return true;
-            }
-            grouped.expandGroup(weights, g, cols, k0 / blockSize, (k0 + kc) / blockSize, panel, 0, CHUNK, s);
-            return false;
+            grouped.expandColumns(grouped.packed(), r0 / PANEL_ROWS, cols, k0 / blockSize, (k0 + kc) / blockSize, panel, 0, s);
+            return true;
         }
         long skip = kernel.type.bytesFor(k0);
         for (int i = 0; i < PANEL_ROWS; i++) {

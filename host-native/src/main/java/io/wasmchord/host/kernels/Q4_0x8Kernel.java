@@ -93,11 +93,6 @@ final class Q4_0x8Kernel extends InterleavedKernel {
         }
     }
 
-    @Override
-    boolean expandsColumns() {
-        return true;
-    }
-
     /** Run m's low nibbles are columns {@code 2m, 2m + 1} of the block, its high nibbles {@code 16 + 2m, 17 + 2m}. */
     @Override
     void expandColumns(byte[] w, int g, int cols, int fromBlock, int toBlock, float[] dst, int at, Scratch s) {

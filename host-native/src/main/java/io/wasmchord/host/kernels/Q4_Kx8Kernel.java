@@ -145,11 +145,6 @@ final class Q4_Kx8Kernel extends InterleavedKernel {
         }
     }
 
-    @Override
-    boolean expandsColumns() {
-        return true;
-    }
-
     /**
      * Run {@code 16i + m}'s low nibbles are columns {@code 64i + 2m, + 1} of the block (sub-block 2i), its
      * high nibbles columns {@code 64i + 32 + 2m, + 1} (sub-block 2i + 1); each sub-block's rows get

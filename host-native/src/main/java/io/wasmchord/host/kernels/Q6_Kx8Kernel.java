@@ -135,11 +135,6 @@ final class Q6_Kx8Kernel extends InterleavedKernel {
         }
     }
 
-    @Override
-    boolean expandsColumns() {
-        return true;
-    }
-
     /** Run k holds columns {@code 2k, 2k + 1} of the block (sub-block k / 8): signed bytes times {@code d * scale}. */
     @Override
     void expandColumns(byte[] w, int g, int cols, int fromBlock, int toBlock, float[] dst, int at, Scratch s) {

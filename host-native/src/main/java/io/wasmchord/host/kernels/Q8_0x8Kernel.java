@@ -82,11 +82,6 @@ final class Q8_0x8Kernel extends InterleavedKernel {
         }
     }
 
-    @Override
-    boolean expandsColumns() {
-        return true;
-    }
-
     /** Run k holds columns {@code 2k, 2k + 1} of the block: signed bytes times the rows' scales. */
     @Override
     void expandColumns(byte[] w, int g, int cols, int fromBlock, int toBlock, float[] dst, int at, Scratch s) {
