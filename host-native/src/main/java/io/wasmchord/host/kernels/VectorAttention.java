@@ -266,6 +266,25 @@ final class VectorAttention implements WorkerPool.Job {
      * without an fma).
      */
     private static void products(float[] p, float[] vf, int row, float[] w, int at, int i0, int nq, int hd) {
+        if (hd == 64) {
+            // Heads of 64 with the row's vectors loaded once and kept in registers across the queries.
+            FloatVector v0 = FloatVector.fromArray(F, vf, row);
+            FloatVector v1 = FloatVector.fromArray(F, vf, row + FLOATS);
+            FloatVector v2 = FloatVector.fromArray(F, vf, row + 2 * FLOATS);
+            FloatVector v3 = FloatVector.fromArray(F, vf, row + 3 * FLOATS);
+            for (int i = i0; i < nq; i++) {
+                FloatVector wi = FloatVector.broadcast(F, w[at + i]);
+                int o = i * 64;
+                v0.mul(wi).intoArray(p, o);
+                v1.mul(wi).intoArray(p, o + FLOATS);
+                v2.mul(wi).intoArray(p, o + 2 * FLOATS);
+                v3.mul(wi).intoArray(p, o + 3 * FLOATS);
+                for (int d = 4 * FLOATS; d < 64; d += FLOATS) {
+                    FloatVector.fromArray(F, vf, row + d).mul(wi).intoArray(p, o + d);
+                }
+            }
+            return;
+        }
         for (int i = i0; i < nq; i++) {
             FloatVector wi = FloatVector.broadcast(F, w[at + i]);
             for (int d = 0; d < hd; d += FLOATS) {
