@@ -14,9 +14,9 @@ import jdk.incubator.vector.VectorOperators;
  * fp16, one online-softmax pass per query, the V accumulator rounded to fp16 after every position), for
  * a causal run of queries (a prompt batch; one query goes to {@link DecodeAttention}).
  *
- * <p>A part is one head and a block of up to {@link #QUERY_BLOCK} consecutive queries, each query a
- * vector lane wherever it can be. Keys and values are taken {@link #KEY_BLOCK} positions at a time and
- * converted to float once for the part's queries. Per key block: the scores, position-major (vectors
+ * <p>A part is one kv head with its group of query heads and a block of up to {@link #QUERY_BLOCK}
+ * consecutive queries, each query a vector lane wherever it can be. Keys and values are taken
+ * {@link #KEY_BLOCK} positions at a time and converted to float once for all the part's heads and queries. Per key block: the scores, position-major (vectors
  * along the queries, each key element broadcast: no horizontal sums, no transposed keys); the online
  * softmax for all queries at once, a lane each, giving per position each query's multiplier of its
  * accumulator and weight of the value row; then per position the value row times the weights for all
@@ -54,10 +54,10 @@ final class VectorAttention implements WorkerPool.Job {
 
     /** One worker's blocks. Arrays indexed by query run over {@link #QUERY_BLOCK} lanes, whole vectors. */
     private static final class Buffers {
-        /** The part's queries in fp16 precision, dimension-major: {@code queries[d * QUERY_BLOCK + i]}. */
+        /** The part's queries in fp16 precision, head after head, dimension-major: {@code queries[(g * hd + d) * QUERY_BLOCK + i]}. */
         final float[] queries;
         final float[] row;
-        /** Accumulators, query after query: {@code acc[i * hd + d]}. */
+        /** Accumulators, head after head, query after query: {@code acc[(g * QUERY_BLOCK + i) * hd + d]}. */
         final float[] acc;
         /** A key block and a value block as floats, position after position. */
         final float[] keys;
@@ -67,18 +67,21 @@ final class VectorAttention implements WorkerPool.Job {
         final float[] rescale = new float[KEY_BLOCK * QUERY_BLOCK];
         final float[] weight = new float[KEY_BLOCK * QUERY_BLOCK];
         final boolean[] anyRaise = new boolean[KEY_BLOCK];
-        final float[] max = new float[QUERY_BLOCK];
-        final float[] sum = new float[QUERY_BLOCK];
-        /** One position's value row times each query's weight. */
+        /** Per head of the group and query: the running maximum and sum. */
+        final float[] max;
+        final float[] sum;
+        /** One position's value row times each query's weight, laid out as the accumulators. */
         final float[] products;
 
-        Buffers(int headDim) {
-            queries = new float[headDim * QUERY_BLOCK];
+        Buffers(int headDim, int group) {
+            queries = new float[group * headDim * QUERY_BLOCK];
             row = new float[headDim];
-            acc = new float[QUERY_BLOCK * headDim];
+            acc = new float[group * QUERY_BLOCK * headDim];
             keys = new float[KEY_BLOCK * headDim];
             values = new float[KEY_BLOCK * headDim];
-            products = new float[QUERY_BLOCK * headDim];
+            products = new float[group * QUERY_BLOCK * headDim];
+            max = new float[group * QUERY_BLOCK];
+            sum = new float[group * QUERY_BLOCK];
         }
     }
 
@@ -100,13 +103,14 @@ final class VectorAttention implements WorkerPool.Job {
         this.shape = shape;
         this.out = out;
         this.outOffset = outOffset;
-        if (scratch.length < workers || scratch[0].acc.length < QUERY_BLOCK * shape.headDim()) {
+        int group = shape.heads() / shape.kvHeads();
+        if (scratch.length < workers || scratch[0].row.length != shape.headDim() || scratch[0].max.length < group * QUERY_BLOCK) {
             scratch = new Buffers[workers];
             for (int i = 0; i < workers; i++) {
-                scratch[i] = new Buffers(shape.headDim());
+                scratch[i] = new Buffers(shape.headDim(), group);
             }
         }
-        return shape.heads() * blocks;
+        return shape.kvHeads() * blocks;
     }
 
     void clear() {
@@ -123,51 +127,62 @@ final class VectorAttention implements WorkerPool.Job {
     @Override
     public void run(int part, int worker) {
         int group = shape.heads() / shape.kvHeads();
-        int head = part / blocks;
+        int kvHead = part / blocks;
         int t0 = (part % blocks) * QUERY_BLOCK; // query i of the part is row t0 + i
         int nq = Math.min(QUERY_BLOCK, queries - t0);
         int lanes = (nq + FLOATS - 1) / FLOATS * FLOATS;
         int hd = shape.headDim();
         int qDim = shape.qDim();
         int kvDim = shape.kvDim();
-        int kvBase = head / group * hd;
+        int kvBase = kvHead * hd;
         Buffers b = scratch[worker];
         float[] acc = b.acc;
-        for (int i = 0; i < QUERY_BLOCK; i++) {
-            if (i < nq) {
-                OnlineSoftmax.roundToHalf(q, qOffset + (t0 + i) * qDim + head * hd, b.row, 0, hd);
-            } else {
-                java.util.Arrays.fill(b.row, 0f); // lanes past the queries: finite garbage
+        for (int g = 0; g < group; g++) {
+            int head = kvHead * group + g;
+            for (int i = 0; i < QUERY_BLOCK; i++) {
+                if (i < nq) {
+                    OnlineSoftmax.roundToHalf(q, qOffset + (t0 + i) * qDim + head * hd, b.row, 0, hd);
+                } else {
+                    java.util.Arrays.fill(b.row, 0f); // lanes past the queries: finite garbage
+                }
+                for (int d = 0; d < hd; d++) {
+                    b.queries[(g * hd + d) * QUERY_BLOCK + i] = b.row[d];
+                }
+                b.max[g * QUERY_BLOCK + i] = Float.NEGATIVE_INFINITY;
+                b.sum[g * QUERY_BLOCK + i] = 0f;
             }
-            for (int d = 0; d < hd; d++) {
-                b.queries[d * QUERY_BLOCK + i] = b.row[d];
-            }
-            b.max[i] = Float.NEGATIVE_INFINITY;
-            b.sum[i] = 0f;
+            java.util.Arrays.fill(acc, g * QUERY_BLOCK * hd, (g * QUERY_BLOCK + nq) * hd, 0f);
         }
-        java.util.Arrays.fill(acc, 0, nq * hd, 0f);
         int end = start + t0 + nq; // positions [0, end) are seen by the part's last query
         for (int p0 = 0; p0 < end; p0 += KEY_BLOCK) {
             int kb = Math.min(KEY_BLOCK, end - p0);
-            convertRows(keys, p0 * kvDim + kvBase, kvDim, kb, b.keys, hd);
-            scores(b.queries, lanes, b.keys, kb, hd, b.scores);
             int first = start + t0 - p0; // query i sees the block's positions j < first + i + 1
-            weigh(b, lanes, kb, first, shape.scale());
+            convertRows(keys, p0 * kvDim + kvBase, kvDim, kb, b.keys, hd);
             convertRows(values, p0 * kvDim + kvBase, kvDim, kb, b.values, hd);
-            for (int j = 0; j < kb; j++) {
-                int i0 = Math.max(0, j - first); // the queries from i0 on see position j
-                if (b.anyRaise[j]) {
-                    rescale(b, i0, nq, j, hd);
+            for (int g = 0; g < group; g++) { // the block's keys and values serve every head of the group
+                int base = g * QUERY_BLOCK * hd;
+                scores(b.queries, g * hd * QUERY_BLOCK, lanes, b.keys, kb, hd, b.scores);
+                weigh(b, g * QUERY_BLOCK, lanes, kb, first, shape.scale());
+                for (int j = 0; j < kb; j++) {
+                    int i0 = Math.max(0, j - first); // the queries from i0 on see position j
+                    if (b.anyRaise[j]) {
+                        rescale(b, base, i0, nq, j, hd);
+                    }
+                    products(b.products, base, b.values, j * hd, b.weight, j * QUERY_BLOCK, i0, nq, hd);
+                    addRound(acc, b.products, base + i0 * hd, (nq - i0) * hd);
                 }
-                products(b.products, b.values, j * hd, b.weight, j * QUERY_BLOCK, i0, nq, hd);
-                addRound(acc, b.products, i0 * hd, (nq - i0) * hd);
             }
         }
-        for (int i = 0; i < nq; i++) {
-            float inv = b.sum[i] == 0f ? 0f : 1f / b.sum[i];
-            int o = outOffset + (t0 + i) * qDim + head * hd;
-            for (int d = 0; d < hd; d++) {
-                out[o + d] = acc[i * hd + d] * inv;
+        for (int g = 0; g < group; g++) {
+            int head = kvHead * group + g;
+            for (int i = 0; i < nq; i++) {
+                float sum = b.sum[g * QUERY_BLOCK + i];
+                float inv = sum == 0f ? 0f : 1f / sum;
+                int o = outOffset + (t0 + i) * qDim + head * hd;
+                int a = (g * QUERY_BLOCK + i) * hd;
+                for (int d = 0; d < hd; d++) {
+                    out[o + d] = acc[a + d] * inv;
+                }
             }
         }
     }
@@ -178,14 +193,14 @@ final class VectorAttention implements WorkerPool.Job {
      * time (keys past {@code kb} up to the tile's end give scores that are never read). Each score is one
      * fma chain over the head in order.
      */
-    private static void scores(float[] qt, int lanes, float[] kf, int kb, int hd, float[] scores) {
+    private static void scores(float[] qt, int qBase, int lanes, float[] kf, int kb, int hd, float[] scores) {
         for (int i = 0; i < lanes; i += FLOATS) {
             for (int j = 0; j < kb; j += 8) {
                 FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F), s2 = FloatVector.zero(F), s3 = FloatVector.zero(F);
                 FloatVector s4 = FloatVector.zero(F), s5 = FloatVector.zero(F), s6 = FloatVector.zero(F), s7 = FloatVector.zero(F);
                 int k = j * hd;
                 for (int d = 0; d < hd; d++) {
-                    FloatVector qv = FloatVector.fromArray(F, qt, d * QUERY_BLOCK + i);
+                    FloatVector qv = FloatVector.fromArray(F, qt, qBase + d * QUERY_BLOCK + i);
                     s0 = qv.fma(FloatVector.broadcast(F, kf[k + d]), s0);
                     s1 = qv.fma(FloatVector.broadcast(F, kf[k + hd + d]), s1);
                     s2 = qv.fma(FloatVector.broadcast(F, kf[k + 2 * hd + d]), s2);
@@ -217,12 +232,12 @@ final class VectorAttention implements WorkerPool.Job {
      * The arguments of the exponentials are floored at {@link OnlineSoftmax#EXP_FLOOR} (see there). Lanes
      * past the queries compute garbage nobody reads.
      */
-    private static void weigh(Buffers b, int lanes, int kb, int first, float scale) {
+    private static void weigh(Buffers b, int m, int lanes, int kb, int first, float scale) {
         java.util.Arrays.fill(b.anyRaise, 0, kb, false);
         FloatVector one = FloatVector.broadcast(F, 1f);
         for (int i = 0; i < lanes; i += FLOATS) {
-            FloatVector max = FloatVector.fromArray(F, b.max, i);
-            FloatVector sum = FloatVector.fromArray(F, b.sum, i);
+            FloatVector max = FloatVector.fromArray(F, b.max, m + i);
+            FloatVector sum = FloatVector.fromArray(F, b.sum, m + i);
             // query i + lane sees position j when i + lane >= j - first
             FloatVector lane = FloatVector.fromArray(F, LANE_INDEX, 0).add(i);
             for (int j = 0; j < kb; j++) {
@@ -242,8 +257,8 @@ final class VectorAttention implements WorkerPool.Job {
                     b.anyRaise[j] = true;
                 }
             }
-            max.intoArray(b.max, i);
-            sum.intoArray(b.sum, i);
+            max.intoArray(b.max, m + i);
+            sum.intoArray(b.sum, m + i);
         }
     }
 
@@ -251,21 +266,21 @@ final class VectorAttention implements WorkerPool.Job {
      * The accumulators of queries from {@code i0} whose maximum position {@code j} raises, scaled by the
      * multiplier and rounded to fp16 (a multiplier of exactly 1 would leave them as they are).
      */
-    private static void rescale(Buffers b, int i0, int nq, int j, int hd) {
+    private static void rescale(Buffers b, int base, int i0, int nq, int j, int hd) {
         for (int i = i0; i < nq; i++) {
             float ms = b.rescale[j * QUERY_BLOCK + i];
             if (ms != 1f) {
-                OnlineSoftmax.rescale(b.acc, i * hd, hd, ms);
+                OnlineSoftmax.rescale(b.acc, base + i * hd, hd, ms);
             }
         }
     }
 
     /**
      * One value row ({@code vf[row, row + hd)}) times the weight of each query from {@code i0}
-     * ({@code w[at + i]}) into {@code p[i * hd + d]}: a float multiply, as the reference's (which then adds
+     * ({@code w[at + i]}) into {@code p[base + i * hd + d]}: a float multiply, as the reference's (which then adds
      * without an fma).
      */
-    private static void products(float[] p, float[] vf, int row, float[] w, int at, int i0, int nq, int hd) {
+    private static void products(float[] p, int base, float[] vf, int row, float[] w, int at, int i0, int nq, int hd) {
         if (hd == 64) {
             // Heads of 64 with the row's vectors loaded once and kept in registers across the queries.
             FloatVector v0 = FloatVector.fromArray(F, vf, row);
@@ -274,7 +289,7 @@ final class VectorAttention implements WorkerPool.Job {
             FloatVector v3 = FloatVector.fromArray(F, vf, row + 3 * FLOATS);
             for (int i = i0; i < nq; i++) {
                 FloatVector wi = FloatVector.broadcast(F, w[at + i]);
-                int o = i * 64;
+                int o = base + i * 64;
                 v0.mul(wi).intoArray(p, o);
                 v1.mul(wi).intoArray(p, o + FLOATS);
                 v2.mul(wi).intoArray(p, o + 2 * FLOATS);
@@ -288,7 +303,7 @@ final class VectorAttention implements WorkerPool.Job {
         for (int i = i0; i < nq; i++) {
             FloatVector wi = FloatVector.broadcast(F, w[at + i]);
             for (int d = 0; d < hd; d += FLOATS) {
-                FloatVector.fromArray(F, vf, row + d).mul(wi).intoArray(p, i * hd + d);
+                FloatVector.fromArray(F, vf, row + d).mul(wi).intoArray(p, base + i * hd + d);
             }
         }
     }
