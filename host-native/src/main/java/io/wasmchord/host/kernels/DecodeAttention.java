@@ -40,8 +40,8 @@ import jdk.incubator.vector.VectorOperators;
  * lanes in another order, in the last bit, as before). Rounding in vector lanes instead (magic-number
  * rounding with integer exponent ops, exact) was 15-20% slower than the SuperWord loops.
  *
- * <p>One thread, best of many calls, 256 positions: stories110M's 12/12 heads of 64 151-160 -> 68-72 us
- * per call, TinyLlama's 32/4 267 -> 131-135 us; one position 2.4 -> 0.93 and 5.1 -> 2.2 us
+ * <p>One thread, best of many calls, 256 positions: stories110M's 12/12 heads of 64 156 -> 67 us per
+ * call, TinyLlama's 32/4 267 -> 130 us; one position 2.40 -> 0.95 and 5.27 -> 2.13 us
  * (docs/PERFORMANCE.md, "Decode attention, session 4"). The fp16 rounding of the accumulator is now the
  * largest single cost: ~2 cycles per 8 values on this Zen 3 (vcvtps2ph), ~5 ns per query and position.
  */

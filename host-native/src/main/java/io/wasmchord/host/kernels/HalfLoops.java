@@ -2,7 +2,7 @@ package io.wasmchord.host.kernels;
 
 /**
  * fp16 conversions as plain counted loops over {@link Float#float16ToFloat}/{@link Float#floatToFloat16},
- * which C2's SuperWord compiles to the F16C instructions (vcvtph2ps/vcvtps2ph, 8 lanes): the Vector API
+ * which C2's SuperWord compiles to the F16C instructions (vcvtph2ps/vcvtps2ph, a vector at a time): the Vector API
  * has no fp16 conversion, and its integer spelling costs several times as many instructions. SuperWord
  * pays a scalar pre- and post-loop per call, so callers give these loops hundreds of elements at a
  * time, never one head's 64.
