@@ -26,7 +26,8 @@ final class OnlineSoftmax {
      * {@code max} (then its exponential is exp(old - new), the accumulator's multiplier; else exp(s - max),
      * the value's weight) into {@code raises[at..]}. The maximum does not depend on the accumulator, so
      * this pass comes first and the exponentials go as vectors ({@code e} holds whole vectors from
-     * {@code at}). Returns the new maximum.
+     * {@code at}). Returns the new maximum. (The prompt path now takes its queries in vector lanes,
+     * {@code VectorAttention.weigh}; the floor below is shared.)
      *
      * <p>Arguments are raised to {@link #EXP_FLOOR} at least: the vector exponential leaves its fast
      * path for a vector with any lane whose result is subnormal (arguments from about -104 to -87): 222 ns
@@ -52,24 +53,6 @@ final class OnlineSoftmax {
             FloatVector.fromArray(F, e, at + j).lanewise(VectorOperators.EXP).intoArray(e, at + j);
         }
         return max;
-    }
-
-    /**
-     * One position's value row (fp16, from {@code v[row]}) times {@code w} into the accumulator
-     * {@code acc[a, a + hd)}, rounded to fp16 after the add, as the reference. Heads of 64 (the common
-     * size) get a loop of constant length, which C2 unrolls and vectorises whole: a loop over {@code hd}
-     * spends a pre- and a post-loop on every position (prompt attention per stories110M layer 3.3 -> 3.05 ms).
-     */
-    static void addRow(float[] acc, int a, short[] v, int row, float w, int hd) {
-        if (hd == 64) {
-            for (int d = 0; d < 64; d++) {
-                acc[a + d] = Float.float16ToFloat(Float.floatToFloat16(acc[a + d] + Float.float16ToFloat(v[row + d]) * w));
-            }
-        } else {
-            for (int d = 0; d < hd; d++) {
-                acc[a + d] = Float.float16ToFloat(Float.floatToFloat16(acc[a + d] + Float.float16ToFloat(v[row + d]) * w));
-            }
-        }
     }
 
     /** An accumulator scaled for a raised maximum, rounded to fp16. */
