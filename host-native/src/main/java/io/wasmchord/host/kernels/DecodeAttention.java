@@ -35,7 +35,7 @@ import jdk.incubator.vector.VectorOperators;
  * <li>in either, before the sum, the rare rescale of an accumulator whose maximum rose.</li>
  * </ul>
  * Every value is the one the previous code computed (the same exponentials, floored as
- * {@link OnlineSoftmax#exponentials} explains; the same FMA order and lane sums; product then sum, never
+ * {@link OnlineSoftmax#EXP_FLOOR} explains; the same FMA order and lane sums; product then sum, never
  * fused): outputs are bit-identical to it once C2 has compiled both (interpreted or C1 code sums vector
  * lanes in another order, in the last bit, as before). Rounding in vector lanes instead (magic-number
  * rounding with integer exponent ops, exact) was 15-20% slower than the SuperWord loops.
