@@ -1,7 +1,5 @@
 package io.wasmchord.host.kernels;
 
-
-
 /**
  * The online-softmax steps both attention jobs share ({@link VectorAttention} for prompts,
  * {@link DecodeAttention} for single tokens), with the numerics of the reference flash attention:
