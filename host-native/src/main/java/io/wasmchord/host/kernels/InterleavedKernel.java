@@ -18,9 +18,9 @@ import java.lang.foreign.ValueLayout;
  *
  * <p>Group {@code g} holds rows {@code [GROUP g, GROUP (g + 1))} in {@link #groupBytes} bytes (GROUP
  * file rows' worth unless the format widens its values), and rows past the last whole group follow in
- * the file layout (the plain kernel reads them). The mat-mat expands whole groups ({@link #expandGroup}), or asks for
- * single rows at the file layout's offsets ({@code r * rowBytes}; {@link #dequantize} maps them); rows
- * past the last group are expanded by {@link #plain} at {@link #tailOffset}.
+ * the file layout (the plain kernel reads them). The mat-mat expands whole groups column-major
+ * ({@link #expandColumns}) and the rows past the last group with {@link #plain} at {@link #tailOffset};
+ * {@link #dequantize} gives any single row, at the file layout's offsets ({@code r * rowBytes}).
  *
  * <p>The repacked bytes live in one Java array owned by the kernel (one instance per matrix), and the
  * mat-vec reads them with int offsets: C2 compiles vector loads from an array in a counted loop with
@@ -29,8 +29,8 @@ import java.lang.foreign.ValueLayout;
  * Matrices whose repacked form would not fit one array keep the file layout.
  *
  * <p>Every format here stores a block's values as runs of {@link #RUN} bytes from {@link #runsAt} on
- * (byte {@code 2r + e} of a run belongs to row r), so both expansions gather a row's values 8 bytes at a time
- * (four 2-byte pieces of four consecutive runs) and hand them to the format's {@link #expandBlock}.
+ * (byte {@code 2r + e} of a run belongs to row r): a single row's values are gathered 8 bytes at a time
+ * (four 2-byte pieces of four consecutive runs) for the format's {@link #expandBlock}.
  */
 abstract class InterleavedKernel extends RowKernel {
     /** Rows of a group: a float vector's lanes, at least 8. */
@@ -147,7 +147,7 @@ abstract class InterleavedKernel extends RowKernel {
      * One block of row {@code row} of the group block at byte {@code p} as floats: value run {@code v}
      * (8 values, or 16 nibbles, of the file's order) comes from {@code q[qAt + qStride * i]} for
      * long {@code i}, and a run of {@code FLOATS} values starting at column {@code k} of the block goes
-     * to {@code dst[at + stride * k]} on (both expansions here pass 1: plain rows). Must give exactly the
+     * to {@code dst[at + stride * k]} on ({@link #dequantize} passes 1: a plain row). Must give exactly the
      * reference dequantizer's floats.
      */
     abstract void expandBlock(MemorySegment w, long p, int row, long[] q, int qAt, int qStride, float[] dst, int at, int stride);
@@ -158,9 +158,8 @@ abstract class InterleavedKernel extends RowKernel {
     }
 
     /**
-     * Row {@code offset / rowBytes} as floats, for the mat-mat (which asks row by row, at the offsets of
-     * the file layout): read from its group in place, or by the plain kernel past the last group (at
-     * {@link #tailOffset}).
+     * Row {@code offset / rowBytes} as floats (the offsets of the file layout): read from its group in
+     * place, or by the plain kernel past the last group (at {@link #tailOffset}).
      */
     @Override
     final void dequantize(MemorySegment w, long offset, int cols, float[] dst, int at, Scratch s) {
@@ -182,24 +181,19 @@ abstract class InterleavedKernel extends RowKernel {
     }
 
     /**
-     * Blocks {@code [fromBlock, toBlock)} of the GROUP rows of group {@code g} as floats, row r's at
-     * {@code dst[at + r * rowStride]} on ({@link GemmJob}'s panel of a column chunk): a block's runs are
-     * transposed into rows 8 bytes at a time with whole-long loads (instead of a row's 2-byte pieces one
-     * by one), then expanded as {@link #dequantize} would.
+     * Blocks {@code [fromBlock, toBlock)} of group {@code g} as floats, column-major: column k (counted
+     * from the first block's) of row r at {@code dst[at + k * GROUP + r]}. A run's lane {@code 2r + e}
+     * holds row r's value of one column when e is 0 and of the next when e is 1, so its 16-bit lanes,
+     * seen as 32-bit ones, give both columns' rows with two shifts and no transposition (a row-major panel
+     * gathered each row's values out of the runs first: 2-3x the time). Must give exactly the reference
+     * dequantizer's floats.
      */
-    final void expandGroup(MemorySegment w, int g, int cols, int fromBlock, int toBlock, float[] dst, int at, int rowStride,
-                           Scratch s) {
-        long group = groupOffset(g, cols);
-        long[] q = s.longs(GROUP * longsPerBlock);
-        for (int b = fromBlock; b < toBlock; b++) {
-            long p = group + b * groupBlockBytes();
-            for (int i = 0; i < longsPerBlock; i++) {
-                transposeRuns(w, p + runsAt + 4 * RUN * i, q, GROUP * i);
-            }
-            int k = (b - fromBlock) * type.blockSize;
-            for (int r = 0; r < GROUP; r++) {
-                expandBlock(w, p, r, q, r, GROUP, dst, at + r * rowStride + k, 1);
-            }
+    abstract void expandColumns(byte[] w, int g, int cols, int fromBlock, int toBlock, float[] dst, int at, Scratch s);
+
+    /** The fp16 values of a run at {@code w[p]} (one per row of a group, scales) as floats into {@code dst[0, GROUP)}. */
+    static void runHalves(byte[] w, int p, float[] dst) {
+        for (int r = 0; r < GROUP; r++) {
+            dst[r] = Float.float16ToFloat((short) (w[p + 2 * r] & 0xFF | w[p + 2 * r + 1] << 8));
         }
     }
 
@@ -210,28 +204,5 @@ abstract class InterleavedKernel extends RowKernel {
     static long piecesOf(MemorySegment w, long p) {
         return (w.get(Simd.HALF, p) & 0xFFFFL) | (w.get(Simd.HALF, p + RUN) & 0xFFFFL) << 16
                 | (w.get(Simd.HALF, p + 2 * RUN) & 0xFFFFL) << 32 | (long) w.get(Simd.HALF, p + 3 * RUN) << 48;
-    }
-
-    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(Simd.LE);
-    private static final long EVEN_PIECES = 0x0000FFFF0000FFFFL;
-    private static final long LOW_HALF = 0xFFFFFFFFL;
-
-    /**
-     * {@link #piecesOf} for all GROUP rows at once, into {@code q[at + r]}: the four runs from {@code p} are a
-     * 4 x GROUP matrix of 2-byte pieces, transposed 4 rows at a time as two 2 x 2 steps on longs.
-     */
-    static void transposeRuns(MemorySegment w, long p, long[] q, int at) {
-        for (int h = 0; h < GROUP / 4; h++) {
-            long l0 = w.get(LONG, p + 8 * h), l1 = w.get(LONG, p + RUN + 8 * h);
-            long l2 = w.get(LONG, p + 2 * RUN + 8 * h), l3 = w.get(LONG, p + 3 * RUN + 8 * h);
-            long a = (l0 & EVEN_PIECES) | (l1 & EVEN_PIECES) << 16; // pieces 0 and 2 of runs 0, 1
-            long b = (l0 >>> 16 & EVEN_PIECES) | (l1 & ~EVEN_PIECES); // pieces 1 and 3
-            long c = (l2 & EVEN_PIECES) | (l3 & EVEN_PIECES) << 16;
-            long d = (l2 >>> 16 & EVEN_PIECES) | (l3 & ~EVEN_PIECES);
-            q[at + 4 * h] = (a & LOW_HALF) | c << 32;
-            q[at + 4 * h + 1] = (b & LOW_HALF) | d << 32;
-            q[at + 4 * h + 2] = a >>> 32 | (c & ~LOW_HALF);
-            q[at + 4 * h + 3] = b >>> 32 | (d & ~LOW_HALF);
-        }
     }
 }

@@ -1,11 +1,5 @@
 package io.wasmchord.host.kernels;
 
-import static io.wasmchord.host.kernels.Simd.F;
-import static io.wasmchord.host.kernels.Simd.FLOATS;
-
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
-
 /**
  * The online-softmax steps both attention jobs share ({@link VectorAttention} for prompts,
  * {@link DecodeAttention} for single tokens), with the numerics of the reference flash attention:
@@ -14,62 +8,19 @@ import jdk.incubator.vector.VectorOperators;
  * compiles to F16C instructions (the Vector API has no fp16 conversion). Array-in, array-out only.
  */
 final class OnlineSoftmax {
-    /** The least argument given to the vector exponential (see {@link #exponentials}). */
+    /**
+     * The least argument given to the vector exponential. The vector exponential leaves its fast path
+     * for a vector with any lane whose result is subnormal (arguments from about -104 to -87): 222 ns per
+     * vector instead of 7 (measured alone); a peaked head meets such scores often. Raising arguments to
+     * -80 changes nothing that is kept: the weight exp(-80) = 1.8e-35 of a value (at most 65504 in fp16)
+     * adds less than half of fp16's smallest subnormal to the accumulator, and nothing to a sum that
+     * already holds a 1 (every sum does once its first position is in); as a multiplier it rounds the
+     * accumulator to zero as the exact one does (the first position's, against no maximum yet, multiplies
+     * an accumulator of zeros and a sum of 0).
+     */
     static final float EXP_FLOOR = -80f;
 
     private OnlineSoftmax() {
-    }
-
-    /**
-     * The exponentials of one query over {@code n} positions, scores {@code scores[from..]} times
-     * {@code scale}, into {@code e[at..]}, and whether each position raises the running maximum
-     * {@code max} (then its exponential is exp(old - new), the accumulator's multiplier; else exp(s - max),
-     * the value's weight) into {@code raises[at..]}. The maximum does not depend on the accumulator, so
-     * this pass comes first and the exponentials go as vectors ({@code e} holds whole vectors from
-     * {@code at}). Returns the new maximum.
-     *
-     * <p>Arguments are raised to {@link #EXP_FLOOR} at least: the vector exponential leaves its fast
-     * path for a vector with any lane whose result is subnormal (arguments from about -104 to -87): 222 ns
-     * per vector instead of 7 (measured alone); a peaked head meets such scores often. It changes nothing
-     * that is kept: the weight exp(-80) = 1.8e-35 of a value (at most 65504 in fp16) adds less than half
-     * of fp16's smallest subnormal to the accumulator, and nothing to a sum that already holds a 1 (every
-     * sum does once its first position is in); as a multiplier it rounds the accumulator to zero as the
-     * exact one does (the first position's, against no maximum yet, multiplies an accumulator of zeros and
-     * a sum of 0).
-     */
-    static float exponentials(float[] scores, int from, int n, float scale, float max, float[] e, boolean[] raises, int at) {
-        for (int j = 0; j < n; j++) {
-            float s = scores[from + j] * scale;
-            raises[at + j] = s > max;
-            if (s > max) {
-                e[at + j] = Math.max(max - s, EXP_FLOOR);
-                max = s;
-            } else {
-                e[at + j] = Math.max(s - max, EXP_FLOOR);
-            }
-        }
-        for (int j = 0; j < n; j += FLOATS) {
-            FloatVector.fromArray(F, e, at + j).lanewise(VectorOperators.EXP).intoArray(e, at + j);
-        }
-        return max;
-    }
-
-    /**
-     * One position's value row (fp16, from {@code v[row]}) times {@code w} into the accumulator
-     * {@code acc[a, a + hd)}, rounded to fp16 after the add, as the reference. Heads of 64 (the common
-     * size) get a loop of constant length, which C2 unrolls and vectorises whole: a loop over {@code hd}
-     * spends a pre- and a post-loop on every position (prompt attention per stories110M layer 3.3 -> 3.05 ms).
-     */
-    static void addRow(float[] acc, int a, short[] v, int row, float w, int hd) {
-        if (hd == 64) {
-            for (int d = 0; d < 64; d++) {
-                acc[a + d] = Float.float16ToFloat(Float.floatToFloat16(acc[a + d] + Float.float16ToFloat(v[row + d]) * w));
-            }
-        } else {
-            for (int d = 0; d < hd; d++) {
-                acc[a + d] = Float.float16ToFloat(Float.floatToFloat16(acc[a + d] + Float.float16ToFloat(v[row + d]) * w));
-            }
-        }
     }
 
     /** An accumulator scaled for a raised maximum, rounded to fp16. */

@@ -95,6 +95,35 @@ final class Q4_0x8Kernel extends InterleavedKernel {
         }
     }
 
+    /** Run m's low nibbles are columns {@code 2m, 2m + 1} of the block, its high nibbles {@code 16 + 2m, 17 + 2m}. */
+    @Override
+    void expandColumns(byte[] w, int g, int cols, int fromBlock, int toBlock, float[] dst, int at, Scratch s) {
+        float[] scales = s.floats(GROUP);
+        int group = (int) groupOffset(g, cols);
+        for (int b = fromBlock; b < toBlock; b++) {
+            int p = group + b * GROUP_BLOCK;
+            runHalves(w, p, scales);
+            int column = at + (b - fromBlock) * 32 * GROUP;
+            for (int m = 0; m < 8; m++) {
+                for (int h = 0; h < RUN; h += SHORTS) {
+                    int r = h / 2;
+                    ShortVector v = (ShortVector) ByteVector.fromArray(B_HALF, w, p + RUN + RUN * m + h).convertShape(ZERO_EXTEND_B2S, S, 0);
+                    FloatVector scale = FloatVector.fromArray(F, scales, r);
+                    IntVector low = v.and((short) 0xF).sub((short) 8).reinterpretAsInts();
+                    IntVector high = v.lanewise(LSHR, 4).sub((short) 8).reinterpretAsInts();
+                    ((FloatVector) low.lanewise(LSHL, 16).lanewise(ASHR, 16).convert(I2F, 0)).mul(scale)
+                            .intoArray(dst, column + 2 * m * GROUP + r);
+                    ((FloatVector) low.lanewise(ASHR, 16).convert(I2F, 0)).mul(scale)
+                            .intoArray(dst, column + (2 * m + 1) * GROUP + r);
+                    ((FloatVector) high.lanewise(LSHL, 16).lanewise(ASHR, 16).convert(I2F, 0)).mul(scale)
+                            .intoArray(dst, column + (16 + 2 * m) * GROUP + r);
+                    ((FloatVector) high.lanewise(ASHR, 16).convert(I2F, 0)).mul(scale)
+                            .intoArray(dst, column + (17 + 2 * m) * GROUP + r);
+                }
+            }
+        }
+    }
+
     /** The block's 32 values: quant bytes 0-7 and 8-15 in two longs, their low then high nibbles. */
     @Override
     void expandBlock(MemorySegment w, long p, int row, long[] q, int qAt, int qStride, float[] dst, int at, int stride) {

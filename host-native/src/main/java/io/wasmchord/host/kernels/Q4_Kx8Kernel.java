@@ -18,6 +18,7 @@ import static jdk.incubator.vector.VectorOperators.LSHR;
 import static jdk.incubator.vector.VectorOperators.S2I;
 import static jdk.incubator.vector.VectorOperators.ZERO_EXTEND_B2S;
 
+import io.wasmchord.io.LittleEndian;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.ByteVector;
@@ -143,6 +144,57 @@ final class Q4_Kx8Kernel extends InterleavedKernel {
                     }
                 }
                 interleaveRuns(from, row + 16, to, at + QS, r, 64);
+            }
+        }
+    }
+
+    /**
+     * Run {@code 16i + m}'s low nibbles are columns {@code 64i + 2m, + 1} of the block (sub-block 2i), its
+     * high nibbles columns {@code 64i + 32 + 2m, + 1} (sub-block 2i + 1); each sub-block's rows get
+     * {@code d * scale} and {@code dmin * min}, unpacked per row once per block.
+     */
+    @Override
+    void expandColumns(byte[] w, int g, int cols, int fromBlock, int toBlock, float[] dst, int at, Scratch s) {
+        float[] f = s.floats(18 * GROUP);
+        int dAt = 16 * GROUP;
+        int dminAt = 17 * GROUP;
+        int group = (int) groupOffset(g, cols);
+        for (int b = fromBlock; b < toBlock; b++) {
+            int p = group + b * GROUP_BLOCK;
+            // Sub-block j's scales of the rows at f[j * GROUP], its minimums at f[(8 + j) * GROUP].
+            for (int r = 0; r < GROUP; r++) {
+                float d = Float.float16ToFloat(LittleEndian.getShort(w, p + 2 * r));
+                float dmin = Float.float16ToFloat(LittleEndian.getShort(w, p + DMIN + 2 * r));
+                int u0 = LittleEndian.getInt(w, p + WORDS + 4 * r);
+                int u1 = LittleEndian.getInt(w, p + WORDS + WORD + 4 * r);
+                int u2 = LittleEndian.getInt(w, p + WORDS + 2 * WORD + 4 * r);
+                long scales = Simd.kScales(u0, u2);
+                long mins = Simd.kMins(u1, u2);
+                for (int j = 0; j < 8; j++) {
+                    f[j * GROUP + r] = d * ((scales >>> (8 * j)) & 0xFF);
+                    f[(8 + j) * GROUP + r] = dmin * ((mins >>> (8 * j)) & 0xFF);
+                }
+            }
+            int column = at + (b - fromBlock) * 256 * GROUP;
+            for (int run = 0; run < 64; run++) {
+                int i = run >> 4;
+                int m = run & 15;
+                int lowColumn = column + (64 * i + 2 * m) * GROUP;
+                int highColumn = lowColumn + 32 * GROUP;
+                for (int h = 0; h < RUN; h += SHORTS) {
+                    int r = h / 2;
+                    ShortVector v = (ShortVector) ByteVector.fromArray(B_HALF, w, p + QS + RUN * run + h).convertShape(ZERO_EXTEND_B2S, S, 0);
+                    IntVector low = v.and((short) 0xF).reinterpretAsInts();
+                    IntVector high = v.lanewise(LSHR, 4).reinterpretAsInts();
+                    FloatVector lowScale = FloatVector.fromArray(F, f, 2 * i * GROUP + r);
+                    FloatVector lowMin = FloatVector.fromArray(F, f, (8 + 2 * i) * GROUP + r);
+                    FloatVector highScale = FloatVector.fromArray(F, f, (2 * i + 1) * GROUP + r);
+                    FloatVector highMin = FloatVector.fromArray(F, f, (9 + 2 * i) * GROUP + r);
+                    ((FloatVector) low.and(0xFFFF).convert(I2F, 0)).mul(lowScale).sub(lowMin).intoArray(dst, lowColumn + r);
+                    ((FloatVector) low.lanewise(LSHR, 16).convert(I2F, 0)).mul(lowScale).sub(lowMin).intoArray(dst, lowColumn + GROUP + r);
+                    ((FloatVector) high.and(0xFFFF).convert(I2F, 0)).mul(highScale).sub(highMin).intoArray(dst, highColumn + r);
+                    ((FloatVector) high.lanewise(LSHR, 16).convert(I2F, 0)).mul(highScale).sub(highMin).intoArray(dst, highColumn + GROUP + r);
+                }
             }
         }
     }

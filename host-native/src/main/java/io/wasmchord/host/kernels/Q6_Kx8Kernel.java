@@ -138,6 +138,35 @@ final class Q6_Kx8Kernel extends InterleavedKernel {
         }
     }
 
+    /** Run k holds columns {@code 2k, 2k + 1} of the block (sub-block k / 8): signed bytes times {@code d * scale}. */
+    @Override
+    void expandColumns(byte[] w, int g, int cols, int fromBlock, int toBlock, float[] dst, int at, Scratch s) {
+        float[] scales = s.floats(16 * GROUP);
+        int group = (int) groupOffset(g, cols);
+        for (int b = fromBlock; b < toBlock; b++) {
+            int p = group + b * GROUP_BLOCK;
+            for (int r = 0; r < GROUP; r++) {
+                float d = Float.float16ToFloat((short) (w[p + 2 * r] & 0xFF | w[p + 2 * r + 1] << 8));
+                for (int sb = 0; sb < 16; sb++) {
+                    scales[sb * GROUP + r] = d * w[p + SCALES + GROUP * sb + r];
+                }
+            }
+            int column = at + (b - fromBlock) * 256 * GROUP;
+            for (int k = 0; k < 128; k++) {
+                for (int h = 0; h < RUN; h += SHORTS) {
+                    int r = h / 2;
+                    IntVector x = ((ShortVector) ByteVector.fromArray(B_HALF, w, p + VALUES + RUN * k + h).convertShape(B2S, S, 0))
+                            .reinterpretAsInts();
+                    FloatVector scale = FloatVector.fromArray(F, scales, (k >> 3) * GROUP + r);
+                    ((FloatVector) x.lanewise(LSHL, 16).lanewise(ASHR, 16).convert(I2F, 0)).mul(scale)
+                            .intoArray(dst, column + 2 * k * GROUP + r);
+                    ((FloatVector) x.lanewise(ASHR, 16).convert(I2F, 0)).mul(scale)
+                            .intoArray(dst, column + (2 * k + 1) * GROUP + r);
+                }
+            }
+        }
+    }
+
     /** The block's 256 values, signed bytes: 32 longs, 2 per sub-block of 16. */
     @Override
     void expandBlock(MemorySegment w, long p, int row, long[] q, int qAt, int qStride, float[] dst, int at, int stride) {

@@ -83,6 +83,30 @@ final class Q8_0x8Kernel extends InterleavedKernel {
         }
     }
 
+    /** Run k holds columns {@code 2k, 2k + 1} of the block: signed bytes times the rows' scales. */
+    @Override
+    void expandColumns(byte[] w, int g, int cols, int fromBlock, int toBlock, float[] dst, int at, Scratch s) {
+        float[] scales = s.floats(GROUP);
+        int group = (int) groupOffset(g, cols);
+        for (int b = fromBlock; b < toBlock; b++) {
+            int p = group + b * GROUP_BLOCK;
+            runHalves(w, p, scales);
+            int column = at + (b - fromBlock) * 32 * GROUP;
+            for (int k = 0; k < 16; k++) {
+                for (int h = 0; h < RUN; h += SHORTS) {
+                    int r = h / 2;
+                    IntVector x = ((ShortVector) ByteVector.fromArray(B_HALF, w, p + RUN + RUN * k + h).convertShape(B2S, S, 0))
+                            .reinterpretAsInts();
+                    FloatVector scale = FloatVector.fromArray(F, scales, r);
+                    ((FloatVector) x.lanewise(LSHL, 16).lanewise(ASHR, 16).convert(I2F, 0)).mul(scale)
+                            .intoArray(dst, column + 2 * k * GROUP + r);
+                    ((FloatVector) x.lanewise(ASHR, 16).convert(I2F, 0)).mul(scale)
+                            .intoArray(dst, column + (2 * k + 1) * GROUP + r);
+                }
+            }
+        }
+    }
+
     /** The block's 32 values, signed bytes in four longs of 8. */
     @Override
     void expandBlock(MemorySegment w, long p, int row, long[] q, int qAt, int qStride, float[] dst, int at, int stride) {

@@ -7,6 +7,7 @@ final class Scratch {
     private byte[] bytes = new byte[0];
     private long[] longs = new long[0];
     private int[] ints = new int[0];
+    private float[] floats = new float[0];
 
     /** The weight rows of one mat-mat panel, as floats. */
     float[] tile(int n) {
@@ -30,6 +31,14 @@ final class Scratch {
             bytes = new byte[n];
         }
         return bytes;
+    }
+
+    /** A group block's scales, one per lane of a run. */
+    float[] floats(int n) {
+        if (floats.length < n) {
+            floats = new float[n];
+        }
+        return floats;
     }
 
     /** Offsets of a gather. */

@@ -6,6 +6,7 @@ import static io.wasmchord.host.kernels.Simd.FLOATS;
 import io.wasmchord.kernel.AttentionShape;
 import io.wasmchord.kernel.FlashAttention;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -13,21 +14,31 @@ import jdk.incubator.vector.VectorOperators;
  * fp16, one online-softmax pass per query, the V accumulator rounded to fp16 after every position), for
  * a causal run of queries (a prompt batch; one query goes to {@link DecodeAttention}).
  *
- * <p>A part is one head and a block of up to {@link #QUERY_BLOCK} consecutive queries. Keys are taken
- * {@link #KEY_BLOCK} positions at a time: the block's scores for every query of the part are computed first (for several queries, against the key block converted to float once and transposed, so a
- * register tile of 4 queries x 2 vectors of keys needs no horizontal sums), then each query folds the
- * block's positions into its accumulator in order. Memory per worker is a few blocks, whatever the
- * context length: no score row, no N x N matrix.
+ * <p>A part is one kv head with its group of query heads and a block of up to {@link #QUERY_BLOCK}
+ * consecutive queries, each query a vector lane wherever it can be. Keys and values are taken
+ * {@link #KEY_BLOCK} positions at a time and converted to float once for all the part's heads and queries. Per key block: the scores, position-major (vectors
+ * along the queries, each key element broadcast: no horizontal sums, no transposed keys); the online
+ * softmax for all queries at once, a lane each, giving per position each query's multiplier of its
+ * accumulator and weight of the value row; then per position the value row times the weights for all
+ * queries that see it, added to their accumulators and rounded to fp16 in one loop over up to
+ * 16 x head-dim values, which SuperWord runs whole (a 64-value loop per query spends most of its time
+ * in a pre- and a post-loop). Memory per worker is a few blocks, whatever the context length.
  *
  * <p>fp16 conversions run as plain loops over {@link Float#floatToFloat16}/{@link Float#float16ToFloat},
- * which C2 vectorises into the F16C instructions (3.6x faster than the same loop left scalar), where
- * the Vector API has no fp16 conversion but integer bit manipulation.
+ * which C2 vectorises into the F16C instructions, where the Vector API has no fp16 conversion but
+ * integer bit manipulation.
  */
 final class VectorAttention implements WorkerPool.Job {
     static final int QUERY_BLOCK = 16;
     static final int KEY_BLOCK = 64;
-    /** From this many queries in a part on, scores come from the transposed key block. */
-    private static final int TILED_FROM = 4;
+    /** 0, 1, 2, ... : the lane numbers. */
+    private static final float[] LANE_INDEX = new float[FLOATS];
+
+    static {
+        for (int l = 0; l < FLOATS; l++) {
+            LANE_INDEX[l] = l;
+        }
+    }
 
     private float[] q;
     private int qOffset;
@@ -41,23 +52,36 @@ final class VectorAttention implements WorkerPool.Job {
     private int outOffset;
     private Buffers[] scratch = new Buffers[0];
 
-    /** One worker's blocks: queries and accumulators of a part, a key block, the scores of both. */
+    /** One worker's blocks. Arrays indexed by query run over {@link #QUERY_BLOCK} lanes, whole vectors. */
     private static final class Buffers {
+        /** The part's queries in fp16 precision, head after head, dimension-major: {@code queries[(g * hd + d) * QUERY_BLOCK + i]}. */
         final float[] queries;
+        final float[] row;
+        /** Accumulators, head after head, query after query: {@code acc[(g * QUERY_BLOCK + i) * hd + d]}. */
         final float[] acc;
+        /** A key block and a value block as floats, position after position. */
         final float[] keys;
-        final float[] scores;
-        final float[] max = new float[QUERY_BLOCK];
-        final float[] sum = new float[QUERY_BLOCK];
-        /** Two queries' exponentials over a key block, and which positions raise their maximum. */
-        final float[] exps = new float[2 * KEY_BLOCK];
-        final boolean[] raises = new boolean[2 * KEY_BLOCK];
+        final float[] values;
+        /** Per position and query ({@code [j * QUERY_BLOCK + i]}): score, multiplier of the accumulator, weight of the value. */
+        final float[] scores = new float[KEY_BLOCK * QUERY_BLOCK];
+        final float[] rescale = new float[KEY_BLOCK * QUERY_BLOCK];
+        final float[] weight = new float[KEY_BLOCK * QUERY_BLOCK];
+        final boolean[] anyRaise = new boolean[KEY_BLOCK];
+        /** Per head of the group and query: the running maximum and sum. */
+        final float[] max;
+        final float[] sum;
+        /** One position's value row times each query's weight, laid out as the accumulators. */
+        final float[] products;
 
-        Buffers(int headDim) {
-            queries = new float[QUERY_BLOCK * headDim];
-            acc = new float[QUERY_BLOCK * headDim];
+        Buffers(int headDim, int group) {
+            queries = new float[group * headDim * QUERY_BLOCK];
+            row = new float[headDim];
+            acc = new float[group * QUERY_BLOCK * headDim];
             keys = new float[KEY_BLOCK * headDim];
-            scores = new float[QUERY_BLOCK * KEY_BLOCK];
+            values = new float[KEY_BLOCK * headDim];
+            products = new float[group * QUERY_BLOCK * headDim];
+            max = new float[group * QUERY_BLOCK];
+            sum = new float[group * QUERY_BLOCK];
         }
     }
 
@@ -79,13 +103,14 @@ final class VectorAttention implements WorkerPool.Job {
         this.shape = shape;
         this.out = out;
         this.outOffset = outOffset;
-        if (scratch.length < workers || scratch[0].acc.length < QUERY_BLOCK * shape.headDim()) {
+        int group = shape.heads() / shape.kvHeads();
+        if (scratch.length < workers || scratch[0].row.length != shape.headDim() || scratch[0].max.length < group * QUERY_BLOCK) {
             scratch = new Buffers[workers];
             for (int i = 0; i < workers; i++) {
-                scratch[i] = new Buffers(shape.headDim());
+                scratch[i] = new Buffers(shape.headDim(), group);
             }
         }
-        return shape.heads() * blocks;
+        return shape.kvHeads() * blocks;
     }
 
     void clear() {
@@ -102,213 +127,215 @@ final class VectorAttention implements WorkerPool.Job {
     @Override
     public void run(int part, int worker) {
         int group = shape.heads() / shape.kvHeads();
-        int head = part / blocks;
+        int kvHead = part / blocks;
         int t0 = (part % blocks) * QUERY_BLOCK; // query i of the part is row t0 + i
         int nq = Math.min(QUERY_BLOCK, queries - t0);
+        int lanes = (nq + FLOATS - 1) / FLOATS * FLOATS;
         int hd = shape.headDim();
         int qDim = shape.qDim();
         int kvDim = shape.kvDim();
-        int kvBase = head / group * hd;
-        float scale = shape.scale();
+        int kvBase = kvHead * hd;
         Buffers b = scratch[worker];
-        float[] qs = b.queries;
         float[] acc = b.acc;
-        float[] max = b.max;
-        float[] sum = b.sum;
-        for (int i = 0; i < nq; i++) {
-            OnlineSoftmax.roundToHalf(q, qOffset + (t0 + i) * qDim + head * hd, qs, i * hd, hd);
-            java.util.Arrays.fill(acc, i * hd, (i + 1) * hd, 0f);
-            max[i] = Float.NEGATIVE_INFINITY;
-            sum[i] = 0f;
+        for (int g = 0; g < group; g++) {
+            int head = kvHead * group + g;
+            for (int i = 0; i < QUERY_BLOCK; i++) {
+                if (i < nq) {
+                    OnlineSoftmax.roundToHalf(q, qOffset + (t0 + i) * qDim + head * hd, b.row, 0, hd);
+                } else {
+                    java.util.Arrays.fill(b.row, 0f); // lanes past the queries: finite garbage
+                }
+                for (int d = 0; d < hd; d++) {
+                    b.queries[(g * hd + d) * QUERY_BLOCK + i] = b.row[d];
+                }
+                b.max[g * QUERY_BLOCK + i] = Float.NEGATIVE_INFINITY;
+                b.sum[g * QUERY_BLOCK + i] = 0f;
+            }
+            java.util.Arrays.fill(acc, g * QUERY_BLOCK * hd, (g * QUERY_BLOCK + nq) * hd, 0f);
         }
         int end = start + t0 + nq; // positions [0, end) are seen by the part's last query
         for (int p0 = 0; p0 < end; p0 += KEY_BLOCK) {
             int kb = Math.min(KEY_BLOCK, end - p0);
-            if (nq >= TILED_FROM) {
-                transposeKeys(keys, p0 * kvDim + kvBase, kvDim, kb, b.keys, hd);
-                tileScores(qs, nq, b.keys, kb, hd, b.scores);
-            } else {
-                rowScores(qs, nq, keys, p0 * kvDim + kvBase, kvDim, kb, hd, b.keys, b.scores);
-            }
-            for (int i = 0; i < nq; i++) {
-                int seen = Math.min(kb, start + t0 + i + 1 - p0);
-                int seenNext = i + 1 < nq ? Math.min(kb, start + t0 + i + 2 - p0) : 0;
-                if (seen > 0 && seenNext > 0) {
-                    foldTwo(b, i, seen, seenNext, p0, hd, kvDim, kvBase, scale);
-                    i++;
-                } else if (seen > 0) {
-                    fold(b, i, seen, p0, hd, kvDim, kvBase, scale);
+            int first = start + t0 - p0; // query i sees the block's positions j < first + i + 1
+            convertRows(keys, p0 * kvDim + kvBase, kvDim, kb, b.keys, hd);
+            convertRows(values, p0 * kvDim + kvBase, kvDim, kb, b.values, hd);
+            for (int g = 0; g < group; g++) { // the block's keys and values serve every head of the group
+                int base = g * QUERY_BLOCK * hd;
+                scores(b.queries, g * hd * QUERY_BLOCK, lanes, b.keys, kb, hd, b.scores);
+                weigh(b, g * QUERY_BLOCK, lanes, kb, first, shape.scale());
+                for (int j = 0; j < kb; j++) {
+                    int i0 = Math.max(0, j - first); // the queries from i0 on see position j
+                    if (b.anyRaise[j]) {
+                        rescale(b, base, i0, nq, j, hd);
+                    }
+                    products(b.products, base, b.values, j * hd, b.weight, j * QUERY_BLOCK, i0, nq, hd);
+                    addRound(acc, b.products, base + i0 * hd, (nq - i0) * hd);
                 }
             }
         }
-        for (int i = 0; i < nq; i++) {
-            float inv = sum[i] == 0f ? 0f : 1f / sum[i];
-            int o = outOffset + (t0 + i) * qDim + head * hd;
-            for (int d = 0; d < hd; d++) {
-                out[o + d] = acc[i * hd + d] * inv;
-            }
-        }
-    }
-
-    /**
-     * Folds positions {@code p0 .. p0 + seen - 1} into query {@code i}'s online softmax, in order, as the
-     * reference does one position at a time (the accumulator rounded to fp16 after each).
-     */
-    private void fold(Buffers b, int i, int seen, int p0, int hd, int kvDim, int kvBase, float scale) {
-        b.max[i] = OnlineSoftmax.exponentials(b.scores, i * KEY_BLOCK, seen, scale, b.max[i], b.exps, b.raises, 0);
-        accumulate(b, i, 0, 0, seen, p0, hd, kvDim, kvBase);
-    }
-
-    /**
-     * {@link #fold} for queries {@code i} and {@code i + 1} of one head, seeing {@code seen} and
-     * {@code seenNext >= seen} positions: over the positions both see, position by position, one query's
-     * accumulator after the other's, so that their dependency chains (add, round to fp16 and back, the
-     * next position's add, through memory) overlap instead of each waiting on itself; the second query's
-     * last positions follow alone. Each query's arithmetic is that of {@link #fold}. (Per layer of
-     * stories110M's prompt attention, one thread: 3.6 -> 3.2 ms; a loop over 2 or 4 queries per position
-     * instead of the two loops spelled out gave nothing.)
-     */
-    private void foldTwo(Buffers b, int i, int seen, int seenNext, int p0, int hd, int kvDim, int kvBase, float scale) {
-        b.max[i] = OnlineSoftmax.exponentials(b.scores, i * KEY_BLOCK, seen, scale, b.max[i], b.exps, b.raises, 0);
-        b.max[i + 1] = OnlineSoftmax.exponentials(b.scores, (i + 1) * KEY_BLOCK, seenNext, scale, b.max[i + 1], b.exps, b.raises, KEY_BLOCK);
-        float[] acc = b.acc;
-        float[] e = b.exps;
-        boolean[] raises = b.raises;
-        short[] v = values;
-        int a = i * hd;
-        int c = a + hd;
-        float sum = b.sum[i];
-        float sumNext = b.sum[i + 1];
-        for (int j = 0; j < seen; j++) {
-            float ms = 1f;
-            float vs = 1f;
-            if (raises[j]) {
-                ms = e[j];
-                OnlineSoftmax.rescale(acc, a, hd, ms);
-            } else {
-                vs = e[j];
-            }
-            float msNext = 1f;
-            float vsNext = 1f;
-            if (raises[KEY_BLOCK + j]) {
-                msNext = e[KEY_BLOCK + j];
-                OnlineSoftmax.rescale(acc, c, hd, msNext);
-            } else {
-                vsNext = e[KEY_BLOCK + j];
-            }
-            int row = (p0 + j) * kvDim + kvBase;
-            // Two passes, not one loop over both: C2 does not vectorise stores to two ranges of one array together.
-            OnlineSoftmax.addRow(acc, a, v, row, vs, hd);
-            OnlineSoftmax.addRow(acc, c, v, row, vsNext, hd);
-            sum = sum * ms + vs;
-            sumNext = sumNext * msNext + vsNext;
-        }
-        b.sum[i] = sum;
-        b.sum[i + 1] = sumNext;
-        accumulate(b, i + 1, KEY_BLOCK, seen, seenNext, p0, hd, kvDim, kvBase);
-    }
-
-    /** Positions {@code [from, to)} of the block into query {@code i}'s accumulator, with exponentials from {@code exps[at]}. */
-    private void accumulate(Buffers b, int i, int at, int from, int to, int p0, int hd, int kvDim, int kvBase) {
-        float[] acc = b.acc;
-        float[] e = b.exps;
-        boolean[] raises = b.raises;
-        short[] v = values;
-        int a = i * hd;
-        float sum = b.sum[i];
-        for (int j = from; j < to; j++) {
-            float ms = 1f;
-            float vs = 1f;
-            if (raises[at + j]) {
-                ms = e[at + j];
-                OnlineSoftmax.rescale(acc, a, hd, ms);
-            } else {
-                vs = e[at + j];
-            }
-            OnlineSoftmax.addRow(acc, a, v, (p0 + j) * kvDim + kvBase, vs, hd);
-            sum = sum * ms + vs;
-        }
-        b.sum[i] = sum;
-    }
-
-    /** Keys of {@code kb} positions (rows {@code stride} apart from {@code at}) as floats, dimension-major: {@code kt[d * KEY_BLOCK + j]}. */
-    private static void transposeKeys(short[] keys, int at, int stride, int kb, float[] kt, int hd) {
-        for (int j = 0; j < kb; j++) {
-            int row = at + j * stride;
-            for (int d = 0; d < hd; d++) {
-                kt[d * KEY_BLOCK + j] = Float.float16ToFloat(keys[row + d]);
-            }
-        }
-    }
-
-    /**
-     * Unscaled scores of queries {@code [0, nq)} against the transposed key block, into
-     * {@code scores[i * KEY_BLOCK + j]}: vectors run along the keys, 4 queries x 2 key vectors at a time.
-     * Keys past {@code kb} up to the tile's end give scores that are never read.
-     */
-    private static void tileScores(float[] qs, int nq, float[] kt, int kb, int hd, float[] scores) {
-        for (int i0 = 0; i0 < nq; i0 += 4) {
-            // A short last group repeats its last query; its scores are written twice, identically.
-            int q0 = i0 * hd;
-            int q1 = Math.min(i0 + 1, nq - 1) * hd;
-            int q2 = Math.min(i0 + 2, nq - 1) * hd;
-            int q3 = Math.min(i0 + 3, nq - 1) * hd;
-            for (int j = 0; j < kb; j += 2 * FLOATS) {
-                FloatVector s00 = FloatVector.zero(F), s01 = FloatVector.zero(F);
-                FloatVector s10 = FloatVector.zero(F), s11 = FloatVector.zero(F);
-                FloatVector s20 = FloatVector.zero(F), s21 = FloatVector.zero(F);
-                FloatVector s30 = FloatVector.zero(F), s31 = FloatVector.zero(F);
+        for (int g = 0; g < group; g++) {
+            int head = kvHead * group + g;
+            for (int i = 0; i < nq; i++) {
+                float sum = b.sum[g * QUERY_BLOCK + i];
+                float inv = sum == 0f ? 0f : 1f / sum;
+                int o = outOffset + (t0 + i) * qDim + head * hd;
+                int a = (g * QUERY_BLOCK + i) * hd;
                 for (int d = 0; d < hd; d++) {
-                    FloatVector k0 = FloatVector.fromArray(F, kt, d * KEY_BLOCK + j);
-                    FloatVector k1 = FloatVector.fromArray(F, kt, d * KEY_BLOCK + j + FLOATS);
-                    FloatVector a0 = FloatVector.broadcast(F, qs[q0 + d]);
-                    FloatVector a1 = FloatVector.broadcast(F, qs[q1 + d]);
-                    FloatVector a2 = FloatVector.broadcast(F, qs[q2 + d]);
-                    FloatVector a3 = FloatVector.broadcast(F, qs[q3 + d]);
-                    s00 = k0.fma(a0, s00);
-                    s01 = k1.fma(a0, s01);
-                    s10 = k0.fma(a1, s10);
-                    s11 = k1.fma(a1, s11);
-                    s20 = k0.fma(a2, s20);
-                    s21 = k1.fma(a2, s21);
-                    s30 = k0.fma(a3, s30);
-                    s31 = k1.fma(a3, s31);
-                }
-                int o = i0 * KEY_BLOCK + j;
-                s00.intoArray(scores, o);
-                s01.intoArray(scores, o + FLOATS);
-                if (i0 + 1 < nq) {
-                    s10.intoArray(scores, o + KEY_BLOCK);
-                    s11.intoArray(scores, o + KEY_BLOCK + FLOATS);
-                }
-                if (i0 + 2 < nq) {
-                    s20.intoArray(scores, o + 2 * KEY_BLOCK);
-                    s21.intoArray(scores, o + 2 * KEY_BLOCK + FLOATS);
-                }
-                if (i0 + 3 < nq) {
-                    s30.intoArray(scores, o + 3 * KEY_BLOCK);
-                    s31.intoArray(scores, o + 3 * KEY_BLOCK + FLOATS);
+                    out[o + d] = acc[a + d] * inv;
                 }
             }
         }
     }
 
-    /** Unscaled scores of a few queries, one key row at a time (converted into {@code row}), vectors along the head. */
-    private static void rowScores(float[] qs, int nq, short[] keys, int at, int stride, int kb, int hd, float[] row,
-                                  float[] scores) {
-        for (int j = 0; j < kb; j++) {
-            int k = at + j * stride;
-            for (int d = 0; d < hd; d++) {
-                row[d] = Float.float16ToFloat(keys[k + d]);
-            }
-            for (int i = 0; i < nq; i++) {
-                int qi = i * hd;
-                FloatVector dot = FloatVector.zero(F);
-                for (int d = 0; d < hd; d += FLOATS) {
-                    dot = FloatVector.fromArray(F, row, d).fma(FloatVector.fromArray(F, qs, qi + d), dot);
+    /**
+     * Unscaled scores of the first {@code lanes} queries against {@code kb} keys, position-major into
+     * {@code scores[j * QUERY_BLOCK + i]}: vectors along the queries, a key element broadcast, 8 keys at a
+     * time (keys past {@code kb} up to the tile's end give scores that are never read). Each score is one
+     * fma chain over the head in order.
+     */
+    private static void scores(float[] qt, int qBase, int lanes, float[] kf, int kb, int hd, float[] scores) {
+        for (int i = 0; i < lanes; i += FLOATS) {
+            for (int j = 0; j < kb; j += 8) {
+                FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F), s2 = FloatVector.zero(F), s3 = FloatVector.zero(F);
+                FloatVector s4 = FloatVector.zero(F), s5 = FloatVector.zero(F), s6 = FloatVector.zero(F), s7 = FloatVector.zero(F);
+                int k = j * hd;
+                for (int d = 0; d < hd; d++) {
+                    FloatVector qv = FloatVector.fromArray(F, qt, qBase + d * QUERY_BLOCK + i);
+                    s0 = qv.fma(FloatVector.broadcast(F, kf[k + d]), s0);
+                    s1 = qv.fma(FloatVector.broadcast(F, kf[k + hd + d]), s1);
+                    s2 = qv.fma(FloatVector.broadcast(F, kf[k + 2 * hd + d]), s2);
+                    s3 = qv.fma(FloatVector.broadcast(F, kf[k + 3 * hd + d]), s3);
+                    s4 = qv.fma(FloatVector.broadcast(F, kf[k + 4 * hd + d]), s4);
+                    s5 = qv.fma(FloatVector.broadcast(F, kf[k + 5 * hd + d]), s5);
+                    s6 = qv.fma(FloatVector.broadcast(F, kf[k + 6 * hd + d]), s6);
+                    s7 = qv.fma(FloatVector.broadcast(F, kf[k + 7 * hd + d]), s7);
                 }
-                scores[i * KEY_BLOCK + j] = dot.reduceLanes(VectorOperators.ADD);
+                int o = j * QUERY_BLOCK + i;
+                s0.intoArray(scores, o);
+                s1.intoArray(scores, o + QUERY_BLOCK);
+                s2.intoArray(scores, o + 2 * QUERY_BLOCK);
+                s3.intoArray(scores, o + 3 * QUERY_BLOCK);
+                s4.intoArray(scores, o + 4 * QUERY_BLOCK);
+                s5.intoArray(scores, o + 5 * QUERY_BLOCK);
+                s6.intoArray(scores, o + 6 * QUERY_BLOCK);
+                s7.intoArray(scores, o + 7 * QUERY_BLOCK);
             }
+        }
+    }
+
+    /**
+     * The online softmax over the block's {@code kb} positions for every query at once, a lane each: per
+     * position, the multiplier of the accumulator and the weight of the value, as the reference takes them
+     * one position at a time (a position that raises the maximum rescales the accumulator by
+     * exp(old - new) and adds its value with weight 1; any other adds its value with weight exp(s - max)),
+     * and the sum the same way. Lanes of queries that do not see a position yet keep their maximum and sum.
+     * The arguments of the exponentials are floored at {@link OnlineSoftmax#EXP_FLOOR} (see there). Lanes
+     * past the queries compute garbage nobody reads.
+     */
+    private static void weigh(Buffers b, int m, int lanes, int kb, int first, float scale) {
+        java.util.Arrays.fill(b.anyRaise, 0, kb, false);
+        FloatVector one = FloatVector.broadcast(F, 1f);
+        for (int i = 0; i < lanes; i += FLOATS) {
+            FloatVector max = FloatVector.fromArray(F, b.max, m + i);
+            FloatVector sum = FloatVector.fromArray(F, b.sum, m + i);
+            // query i + lane sees position j when i + lane >= j - first
+            FloatVector lane = FloatVector.fromArray(F, LANE_INDEX, 0).add(i);
+            for (int j = 0; j < kb; j++) {
+                int o = j * QUERY_BLOCK + i;
+                VectorMask<Float> sees = lane.compare(VectorOperators.GE, (float) (j - first));
+                FloatVector s = FloatVector.fromArray(F, b.scores, o).mul(scale);
+                VectorMask<Float> raises = s.compare(VectorOperators.GT, max).and(sees);
+                FloatVector e = s.sub(max).blend(max.sub(s), raises).max(OnlineSoftmax.EXP_FLOOR)
+                        .lanewise(VectorOperators.EXP);
+                FloatVector ms = one.blend(e, raises);
+                FloatVector vs = e.blend(one, raises);
+                sum = sum.blend(sum.mul(ms).add(vs), sees);
+                max = max.blend(s, raises);
+                ms.intoArray(b.rescale, o);
+                vs.intoArray(b.weight, o);
+                if (raises.anyTrue()) {
+                    b.anyRaise[j] = true;
+                }
+            }
+            max.intoArray(b.max, m + i);
+            sum.intoArray(b.sum, m + i);
+        }
+    }
+
+    /**
+     * The accumulators of queries from {@code i0} whose maximum position {@code j} raises, scaled by the
+     * multiplier and rounded to fp16 (a multiplier of exactly 1 would leave them as they are).
+     */
+    private static void rescale(Buffers b, int base, int i0, int nq, int j, int hd) {
+        for (int i = i0; i < nq; i++) {
+            float ms = b.rescale[j * QUERY_BLOCK + i];
+            if (ms != 1f) {
+                OnlineSoftmax.rescale(b.acc, base + i * hd, hd, ms);
+            }
+        }
+    }
+
+    /**
+     * One value row ({@code vf[row, row + hd)}) times the weight of each query from {@code i0}
+     * ({@code w[at + i]}) into {@code p[base + i * hd + d]}: a float multiply, as the reference's (which then adds
+     * without an fma).
+     */
+    private static void products(float[] p, int base, float[] vf, int row, float[] w, int at, int i0, int nq, int hd) {
+        if (hd == 64) {
+            // Heads of 64 with the row's vectors loaded once and kept in registers across the queries.
+            FloatVector v0 = FloatVector.fromArray(F, vf, row);
+            FloatVector v1 = FloatVector.fromArray(F, vf, row + FLOATS);
+            FloatVector v2 = FloatVector.fromArray(F, vf, row + 2 * FLOATS);
+            FloatVector v3 = FloatVector.fromArray(F, vf, row + 3 * FLOATS);
+            for (int i = i0; i < nq; i++) {
+                FloatVector wi = FloatVector.broadcast(F, w[at + i]);
+                int o = base + i * 64;
+                v0.mul(wi).intoArray(p, o);
+                v1.mul(wi).intoArray(p, o + FLOATS);
+                v2.mul(wi).intoArray(p, o + 2 * FLOATS);
+                v3.mul(wi).intoArray(p, o + 3 * FLOATS);
+                for (int d = 4 * FLOATS; d < 64; d += FLOATS) {
+                    FloatVector.fromArray(F, vf, row + d).mul(wi).intoArray(p, o + d);
+                }
+            }
+            return;
+        }
+        for (int i = i0; i < nq; i++) {
+            FloatVector wi = FloatVector.broadcast(F, w[at + i]);
+            for (int d = 0; d < hd; d += FLOATS) {
+                FloatVector.fromArray(F, vf, row + d).mul(wi).intoArray(p, base + i * hd + d);
+            }
+        }
+    }
+
+    /**
+     * {@code acc[from, from + n) + p[from, from + n)}, each sum rounded to fp16: one loop over all the
+     * part's accumulators that see a position, which SuperWord runs whole.
+     */
+    private static void addRound(float[] acc, float[] p, int from, int n) {
+        for (int k = from; k < from + n; k++) {
+            acc[k] = Float.float16ToFloat(Float.floatToFloat16(acc[k] + p[k]));
+        }
+    }
+
+    /** {@code kb} rows of a head's fp16 keys or values ({@code stride} apart from {@code at}) as floats, row after row. */
+    private static void convertRows(short[] src, int at, int stride, int kb, float[] dst, int hd) {
+        for (int j = 0; j < kb; j++) {
+            toFloats(src, at + j * stride, dst, j * hd, hd);
+        }
+    }
+
+    /**
+     * One head's fp16 row into floats. Heads of 64 get a loop of constant length, which C2 unrolls and
+     * vectorises whole (a loop over {@code hd} spends a pre- and a post-loop on every row).
+     */
+    private static void toFloats(short[] src, int from, float[] dst, int at, int hd) {
+        if (hd == 64) {
+            for (int d = 0; d < 64; d++) {
+                dst[at + d] = Float.float16ToFloat(src[from + d]);
+            }
+        } else {
+            HalfLoops.toFloats(src, from, dst, at, hd);
         }
     }
 }

@@ -282,14 +282,20 @@ public final class VectorKernels implements Kernels, AutoCloseable {
     }
 
     /**
-     * One query: parts are kv heads. A cached position costs each head about as much as 8 rows of a
-     * quantized mat-vec (fp16 conversions and the accumulator's rounding after every position), so the
-     * pool takes over at an eighth of the mat-vec's size: 11 positions of stories110M's 12 heads.
+     * One query: a part is a run of kv heads, one per thread (see {@link DecodeAttention}). A call has a
+     * fixed cost (the query's rounding, the output: about a microsecond for stories110M's 12 heads, 2 for
+     * TinyLlama's 32) and the pool's dispatch costs about half a microsecond, so two threads win from a
+     * serial call of ~2 us on (measured on 2 cores in a quiet moment, best of many calls: 12 heads at 12
+     * positions 4.7 us on one thread, 3.1 on two; 32 heads at 4 positions 4.0 and 2.5). Here the pool takes
+     * over at 6 positions of 12 heads of 64 (2.6 us serial), 2 of 32 (2.9 us), leaving a margin for a
+     * second core that is busy elsewhere.
      */
     private void runDecodeAttention(float[] q, int qOffset, short[] keys, short[] values, int length,
                                     AttentionShape shape, float[] out, int outOffset) {
-        int parts = decodeAttention.set(q, qOffset, keys, values, length, shape, out, outOffset, pool.threads());
-        if ((long) length * shape.qDim() < PARALLEL_FROM / 8) {
+        boolean serial = (long) length * shape.qDim() < PARALLEL_FROM / 16;
+        int parts = decodeAttention.set(q, qOffset, keys, values, length, shape, out, outOffset,
+                serial ? 1 : pool.threads(), pool.threads());
+        if (serial) {
             for (int p = 0; p < parts; p++) {
                 decodeAttention.run(p, 0);
             }

@@ -11,8 +11,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Decode attention (one query) against the scalar reference where its own paths diverge: block edges,
  * positions that raise the running maximum one after another (every step rescales the accumulator),
- * scores so far apart that most weights underflow, values so small that the fp16 accumulator holds subnormals, and groups of 1 to 16 query heads, on one
- * thread and on the pool.
+ * scores so far apart that most weights underflow, values so small that the fp16 accumulator holds
+ * subnormals, groups of 1 to 16 query heads, heads of 16 to 128 (64 has a path of its own), on one
+ * thread and on the pool (parts of several kv heads, a last part shorter than the others).
  */
 class DecodeAttentionTest {
 
@@ -25,7 +26,8 @@ class DecodeAttentionTest {
                         new AttentionShape(12, 12, 64, 0.125f),
                         new AttentionShape(32, 4, 64, 0.125f),
                         new AttentionShape(16, 1, 32, 1f / (float) Math.sqrt(32)),
-                        new AttentionShape(6, 3, 16, 0.25f)}) {
+                        new AttentionShape(6, 3, 16, 0.25f),
+                        new AttentionShape(8, 2, 128, 1f / (float) Math.sqrt(128))}) {
                     for (int length : new int[] {1, 3, 63, 64, 65, 127, 128, 129, 200}) {
                         check(kernels, shape, length, random, Kind.RANDOM);
                     }

@@ -11,10 +11,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The mat-mat's expansion of repacked matrices gives exactly the reference dequantizer's floats, bit for
- * bit: whole groups into the interleaved tiles ({@link InterleavedKernel#expandGroup}) and single rows
- * ({@link InterleavedKernel#dequantize}, also past the last group), on 21 random rows (2 groups and a
- * tail of 5) of 3 blocks, at this build's vector width; groups whole and a column range of them (the
- * mat-mat expands one chunk of columns at a time).
+ * bit: whole groups into column-major panels ({@link InterleavedKernel#expandColumns}), all of a group's
+ * blocks and one block from the middle at an offset (the mat-mat expands one chunk of columns at a time),
+ * and single rows ({@link InterleavedKernel#dequantize}, also past the last group), on 21 random rows
+ * (groups and a tail) of 3 blocks, at this build's vector width.
  */
 class InterleavedExpansionTest {
     @ParameterizedTest
@@ -29,27 +29,28 @@ class InterleavedExpansionTest {
         kernel.repack(MemorySegment.ofArray(file), cols);
         MemorySegment packed = kernel.packedSegment();
         Scratch scratch = new Scratch();
+        int g = InterleavedKernel.GROUP;
         float[] expected = new float[cols];
         float[] row = new float[cols];
-        float[] tile = new float[InterleavedKernel.GROUP * cols];
-        int stride = cols + 3; // rows of the panel need not be packed
-        float[] middle = new float[InterleavedKernel.GROUP * stride];
+        float[] columns = new float[g * cols];
+        float[] middle = new float[3 + g * type.blockSize];
         for (int r = 0; r < rows; r++) {
             type.format().dequantize(file, r * rowBytes, expected, 0, cols);
             kernel.dequantize(packed, (long) r * rowBytes, cols, row, 0, scratch);
-            int i = r % InterleavedKernel.GROUP;
+            int i = r % g;
             if (r < kernel.groupedRows && i == 0) {
-                kernel.expandGroup(packed, r / InterleavedKernel.GROUP, cols, 0, 3, tile, 0, cols, scratch);
-                kernel.expandGroup(packed, r / InterleavedKernel.GROUP, cols, 1, 2, middle, 5, stride, scratch);
+                kernel.expandColumns(kernel.packed(), r / g, cols, 0, 3, columns, 0, scratch);
+                kernel.expandColumns(kernel.packed(), r / g, cols, 1, 2, middle, 3, scratch);
             }
             for (int k = 0; k < cols; k++) {
                 String where = type + " row " + r + " column " + k + " at " + VectorKernels.vectorBits() + " bits";
                 assertEquals(Float.floatToRawIntBits(expected[k]), Float.floatToRawIntBits(row[k]), where);
                 if (r < kernel.groupedRows) {
-                    assertEquals(Float.floatToRawIntBits(expected[k]), Float.floatToRawIntBits(tile[i * cols + k]), "group: " + where);
+                    assertEquals(Float.floatToRawIntBits(expected[k]), Float.floatToRawIntBits(columns[k * g + i]),
+                            "column-major: " + where);
                     if (k >= type.blockSize && k < 2 * type.blockSize) {
                         assertEquals(Float.floatToRawIntBits(expected[k]),
-                                Float.floatToRawIntBits(middle[5 + i * stride + k - type.blockSize]), "middle block: " + where);
+                                Float.floatToRawIntBits(middle[3 + (k - type.blockSize) * g + i]), "middle block: " + where);
                     }
                 }
             }
