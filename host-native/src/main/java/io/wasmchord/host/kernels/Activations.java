@@ -240,7 +240,7 @@ final class Activations {
     private int quantize(float[] x, int in, int count, float scale) {
         IntVector sum = IntVector.zero(I);
         for (int j = 0; j < count; j += FLOATS) {
-            IntVector r = FloatVector.fromArray(F, x, in + j).mul(scale).add(12582912f).viewAsIntegralLanes()
+            IntVector r = FloatVector.fromArray(F, x, in + j).mul(scale).add(12582912f).reinterpretAsInts()
                     .and(0x7FFFFF).sub(0x400000).max(-128).min(127);
             sum = r.add(sum);
             ((ShortVector) r.convertShape(VectorOperators.I2S, S_HALF, 0)).intoArray(q, in + j);

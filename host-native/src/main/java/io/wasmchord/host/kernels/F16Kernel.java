@@ -28,9 +28,9 @@ final class F16Kernel extends RowKernel {
                     .convertShape(VectorOperators.S2I, Simd.I, 0);
             IntVector magnitude = h.and(0x7FFF);
             IntVector bits = magnitude.lanewise(VectorOperators.LSHL, 13);
-            FloatVector v = bits.viewAsFloatingLanes().mul(0x1p112f).viewAsIntegralLanes()
+            FloatVector v = bits.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
                     .blend(bits.or(0x7F800000), magnitude.compare(VectorOperators.GE, 0x7C00))
-                    .or(h.and(0x80000000)).viewAsFloatingLanes();
+                    .or(h.and(0x80000000)).reinterpretAsFloats();
             acc = v.fma(FloatVector.fromArray(Simd.F, x, xi + i), acc);
         }
         float sum = acc.reduceLanes(VectorOperators.ADD);

@@ -112,15 +112,15 @@ final class Q4_Kx8Kernel extends InterleavedKernel {
                     IntVector scale = (IntVector) ByteVector.fromArray(B_HALF, w, p + h).reinterpretAsShorts().convertShape(S2I, I, 0);
                     IntVector scaleMagnitude = scale.and(0x7FFF);
                     IntVector scaleBits = scaleMagnitude.lanewise(LSHL, 13);
-                    FloatVector scaleFloats = scaleBits.viewAsFloatingLanes().mul(0x1p112f).viewAsIntegralLanes()
+                    FloatVector scaleFloats = scaleBits.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
                             .blend(scaleBits.or(0x7F800000), scaleMagnitude.compare(GE, 0x7C00))
-                            .or(scale.and(0x80000000)).viewAsFloatingLanes();
+                            .or(scale.and(0x80000000)).reinterpretAsFloats();
                     IntVector min = (IntVector) ByteVector.fromArray(B_HALF, w, p + DMIN + h).reinterpretAsShorts().convertShape(S2I, I, 0);
                     IntVector minMagnitude = min.and(0x7FFF);
                     IntVector minBits = minMagnitude.lanewise(LSHL, 13);
-                    FloatVector minFloats = minBits.viewAsFloatingLanes().mul(0x1p112f).viewAsIntegralLanes()
+                    FloatVector minFloats = minBits.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
                             .blend(minBits.or(0x7F800000), minMagnitude.compare(GE, 0x7C00))
-                            .or(min.and(0x80000000)).viewAsFloatingLanes();
+                            .or(min.and(0x80000000)).reinterpretAsFloats();
                     float dy = d[di + b];
                     acc = ((FloatVector) isum.convertShape(I2F, F, 0)).fma(scaleFloats.mul(dy), acc);
                     minAcc = ((FloatVector) minSum.convertShape(I2F, F, 0)).fma(minFloats.mul(dy), minAcc);

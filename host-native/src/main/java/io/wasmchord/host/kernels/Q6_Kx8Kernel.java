@@ -91,9 +91,9 @@ final class Q6_Kx8Kernel extends InterleavedKernel {
                     IntVector half = (IntVector) ByteVector.fromArray(B_HALF, w, p + h).reinterpretAsShorts().convertShape(S2I, I, 0);
                     IntVector magnitude = half.and(0x7FFF);
                     IntVector bits = magnitude.lanewise(LSHL, 13);
-                    FloatVector scales = bits.viewAsFloatingLanes().mul(0x1p112f).viewAsIntegralLanes()
+                    FloatVector scales = bits.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
                             .blend(bits.or(0x7F800000), magnitude.compare(GE, 0x7C00))
-                            .or(half.and(0x80000000)).viewAsFloatingLanes();
+                            .or(half.and(0x80000000)).reinterpretAsFloats();
                     acc = ((FloatVector) isum.convertShape(I2F, F, 0)).fma(scales.mul(d[di + b]), acc);
                 }
                 F_VECTOR.cast(acc).intoArray(out, at + h / 2);

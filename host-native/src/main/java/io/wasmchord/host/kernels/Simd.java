@@ -39,10 +39,7 @@ import jdk.incubator.vector.VectorSpecies;
  * known), so a call on a loop's vector after the loop goes through {@link #S_VECTOR}{@code .cast} (or
  * {@link #F_VECTOR}), a checkcast to the final class, and conversions name their species
  * ({@code convertShape(I2F, F, 0)}, not {@code convert(I2F, 0)}, whose species is looked up through
- * shared profiles); same-size reinterpretations take {@code viewAsFloatingLanes()} /
- * {@code viewAsIntegralLanes()}, which each vector class overrides, so C2 resolves them from the caller's own
- * profile instead of {@code AbstractVector.reinterpretAsInts}'s, which every kernel's shorts and floats mix.
- * {@code -XX:TypeProfileWidth=0} turns receiver profiles off: the kernels keep full
+ * shared profiles). {@code -XX:TypeProfileWidth=0} turns receiver profiles off: the kernels keep full
  * speed there (UnprofiledKernelsTest; docs/PERFORMANCE.md, "The intermittent boxing compile").
  */
 final class Simd {
@@ -117,15 +114,15 @@ final class Simd {
     static void roundToHalf(float[] a, int offset, int n) {
         for (int i = offset; i < offset + n; i += FLOATS) {
             FloatVector x = FloatVector.fromArray(F, a, i);
-            IntVector bits = x.viewAsIntegralLanes();
+            IntVector bits = x.reinterpretAsInts();
             IntVector normal = bits.add(bits.lanewise(VectorOperators.LSHR, 13).and(1)).add(0x0FFF).and(0xFFFFE000);
             FloatVector abs = x.abs();
             FloatVector tiny = abs.add(0.5f).sub(0.5f);
             IntVector sign = bits.and(0x80000000);
-            IntVector rounded = normal.blend(tiny.viewAsIntegralLanes().or(sign), abs.compare(VectorOperators.LT, 0x1p-14f).cast(I));
-            FloatVector r = rounded.viewAsFloatingLanes();
+            IntVector rounded = normal.blend(tiny.reinterpretAsInts().or(sign), abs.compare(VectorOperators.LT, 0x1p-14f).cast(I));
+            FloatVector r = rounded.reinterpretAsFloats();
             IntVector infinity = sign.or(0x7F800000);
-            r.blend(infinity.viewAsFloatingLanes(), r.abs().compare(VectorOperators.GT, 65504f))
+            r.blend(infinity.reinterpretAsFloats(), r.abs().compare(VectorOperators.GT, 65504f))
                     .blend(x, x.test(VectorOperators.IS_NAN)).intoArray(a, i);
         }
     }
@@ -137,9 +134,9 @@ final class Simd {
             // Rebiasing by a multiply keeps subnormal halves exact; infinities and NaNs take the all-ones exponent.
             IntVector magnitude = h.and(0x7FFF);
             IntVector bits = magnitude.lanewise(VectorOperators.LSHL, 13);
-            IntVector f = bits.viewAsFloatingLanes().mul(0x1p112f).viewAsIntegralLanes();
+            IntVector f = bits.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
             f.blend(bits.or(0x7F800000), magnitude.compare(VectorOperators.GE, 0x7C00))
-                    .or(h.and(0x80000000)).viewAsFloatingLanes().intoArray(dst, at + k);
+                    .or(h.and(0x80000000)).reinterpretAsFloats().intoArray(dst, at + k);
         }
     }
 
@@ -172,9 +169,9 @@ final class Simd {
                     .convertShape(VectorOperators.S2I, I, 0);
             IntVector magnitude = h.and(0x7FFF);
             IntVector bits = magnitude.lanewise(VectorOperators.LSHL, 13);
-            IntVector f = bits.viewAsFloatingLanes().mul(0x1p112f).viewAsIntegralLanes();
+            IntVector f = bits.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
             f.blend(bits.or(0x7F800000), magnitude.compare(VectorOperators.GE, 0x7C00))
-                    .or(h.and(0x80000000)).viewAsFloatingLanes().intoArray(dst, at + k);
+                    .or(h.and(0x80000000)).reinterpretAsFloats().intoArray(dst, at + k);
         }
     }
 
