@@ -64,8 +64,8 @@ final class Q4_0x8Kernel extends InterleavedKernel {
                     for (int m = 0; m < 8; m++) {
                         ShortVector v = (ShortVector) ByteVector.fromArray(B_HALF, w, p + RUN + RUN * m + h)
                                 .convertShape(ZERO_EXTEND_B2S, S, 0);
-                        low = v.and((short) 0xF).mul(IntVector.broadcast(I, pairs[pi + m]).reinterpretAsShorts()).add(low);
-                        high = v.lanewise(LSHR, 4).mul(IntVector.broadcast(I, pairs[pi + 8 + m]).reinterpretAsShorts()).add(high);
+                        low = v.and((short) 0xF).mul(S_VECTOR.cast(IntVector.broadcast(I, pairs[pi + m]).reinterpretAsShorts())).add(low);
+                        high = v.lanewise(LSHR, 4).mul(S_VECTOR.cast(IntVector.broadcast(I, pairs[pi + 8 + m]).reinterpretAsShorts())).add(high);
                     }
                     IntVector x = S_VECTOR.cast(low).add(high).reinterpretAsInts();
                     IntVector isum = x.lanewise(LSHL, 16).lanewise(ASHR, 16).add(x.lanewise(ASHR, 16)).sub(8 * sums[di + b]);

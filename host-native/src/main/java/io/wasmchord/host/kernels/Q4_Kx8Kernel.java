@@ -95,8 +95,8 @@ final class Q4_Kx8Kernel extends InterleavedKernel {
                         for (int m = 0; m < 16; m++) {
                             ShortVector v = (ShortVector) ByteVector.fromArray(B_HALF, w, runs + RUN * m)
                                     .convertShape(ZERO_EXTEND_B2S, S, 0);
-                            low = v.and((short) 0xF).mul(IntVector.broadcast(I, pairs[pk + m]).reinterpretAsShorts()).add(low);
-                            high = v.lanewise(LSHR, 4).mul(IntVector.broadcast(I, pairs[pk + 16 + m]).reinterpretAsShorts()).add(high);
+                            low = v.and((short) 0xF).mul(S_VECTOR.cast(IntVector.broadcast(I, pairs[pk + m]).reinterpretAsShorts())).add(low);
+                            high = v.lanewise(LSHR, 4).mul(S_VECTOR.cast(IntVector.broadcast(I, pairs[pk + 16 + m]).reinterpretAsShorts())).add(high);
                         }
                         IntVector sc = i < 2 ? sc0 : sc1;
                         int shift = 16 * (i & 1);

@@ -74,8 +74,8 @@ final class Q6_Kx8Kernel extends InterleavedKernel {
                         for (int i = 0; i < 8; i++) {
                             ShortVector v = (ShortVector) ByteVector.fromArray(B_HALF, w, runs + RUN * i).convertShape(B2S, S, 0);
                             ShortVector u = (ShortVector) ByteVector.fromArray(B_HALF, w, runs + 8 * RUN + RUN * i).convertShape(B2S, S, 0);
-                            acc16 = v.mul(IntVector.broadcast(I, pairs[pk + i]).reinterpretAsShorts()).add(acc16);
-                            next16 = u.mul(IntVector.broadcast(I, pairs[pk + 8 + i]).reinterpretAsShorts()).add(next16);
+                            acc16 = v.mul(S_VECTOR.cast(IntVector.broadcast(I, pairs[pk + i]).reinterpretAsShorts())).add(acc16);
+                            next16 = u.mul(S_VECTOR.cast(IntVector.broadcast(I, pairs[pk + 8 + i]).reinterpretAsShorts())).add(next16);
                         }
                         IntVector x = S_VECTOR.cast(acc16).reinterpretAsInts();
                         IntVector y = S_VECTOR.cast(next16).reinterpretAsInts();

@@ -5,6 +5,7 @@ import static io.wasmchord.host.kernels.Simd.F;
 import static io.wasmchord.host.kernels.Simd.F_VECTOR;
 import static io.wasmchord.host.kernels.Simd.I;
 import static io.wasmchord.host.kernels.Simd.S;
+import static io.wasmchord.host.kernels.Simd.S_VECTOR;
 import static io.wasmchord.host.kernels.Simd.SHORTS;
 import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.B2S;
@@ -53,8 +54,8 @@ final class Q8_0x8Kernel extends InterleavedKernel {
                     for (int k = 0; k < 16; k += 2) {
                         ShortVector v0 = (ShortVector) ByteVector.fromArray(B_HALF, w, p + RUN + RUN * k + h).convertShape(B2S, S, 0);
                         ShortVector v1 = (ShortVector) ByteVector.fromArray(B_HALF, w, p + 2 * RUN + RUN * k + h).convertShape(B2S, S, 0);
-                        IntVector x = v0.mul(IntVector.broadcast(I, pairs[pi + k]).reinterpretAsShorts())
-                                .add(v1.mul(IntVector.broadcast(I, pairs[pi + k + 1]).reinterpretAsShorts())).reinterpretAsInts();
+                        IntVector x = v0.mul(S_VECTOR.cast(IntVector.broadcast(I, pairs[pi + k]).reinterpretAsShorts()))
+                                .add(v1.mul(S_VECTOR.cast(IntVector.broadcast(I, pairs[pi + k + 1]).reinterpretAsShorts()))).reinterpretAsInts();
                         isum = x.lanewise(LSHL, 16).lanewise(ASHR, 16).add(x.lanewise(ASHR, 16)).add(isum);
                     }
                     // The rows' fp16 scales, converted exactly (as Simd.halvesToFloats, spelled out: no vector helpers).
