@@ -1,5 +1,6 @@
 package io.wasmchord.host.kernels;
 
+import io.wasmchord.io.LittleEndian;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -28,9 +29,9 @@ import java.lang.foreign.ValueLayout;
  * loop splitting in the hot loop (Q4_0 decode ran at 16 GMAC/s from a segment, 19 from an array).
  * Matrices whose repacked form would not fit one array keep the file layout.
  *
- * <p>Every format here stores a block's values as runs of {@link #RUN} bytes from {@link #runsAt} on
- * (byte {@code 2r + e} of a run belongs to row r): a single row's values are gathered 8 bytes at a time
- * (four 2-byte pieces of four consecutive runs) for the format's {@link #expandBlock}.
+ * <p>Every format here stores a block's values as runs of {@link #RUN} bytes (byte {@code 2r + e} of a
+ * run belongs to row r), which widen straight into a column-major panel ({@link #expandColumns}); a
+ * single row ({@link #dequantize}) is read out of such panels.
  */
 abstract class InterleavedKernel extends RowKernel {
     /** Rows of a group: a float vector's lanes, at least 8. */
@@ -46,17 +47,11 @@ abstract class InterleavedKernel extends RowKernel {
     /** The repacked matrix, once {@link #repack} has run. */
     private byte[] packed;
 
-    /** Where a group block's runs of values start, and how many longs (4 runs) of them a row has per block. */
-    private final int runsAt;
-    private final int longsPerBlock;
-
-    InterleavedKernel(RowKernel plain, int rows, int runsAt, int runs) {
+    InterleavedKernel(RowKernel plain, int rows) {
         super(plain.type);
         this.plain = plain;
         this.rows = rows;
         this.groupedRows = rows / GROUP * GROUP;
-        this.runsAt = runsAt;
-        this.longsPerBlock = runs / 4;
     }
 
     /** Bytes of one group of {@code cols}-column rows in this layout: by default those of GROUP file rows. */
@@ -144,22 +139,9 @@ abstract class InterleavedKernel extends RowKernel {
     }
 
     /**
-     * One block of row {@code row} of the group block at byte {@code p} as floats: value run {@code v}
-     * (8 values, or 16 nibbles, of the file's order) comes from {@code q[qAt + qStride * i]} for
-     * long {@code i}, and a run of {@code FLOATS} values starting at column {@code k} of the block goes
-     * to {@code dst[at + stride * k]} on ({@link #dequantize} passes 1: a plain row). Must give exactly the
-     * reference dequantizer's floats.
-     */
-    abstract void expandBlock(MemorySegment w, long p, int row, long[] q, int qAt, int qStride, float[] dst, int at, int stride);
-
-    /** Bytes of one block of a group (all its rows). */
-    private long groupBlockBytes() {
-        return groupBytes(type.blockSize);
-    }
-
-    /**
-     * Row {@code offset / rowBytes} as floats (the offsets of the file layout): read from its group in
-     * place, or by the plain kernel past the last group (at {@link #tailOffset}).
+     * Row {@code offset / rowBytes} as floats (the offsets of the file layout): past the last group by the
+     * plain kernel (at {@link #tailOffset}); in a group, its column of each block's column-major panel
+     * ({@link #expandColumns}, the whole group's block: single rows are not a hot path).
      */
     @Override
     final void dequantize(MemorySegment w, long offset, int cols, float[] dst, int at, Scratch s) {
@@ -168,15 +150,15 @@ abstract class InterleavedKernel extends RowKernel {
             plain.dequantize(w, tailOffset((int) r, cols), cols, dst, at, s);
             return;
         }
-        long group = groupOffset((int) (r / GROUP), cols);
+        int g = (int) (r / GROUP);
         int row = (int) (r % GROUP);
-        long[] q = s.longs(longsPerBlock);
-        for (int b = 0; b < cols / type.blockSize; b++) {
-            long p = group + b * groupBlockBytes();
-            for (int i = 0; i < longsPerBlock; i++) {
-                q[i] = piecesOf(w, p + runsAt + 2 * row + 4 * RUN * i);
+        int blockSize = type.blockSize;
+        float[] panel = s.tile(GROUP * blockSize);
+        for (int b = 0; b < cols / blockSize; b++) {
+            expandColumns(packed, g, cols, b, b + 1, panel, 0, s);
+            for (int k = 0; k < blockSize; k++) {
+                dst[at + b * blockSize + k] = panel[k * GROUP + row];
             }
-            expandBlock(w, p, row, q, 0, 1, dst, at + b * type.blockSize, 1);
         }
     }
 
@@ -184,25 +166,16 @@ abstract class InterleavedKernel extends RowKernel {
      * Blocks {@code [fromBlock, toBlock)} of group {@code g} as floats, column-major: column k (counted
      * from the first block's) of row r at {@code dst[at + k * GROUP + r]}. A run's lane {@code 2r + e}
      * holds row r's value of one column when e is 0 and of the next when e is 1, so its 16-bit lanes,
-     * seen as 32-bit ones, give both columns' rows with two shifts and no transposition (a row-major panel
-     * gathered each row's values out of the runs first: 2-3x the time). Must give exactly the reference
-     * dequantizer's floats.
+     * seen as 32-bit ones, give both columns' rows with two shifts and no transposition (a row-major panel,
+     * which gathered each row's values out of the runs first, took 2-3x the time). Must give exactly the
+     * reference dequantizer's floats.
      */
     abstract void expandColumns(byte[] w, int g, int cols, int fromBlock, int toBlock, float[] dst, int at, Scratch s);
 
     /** The fp16 values of a run at {@code w[p]} (one per row of a group, scales) as floats into {@code dst[0, GROUP)}. */
     static void runHalves(byte[] w, int p, float[] dst) {
         for (int r = 0; r < GROUP; r++) {
-            dst[r] = Float.float16ToFloat((short) (w[p + 2 * r] & 0xFF | w[p + 2 * r + 1] << 8));
+            dst[r] = Float.float16ToFloat(LittleEndian.getShort(w, p + 2 * r));
         }
-    }
-
-    /**
-     * One row's four 2-byte pieces of four consecutive runs from byte {@code p}, as one
-     * little-endian long: 8 bytes of the row in the file's order, for expanding it in place.
-     */
-    static long piecesOf(MemorySegment w, long p) {
-        return (w.get(Simd.HALF, p) & 0xFFFFL) | (w.get(Simd.HALF, p + RUN) & 0xFFFFL) << 16
-                | (w.get(Simd.HALF, p + 2 * RUN) & 0xFFFFL) << 32 | (long) w.get(Simd.HALF, p + 3 * RUN) << 48;
     }
 }

@@ -8,7 +8,6 @@ import static io.wasmchord.host.kernels.Simd.S;
 import static io.wasmchord.host.kernels.Simd.SHORTS;
 import static io.wasmchord.host.kernels.Simd.S_VECTOR;
 import static jdk.incubator.vector.VectorOperators.ASHR;
-import static jdk.incubator.vector.VectorOperators.B2S;
 import static jdk.incubator.vector.VectorOperators.GE;
 import static jdk.incubator.vector.VectorOperators.I2F;
 import static jdk.incubator.vector.VectorOperators.LSHL;
@@ -16,11 +15,9 @@ import static jdk.incubator.vector.VectorOperators.LSHR;
 import static jdk.incubator.vector.VectorOperators.S2I;
 import static jdk.incubator.vector.VectorOperators.ZERO_EXTEND_B2S;
 
-import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.ShortVector;
 
 /**
@@ -40,7 +37,7 @@ final class Q4_0x8Kernel extends InterleavedKernel {
     private static final int GROUP_BLOCK = GROUP * BLOCK;
 
     Q4_0x8Kernel(RowKernel plain, int rows) {
-        super(plain, rows, RUN, 8);
+        super(plain, rows);
     }
 
     @Override
@@ -120,28 +117,6 @@ final class Q4_0x8Kernel extends InterleavedKernel {
                     ((FloatVector) high.lanewise(ASHR, 16).convert(I2F, 0)).mul(scale)
                             .intoArray(dst, column + (17 + 2 * m) * GROUP + r);
                 }
-            }
-        }
-    }
-
-    /** The block's 32 values: quant bytes 0-7 and 8-15 in two longs, their low then high nibbles. */
-    @Override
-    void expandBlock(MemorySegment w, long p, int row, long[] q, int qAt, int qStride, float[] dst, int at, int stride) {
-        float scale = Simd.half(w, p + 2 * row);
-        long low = q[qAt];
-        long high = q[qAt + qStride];
-        for (int j = 0; j < 16; j += Simd16.SHORTS) {
-            LongVector bytes = LongVector.broadcast(Simd16.L_HALF, j == 0 ? low : high);
-            if (Simd16.L_HALF.length() > 1) {
-                bytes = bytes.withLane(1, high);
-            }
-            ShortVector packed = (ShortVector) bytes.reinterpretAsBytes().convertShape(B2S, Simd16.S, 0);
-            ShortVector lo = packed.and((short) 0xF).sub((short) 8);
-            ShortVector hi = packed.lanewise(ASHR, 4).and((short) 0xF).sub((short) 8);
-            for (int part = 0; part < 2; part++) {
-                int k = j + part * Simd16.FLOATS;
-                ((FloatVector) lo.convertShape(S2I, Simd16.I, part).convert(I2F, 0)).mul(scale).intoArray(dst, at + stride * k);
-                ((FloatVector) hi.convertShape(S2I, Simd16.I, part).convert(I2F, 0)).mul(scale).intoArray(dst, at + stride * (16 + k));
             }
         }
     }

@@ -5,12 +5,10 @@ import static io.wasmchord.host.kernels.Simd.B_HALF;
 import static io.wasmchord.host.kernels.Simd.F;
 import static io.wasmchord.host.kernels.Simd.F_VECTOR;
 import static io.wasmchord.host.kernels.Simd.I;
-import static io.wasmchord.host.kernels.Simd.LE;
 import static io.wasmchord.host.kernels.Simd.S;
 import static io.wasmchord.host.kernels.Simd.SHORTS;
 import static io.wasmchord.host.kernels.Simd.S_VECTOR;
 import static jdk.incubator.vector.VectorOperators.ASHR;
-import static jdk.incubator.vector.VectorOperators.B2S;
 import static jdk.incubator.vector.VectorOperators.GE;
 import static jdk.incubator.vector.VectorOperators.I2F;
 import static jdk.incubator.vector.VectorOperators.LSHL;
@@ -19,12 +17,9 @@ import static jdk.incubator.vector.VectorOperators.S2I;
 import static jdk.incubator.vector.VectorOperators.ZERO_EXTEND_B2S;
 
 import io.wasmchord.io.LittleEndian;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.ShortVector;
 
 /**
@@ -46,10 +41,9 @@ final class Q4_Kx8Kernel extends InterleavedKernel {
     /** Bytes of one of the three words for all rows. */
     private static final int WORD = 4 * GROUP;
     private static final int QS = WORDS + 3 * WORD;
-    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(LE);
 
     Q4_Kx8Kernel(RowKernel plain, int rows) {
-        super(plain, rows, QS, 64);
+        super(plain, rows);
     }
 
     @Override
@@ -194,44 +188,6 @@ final class Q4_Kx8Kernel extends InterleavedKernel {
                     ((FloatVector) low.lanewise(LSHR, 16).convert(I2F, 0)).mul(lowScale).sub(lowMin).intoArray(dst, lowColumn + GROUP + r);
                     ((FloatVector) high.and(0xFFFF).convert(I2F, 0)).mul(highScale).sub(highMin).intoArray(dst, highColumn + r);
                     ((FloatVector) high.lanewise(LSHR, 16).convert(I2F, 0)).mul(highScale).sub(highMin).intoArray(dst, highColumn + GROUP + r);
-                }
-            }
-        }
-    }
-
-    /** The block's 256 values: 16 longs of quant bytes, 4 per pair of sub-blocks (low nibbles, then high). */
-    @Override
-    void expandBlock(MemorySegment w, long p, int row, long[] q, int qAt, int qStride, float[] dst, int at, int stride) {
-        float d = Simd.half(w, p + 2 * row);
-        float dmin = Simd.half(w, p + DMIN + 2 * row);
-        int u0 = w.get(INT, p + WORDS + 4 * row);
-        int u1 = w.get(INT, p + WORDS + WORD + 4 * row);
-        int u2 = w.get(INT, p + WORDS + 2 * WORD + 4 * row);
-        long scales = Simd.kScales(u0, u2);
-        long mins = Simd.kMins(u1, u2);
-        for (int pair = 0; pair < 4; pair++) {
-            int sc = (int) (scales >>> (16 * pair));
-            int m = (int) (mins >>> (16 * pair));
-            float scaleLow = d * (sc & 0xFF);
-            float scaleHigh = d * ((sc >>> 8) & 0xFF);
-            float minLow = dmin * (m & 0xFF);
-            float minHigh = dmin * ((m >>> 8) & 0xFF);
-            int o = 64 * pair;
-            for (int j = 0; j < 32; j += Simd16.SHORTS) {
-                int v = qAt + qStride * (4 * pair + j / 8);
-                LongVector bytes = LongVector.broadcast(Simd16.L_HALF, q[v]);
-                if (Simd16.L_HALF.length() > 1) {
-                    bytes = bytes.withLane(1, q[v + qStride]);
-                }
-                ShortVector packed = (ShortVector) bytes.reinterpretAsBytes().convertShape(B2S, Simd16.S, 0);
-                ShortVector low = packed.and((short) 0xF);
-                ShortVector high = packed.lanewise(ASHR, 4).and((short) 0xF);
-                for (int part = 0; part < 2; part++) {
-                    int k = o + j + part * Simd16.FLOATS;
-                    ((FloatVector) low.convertShape(S2I, Simd16.I, part).convert(I2F, 0)).mul(scaleLow).sub(minLow)
-                            .intoArray(dst, at + stride * k);
-                    ((FloatVector) high.convertShape(S2I, Simd16.I, part).convert(I2F, 0)).mul(scaleHigh).sub(minHigh)
-                            .intoArray(dst, at + stride * (32 + k));
                 }
             }
         }

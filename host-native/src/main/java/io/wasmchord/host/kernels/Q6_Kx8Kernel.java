@@ -16,12 +16,10 @@ import static jdk.incubator.vector.VectorOperators.I2F;
 import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.S2I;
 
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
+import io.wasmchord.io.LittleEndian;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.ShortVector;
 
 /**
@@ -42,7 +40,7 @@ final class Q6_Kx8Kernel extends InterleavedKernel {
     private static final int GROUP_BLOCK = VALUES + GROUP * 256;
 
     Q6_Kx8Kernel(RowKernel plain, int rows) {
-        super(plain, rows, VALUES, 128);
+        super(plain, rows);
     }
 
     @Override
@@ -146,7 +144,7 @@ final class Q6_Kx8Kernel extends InterleavedKernel {
         for (int b = fromBlock; b < toBlock; b++) {
             int p = group + b * GROUP_BLOCK;
             for (int r = 0; r < GROUP; r++) {
-                float d = Float.float16ToFloat((short) (w[p + 2 * r] & 0xFF | w[p + 2 * r + 1] << 8));
+                float d = Float.float16ToFloat(LittleEndian.getShort(w, p + 2 * r));
                 for (int sb = 0; sb < 16; sb++) {
                     scales[sb * GROUP + r] = d * w[p + SCALES + GROUP * sb + r];
                 }
@@ -162,27 +160,6 @@ final class Q6_Kx8Kernel extends InterleavedKernel {
                             .intoArray(dst, column + 2 * k * GROUP + r);
                     ((FloatVector) x.lanewise(ASHR, 16).convert(I2F, 0)).mul(scale)
                             .intoArray(dst, column + (2 * k + 1) * GROUP + r);
-                }
-            }
-        }
-    }
-
-    /** The block's 256 values, signed bytes: 32 longs, 2 per sub-block of 16. */
-    @Override
-    void expandBlock(MemorySegment w, long p, int row, long[] q, int qAt, int qStride, float[] dst, int at, int stride) {
-        float d = Simd.half(w, p + 2 * row);
-        for (int sb = 0; sb < 16; sb++) {
-            float scale = d * w.get(ValueLayout.JAVA_BYTE, p + SCALES + GROUP * sb + row);
-            for (int j = 0; j < 16; j += Simd16.SHORTS) {
-                int v = qAt + qStride * (2 * sb + j / 8);
-                LongVector bytes = LongVector.broadcast(Simd16.L_HALF, q[v]);
-                if (Simd16.L_HALF.length() > 1) {
-                    bytes = bytes.withLane(1, q[v + qStride]);
-                }
-                ShortVector values = (ShortVector) bytes.reinterpretAsBytes().convertShape(B2S, Simd16.S, 0);
-                for (int part = 0; part < 2; part++) {
-                    ((FloatVector) values.convertShape(S2I, Simd16.I, part).convert(I2F, 0)).mul(scale)
-                            .intoArray(dst, at + stride * (16 * sb + j + part * Simd16.FLOATS));
                 }
             }
         }

@@ -14,11 +14,9 @@ import static jdk.incubator.vector.VectorOperators.I2F;
 import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.S2I;
 
-import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.ShortVector;
 
 /**
@@ -33,7 +31,7 @@ final class Q8_0x8Kernel extends InterleavedKernel {
     private static final int GROUP_BLOCK = GROUP * BLOCK;
 
     Q8_0x8Kernel(RowKernel plain, int rows) {
-        super(plain, rows, RUN, 16);
+        super(plain, rows);
     }
 
     @Override
@@ -104,24 +102,6 @@ final class Q8_0x8Kernel extends InterleavedKernel {
                     ((FloatVector) x.lanewise(ASHR, 16).convert(I2F, 0)).mul(scale)
                             .intoArray(dst, column + (2 * k + 1) * GROUP + r);
                 }
-            }
-        }
-    }
-
-    /** The block's 32 values, signed bytes in four longs of 8. */
-    @Override
-    void expandBlock(MemorySegment w, long p, int row, long[] q, int qAt, int qStride, float[] dst, int at, int stride) {
-        float scale = Simd.half(w, p + 2 * row);
-        for (int j = 0; j < 32; j += Simd16.SHORTS) {
-            int v = qAt + qStride * (j / 8);
-            LongVector bytes = LongVector.broadcast(Simd16.L_HALF, q[v]);
-            if (Simd16.L_HALF.length() > 1) {
-                bytes = bytes.withLane(1, q[v + qStride]);
-            }
-            ShortVector values = (ShortVector) bytes.reinterpretAsBytes().convertShape(B2S, Simd16.S, 0);
-            for (int part = 0; part < 2; part++) {
-                ((FloatVector) values.convertShape(S2I, Simd16.I, part).convert(I2F, 0)).mul(scale)
-                        .intoArray(dst, at + stride * (j + part * Simd16.FLOATS));
             }
         }
     }

@@ -5,7 +5,6 @@ final class Scratch {
     private float[] tile = new float[0];
     private float[] sums = new float[0];
     private byte[] bytes = new byte[0];
-    private long[] longs = new long[0];
     private int[] ints = new int[0];
     private float[] floats = new float[0];
 
@@ -47,13 +46,5 @@ final class Scratch {
             ints = new int[n];
         }
         return ints;
-    }
-
-    /** Rows' values gathered 8 bytes at a time, for expanding interleaved groups. */
-    long[] longs(int n) {
-        if (longs.length < n) {
-            longs = new long[n];
-        }
-        return longs;
     }
 }

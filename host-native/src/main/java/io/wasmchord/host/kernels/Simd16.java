@@ -21,8 +21,6 @@ final class Simd16 {
     static final VectorSpecies<Float> F = VectorSpecies.of(float.class, SHAPE);
     /** Bytes that widen to one short vector. */
     static final VectorSpecies<Byte> B_HALF = VectorSpecies.of(byte.class, HALF_SHAPE);
-    /** Longs of the half shape: 8-byte pieces assembled into one half-width byte vector. */
-    static final VectorSpecies<Long> L_HALF = VectorSpecies.of(long.class, HALF_SHAPE);
     /** Lanes of a short vector: 8 or 16. */
     static final int SHORTS = S.length();
     /** Lanes of a float vector: 4 or 8. */
