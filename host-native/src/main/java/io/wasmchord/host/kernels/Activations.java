@@ -42,6 +42,12 @@ final class Activations {
     int[] pairs = new int[0];
     /** Q8_0: the sum of each block's 32 quants, cols/32 per row. */
     int[] blockSums = new int[0];
+    /**
+     * Q8_0: per block of 32 and m in [0, 8), quants {@code (16 + 2m, 17 + 2m)} minus 16 times quants
+     * {@code (2m, 2m + 1)}, as the two 16-bit halves of one int, cols/4 per row: what a Q4_0 byte's high
+     * nibble meets when the whole byte has met quants {@code (2m, 2m + 1)} (see {@link Q4_0x8Kernel}).
+     */
+    int[] nibblePairs = new int[0];
     /** Float types: the values as the weight type rounds them (F16, BF16) or as they are (F32). */
     float[] f = new float[0];
     private float[] rounded = new float[0];
@@ -153,6 +159,9 @@ final class Activations {
                 }
             }
         }
+        if (q80) {
+            fillNibblePairs(blocks);
+        }
     }
 
     /**
@@ -176,6 +185,21 @@ final class Activations {
             d[b] = Half.toFloat(Half.fromFloat(amax / 127f));
             float inverse = amax != 0f ? 127f / amax : 0f;
             blockSums[b] = quantize(x, in, 32, inverse);
+        }
+        fillNibblePairs(blocks);
+    }
+
+    /** {@link #nibblePairs} of the first {@code blocks} blocks, from {@link #pairs}. */
+    private void fillNibblePairs(int blocks) {
+        nibblePairs = grow(nibblePairs, 8 * blocks);
+        for (int b = 0; b < blocks; b++) {
+            for (int m = 0; m < 8; m++) {
+                int low = pairs[16 * b + m];
+                int high = pairs[16 * b + 8 + m];
+                int first = (short) high - 16 * (short) low;
+                int second = (high >> 16) - 16 * (low >> 16);
+                nibblePairs[8 * b + m] = (first & 0xFFFF) | second << 16;
+            }
         }
     }
 

@@ -152,6 +152,32 @@ class VectorKernelsTest {
         }
     }
 
+    /**
+     * Q4_0's 16-bit sums wrap on the way to a block's sum (see Q4_0x8Kernel): nibbles all 0, all 15 or
+     * mixed, against activations all at +127, all at -127 or alternating, must still give the reference.
+     */
+    @Test
+    void q4_0AtTheExtremesMatchesTheScalarReference() {
+        GgmlType type = GgmlType.Q4_0;
+        int rows = 2 * InterleavedKernel.GROUP + 3;
+        int cols = 96;
+        SplittableRandom random = new SplittableRandom(40);
+        for (int quants : new int[] {0x00, 0xFF, 0x0F, 0xF0}) {
+            byte[] weights = new byte[(int) type.bytesFor((long) rows * cols)];
+            RandomBlocks.fill(type, weights, weights.length, 0f, random);
+            for (int block = 0; block < weights.length / type.typeSize; block++) {
+                Arrays.fill(weights, block * type.typeSize + 2, (block + 1) * type.typeSize, (byte) quants);
+            }
+            for (int sign = 0; sign < 3; sign++) {
+                float[] x = new float[cols];
+                for (int i = 0; i < cols; i++) {
+                    x[i] = sign == 0 ? 1f : sign == 1 ? -1f : i % 2 == 0 ? 1f : -1f;
+                }
+                check(type, rows, cols, 1, weights, x);
+            }
+        }
+    }
+
     private static void check(GgmlType type, int rows, int cols, int n, SplittableRandom random) {
         byte[] weights = new byte[(int) type.bytesFor((long) rows * cols)];
         RandomBlocks.fill(type, weights, weights.length, 0f, random);
@@ -159,6 +185,10 @@ class VectorKernelsTest {
         for (int i = 0; i < x.length; i++) {
             x[i] = (float) (random.nextDouble() * 2 - 1) * (i % 7 == 0 ? 4f : 1f);
         }
+        check(type, rows, cols, n, weights, x);
+    }
+
+    private static void check(GgmlType type, int rows, int cols, int n, byte[] weights, float[] x) {
         WeightMatrix w = new WeightMatrix("test." + type.displayName, type, rows, cols, new ByteArraySource("w", weights));
         float[] out = new float[n * rows];
         kernels.matmul(w, x, out, n);
