@@ -83,21 +83,46 @@ abstract class InterleavedKernel extends RowKernel {
      * Copies the {@code rows x cols} matrix from the file layout in {@code src} into this kernel's own
      * array, group by group through two scratch arrays (plain array code: the copy runs once, mostly
      * before the JIT has compiled anything, and per-element segment accesses made it seconds for 1 GB
-     * models). Throws OutOfMemoryError when the heap cannot hold it.
+     * models). Throws OutOfMemoryError when the heap cannot hold it. False, and nothing kept, if the
+     * layout does not {@link #accept} a group.
      */
-    final void repack(MemorySegment src, int cols) {
+    final boolean repack(MemorySegment src, int cols) {
         byte[] dst = new byte[Math.toIntExact(packedBytes(cols))];
         int rowBytes = Math.toIntExact(type.bytesFor(cols));
         byte[] from = new byte[GROUP * rowBytes];
         byte[] to = new byte[Math.toIntExact(groupBytes(cols))];
         for (int g = 0; g < groupedRows / GROUP; g++) {
             MemorySegment.copy(src, ValueLayout.JAVA_BYTE, (long) g * GROUP * rowBytes, from, 0, from.length);
+            if (!accept(from)) {
+                return false;
+            }
             repackGroup(from, rowBytes, to, cols);
             System.arraycopy(to, 0, dst, (int) groupOffset(g, cols), to.length);
         }
         MemorySegment.copy(src, ValueLayout.JAVA_BYTE, (long) groupedRows * rowBytes, dst, (int) tailOffset(groupedRows, cols),
                 (rows - groupedRows) * rowBytes);
         packed = dst;
+        return true;
+    }
+
+    /**
+     * Whether this layout takes a group of rows (GROUP file rows in {@code rows}): by default, always. The
+     * Q4_0 and Q8_0 mat-vecs convert their blocks' fp16 scales without the infinity/NaN case (a twelfth
+     * of their work), so they refuse a group with such a scale ({@link #blockScalesFinite}); that matrix
+     * keeps the file layout, whose kernel gives the reference's infinities and NaNs.
+     */
+    boolean accept(byte[] rows) {
+        return true;
+    }
+
+    /** Whether the fp16 scale that starts each block of {@code blockBytes} in {@code rows} is finite. */
+    static boolean blockScalesFinite(byte[] rows, int blockBytes) {
+        for (int at = 0; at < rows.length; at += blockBytes) {
+            if ((LittleEndian.getShort(rows, at) & 0x7C00) == 0x7C00) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The repacked matrix as a segment, for the paths that read it by byte offset (tails, expansion). */

@@ -9,7 +9,6 @@ import static io.wasmchord.host.kernels.Simd.S_VECTOR;
 import static io.wasmchord.host.kernels.Simd.SHORTS;
 import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.B2S;
-import static jdk.incubator.vector.VectorOperators.GE;
 import static jdk.incubator.vector.VectorOperators.I2F;
 import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.S2I;
@@ -56,18 +55,20 @@ final class Q8_0x8Kernel extends InterleavedKernel {
                                 .add(v1.mul(S_VECTOR.cast(IntVector.broadcast(I, pairs[pi + k + 1]).reinterpretAsShorts()))).reinterpretAsInts();
                         isum = x.lanewise(LSHL, 16).lanewise(ASHR, 16).add(x.lanewise(ASHR, 16)).add(isum);
                     }
-                    // The rows' fp16 scales, converted exactly (as Simd.halvesToFloats, spelled out: no vector helpers).
+                    // The rows' fp16 scales, finite (see accept), converted exactly: the sign-extended bits moved to
+                    // a float's places, the copies of the sign between them cleared, the exponent's bias set.
                     IntVector half = (IntVector) ByteVector.fromArray(B_HALF, w, p + h).reinterpretAsShorts().convertShape(S2I, I, 0);
-                    IntVector magnitude = half.and(0x7FFF);
-                    IntVector bits = magnitude.lanewise(LSHL, 13);
-                    FloatVector scales = bits.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
-                            .blend(bits.or(0x7F800000), magnitude.compare(GE, 0x7C00))
-                            .or(half.and(0x80000000)).reinterpretAsFloats();
+                    FloatVector scales = half.lanewise(LSHL, 13).and(0x8FFFFFFF).reinterpretAsFloats().mul(0x1p112f);
                     acc = ((FloatVector) isum.convertShape(I2F, F, 0)).fma(scales.mul(d[di + b]), acc);
                 }
                 F_VECTOR.cast(acc).intoArray(out, at + h / 2);
             }
         }
+    }
+
+    @Override
+    boolean accept(byte[] rows) {
+        return blockScalesFinite(rows, BLOCK);
     }
 
     @Override

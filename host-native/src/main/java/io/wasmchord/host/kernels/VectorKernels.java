@@ -333,16 +333,20 @@ public final class VectorKernels implements Kernels, AutoCloseable {
             if (interleaved.fitsArray(w.cols()) && heapCanTake(interleaved.packedBytes(w.cols()))) {
                 MemorySegment source = data instanceof MappedFile m ? m.segment() : heapBytes(data);
                 try {
-                    interleaved.repack(source, w.cols());
-                    if (source.isMapped()) {
-                        source.unload(); // read once, never again: give the pages back
+                    if (interleaved.repack(source, w.cols())) {
+                        if (source.isMapped()) {
+                            source.unload(); // read once, never again: give the pages back
+                        }
+                        return new Prepared(interleaved, interleaved.packedSegment());
                     }
-                    return new Prepared(interleaved, interleaved.packedSegment());
+                    interleaved = null; // a layout it does not take (see InterleavedKernel.accept): the file's
                 } catch (OutOfMemoryError e) {
                     // as below
                 }
             }
-            warnHeapFull(w);
+            if (interleaved != null) {
+                warnHeapFull(w);
+            }
         }
         if (data instanceof MappedFile m) {
             return new Prepared(kernel, m.segment());

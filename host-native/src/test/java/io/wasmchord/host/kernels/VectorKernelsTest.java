@@ -178,6 +178,44 @@ class VectorKernelsTest {
         }
     }
 
+    /**
+     * A block scale that is infinite or NaN (a damaged file) gives the reference's infinities and NaNs: the
+     * repacked Q4_0 and Q8_0 kernels convert scales without that case, so such a matrix keeps the file
+     * layout (InterleavedKernel.accept). Rows whose blocks are all finite still match as usual.
+     */
+    @Test
+    void infiniteAndNanScalesGiveTheReferenceResults() {
+        for (GgmlType type : new GgmlType[] {GgmlType.Q4_0, GgmlType.Q8_0}) {
+            int rows = 2 * InterleavedKernel.GROUP + 1;
+            int cols = 64;
+            SplittableRandom random = new SplittableRandom(41);
+            byte[] weights = new byte[(int) type.bytesFor((long) rows * cols)];
+            RandomBlocks.fill(type, weights, weights.length, 0f, random);
+            int rowBytes = (int) type.bytesFor(cols);
+            weights[3 * rowBytes + 1] = (byte) 0x7C; // row 3: +infinity (0x7C00)
+            weights[5 * rowBytes + type.typeSize + 1] = (byte) 0x7E; // row 5, second block: NaN (0x7E00)
+            float[] x = new float[cols];
+            for (int i = 0; i < cols; i++) {
+                x[i] = (float) (random.nextDouble() * 2 - 1);
+            }
+            WeightMatrix w = new WeightMatrix("test.nonfinite." + type.displayName, type, rows, cols, new ByteArraySource("w", weights));
+            float[] out = new float[rows];
+            kernels.matmul(w, x, out, 1);
+            byte[] encoded = new byte[(int) type.vecDotType().bytesFor(cols)];
+            type.vecDotType().format().quantize(x, 0, encoded, 0, cols);
+            for (int r = 0; r < rows; r++) {
+                float expected = type.format().dot(weights, r * rowBytes, encoded, 0, cols);
+                if (r == 3 || r == 5) {
+                    assertTrue(!Float.isFinite(expected), type + " row " + r + ": the reference is not finite");
+                    assertEquals(Float.isNaN(expected), Float.isNaN(out[r]), type + " row " + r + ": " + out[r] + " against " + expected);
+                    assertEquals(Float.isInfinite(expected), Float.isInfinite(out[r]), type + " row " + r + ": " + out[r] + " against " + expected);
+                } else {
+                    assertEquals(expected, out[r], 1e-4 * (1 + Math.abs(expected)), type + " row " + r);
+                }
+            }
+        }
+    }
+
     private static void check(GgmlType type, int rows, int cols, int n, SplittableRandom random) {
         byte[] weights = new byte[(int) type.bytesFor((long) rows * cols)];
         RandomBlocks.fill(type, weights, weights.length, 0f, random);
