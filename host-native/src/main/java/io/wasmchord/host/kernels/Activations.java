@@ -48,6 +48,15 @@ final class Activations {
      * nibble meets when the whole byte has met quants {@code (2m, 2m + 1)} (see {@link Q4_0x8Kernel}).
      */
     int[] nibblePairs = new int[0];
+    /**
+     * Q8_K: per sub-block of 16, the {@link #SIX_BIT_PAIRS} short vectors a repacked Q6_K sub-block meets
+     * (see {@link Q6_Kx8Kernel}), each a pair of 16-bit values (wrapped) repeated across a short vector
+     * (SHORTS / 2 times), cols/16 x SIX_BIT_PAIRS x SHORTS per row. With A_i the pair of quants
+     * {@code (2i, 2i + 1)} of the sub-block: -32 times the sums of its even and of its odd quants; then
+     * for m in [0, 4), A_m and A_(m+4) - 256 A_m.
+     */
+    short[] sixBitVectors = new short[0];
+    static final int SIX_BIT_PAIRS = 9;
     /** Float types: the values as the weight type rounds them (F16, BF16) or as they are (F32). */
     float[] f = new float[0];
     private float[] rounded = new float[0];
@@ -162,6 +171,9 @@ final class Activations {
         if (q80) {
             fillNibblePairs(blocks);
         }
+        if (k) {
+            fillSixBitVectors(cols / 16 * rows);
+        }
     }
 
     /**
@@ -242,6 +254,37 @@ final class Activations {
                 sums32[(in >> 5) + g] = sums16[(in >> 4) + 2 * g] + sums16[(in >> 4) + 2 * g + 1];
             }
             d[b] = 1 / iscale;
+        }
+        fillSixBitVectors(n >> 4);
+    }
+
+    /** {@link #sixBitVectors} of the first {@code subBlocks} sub-blocks of 16, from {@link #q}. */
+    private void fillSixBitVectors(int subBlocks) {
+        short[] v = sixBitVectors = grow(sixBitVectors, SIX_BIT_PAIRS * SHORTS * subBlocks);
+        short[] q = this.q;
+        for (int s = 0; s < subBlocks; s++) {
+            int at = 16 * s;
+            int to = SIX_BIT_PAIRS * SHORTS * s;
+            int even = 0;
+            int odd = 0;
+            for (int j = 0; j < 16; j += 2) {
+                even += q[at + j];
+                odd += q[at + j + 1];
+            }
+            repeatPair(v, to, -32 * even, -32 * odd);
+            for (int m = 0; m < 4; m++) {
+                int x = at + 2 * m;
+                repeatPair(v, to + (1 + 2 * m) * SHORTS, q[x], q[x + 1]);
+                repeatPair(v, to + (2 + 2 * m) * SHORTS, q[x + 8] - 256 * q[x], q[x + 9] - 256 * q[x + 1]);
+            }
+        }
+    }
+
+    /** The 16-bit values {@code even, odd} (wrapped) alternately into {@code v[at, at + SHORTS)}. */
+    private static void repeatPair(short[] v, int at, int even, int odd) {
+        for (int l = 0; l < SHORTS; l += 2) {
+            v[at + l] = (short) even;
+            v[at + l + 1] = (short) odd;
         }
     }
 

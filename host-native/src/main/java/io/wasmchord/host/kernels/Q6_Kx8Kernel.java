@@ -1,5 +1,6 @@
 package io.wasmchord.host.kernels;
 
+import static io.wasmchord.host.kernels.Simd.B;
 import static io.wasmchord.host.kernels.Simd.B_HALF;
 import static io.wasmchord.host.kernels.Simd.B_QUARTER;
 import static io.wasmchord.host.kernels.Simd.F;
@@ -10,10 +11,10 @@ import static io.wasmchord.host.kernels.Simd.SHORTS;
 import static io.wasmchord.host.kernels.Simd.S_VECTOR;
 import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.B2I;
-import static jdk.incubator.vector.VectorOperators.B2S;
 import static jdk.incubator.vector.VectorOperators.GE;
 import static jdk.incubator.vector.VectorOperators.I2F;
 import static jdk.incubator.vector.VectorOperators.LSHL;
+import static jdk.incubator.vector.VectorOperators.LSHR;
 import static jdk.incubator.vector.VectorOperators.S2I;
 
 import io.wasmchord.io.LittleEndian;
@@ -23,67 +24,93 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 
 /**
- * Q6_K repacked in groups of GROUP rows (see {@link InterleavedKernel}), its 6-bit values widened
- * to one signed byte each ({@code q - 32}): assembling them from their 4- and 2-bit parts cost more than the
- * products themselves, and the widening costs a quarter more memory for these matrices only. Per block
- * of 256 columns a group takes GROUP x 274 bytes (GROUP file rows take GROUP x 210): the rows' fp16 d
- * (a run); their 16 int8 sub-block scales, sub-block by sub-block (byte {@code RUN + GROUP s + r}); then 128 runs,
- * byte {@code 2r + e} of run k holding value {@code 2k + e} of row r, met by the broadcast
- * activation pair k. A lane sums the 8 products of a sub-block, each at most 32 x 127, so 32,512 fits
- * in 16 bits (Q8_K activations are within +-127); the sums are widened and times the sub-block's scales
- * once per sub-block.
+ * Q6_K repacked in groups of GROUP rows (see {@link InterleavedKernel}), its 6-bit values kept in their
+ * 4- and 2-bit parts: per block of 256 columns a group takes GROUP x 210 bytes, the size of GROUP file
+ * rows. The rows' fp16 d (a run); their 16 int8 sub-block scales, sub-block by sub-block (byte
+ * {@code RUN + GROUP s + r}); then per sub-block three runs of 16-bit words ({@link #WORDS} bytes each,
+ * a vector from 256 bits on), word {@code 2r + e} of each holding parts of row r's 8 values of parity e
+ * in the sub-block, {@code 2i + e} for i in [0, 8). Byte 0 of a word stands for values i = m (and 1 for
+ * i = m + 4) of the word's "quant word" m in [0, 4): the first run's bytes hold the low nibbles of quant
+ * words 0 (bits 0-3) and 1 (bits 4-7), the second's those of 2 and 3, the third's their high 2-bit parts
+ * (bits 2m, 2m + 1).
+ *
+ * <p>Masks and shifts over whole vectors (32-bit lanes: x86 has no 16-bit shift by an immediate, so C2
+ * loads every 16-bit shift's count into a register) put the nibbles and high parts together into four
+ * quant words per lane, {@code q_m + 256 q_(m+4)}: a word times the activation pair A_m plus its upper
+ * byte times {@code A_(m+4) - 256 A_m} ({@link Activations#sixBitVectors}) is {@code q_m A_m + q_(m+4)
+ * A_(m+4)}. The products overflow 16 bits, but 16-bit arithmetic wraps and what they come to does not:
+ * each lane starts from -32 times the sum of its 8 activations, so it ends at the sub-block's dot of
+ * {@code q - 32}, at most 8 x 32 x 127 = 32,512 (Q8_K activations are within +-127). The sums are widened
+ * and times the sub-block's scales once per sub-block.
+ *
+ * <p>Widened to one byte per value (the layout before), Q6_K took GROUP x 274 bytes per block and its
+ * mat-vec streamed a quarter more from memory than the file's rows hold.
  */
 final class Q6_Kx8Kernel extends InterleavedKernel {
     private static final int BLOCK = 210;
     private static final int SCALES = RUN;
     private static final int VALUES = SCALES + 16 * GROUP;
-    private static final int GROUP_BLOCK = VALUES + GROUP * 256;
+    /** Bytes of a run of 16-bit words: one word per row and parity. */
+    private static final int WORDS = 2 * RUN;
+    private static final int GROUP_BLOCK = VALUES + 16 * 3 * WORDS;
+    /** Shorts of activation vectors per sub-block. */
+    private static final int PAIRS = Activations.SIX_BIT_PAIRS * SHORTS;
+    private static final int NIBBLES = 0x0F0F0F0F;
+    private static final int HIGHS = 0x30303030;
+    /**
+     * The mat-vec's three masks as int vectors' lanes: loaded once per call from here, they stay in
+     * registers, where as constants C2 broadcast them again for every use (10 loads per sub-block).
+     */
+    private static final int[] MASKS = masks(NIBBLES, HIGHS, 0x00FF00FF);
 
     Q6_Kx8Kernel(RowKernel plain, int rows) {
         super(plain, rows);
     }
 
     @Override
-    long groupBytes(int cols) {
-        return (long) (cols >> 8) * GROUP_BLOCK;
-    }
-
-    @Override
     void dotGroups(byte[] w, int offset, int groups, Activations a, int t, float[] out, int at) {
         int blocks = a.cols >> 8;
-        int[] pairs = a.pairs;
+        short[] six = a.sixBitVectors;
         float[] d = a.d;
-        int p0 = t * (a.cols >> 1);
+        int c0 = t * (a.cols >> 4) * PAIRS;
         int di = t * blocks;
+        IntVector nibbles = IntVector.fromArray(I, MASKS, 0);
+        IntVector highs = IntVector.fromArray(I, MASKS, I.length());
+        IntVector lowBytes = IntVector.fromArray(I, MASKS, 2 * I.length());
         for (int g = 0; g < groups; g++, offset += blocks * GROUP_BLOCK, at += GROUP) {
             // One pass per part of the group a vector holds: all of it from 256 bits on, half at 128.
             for (int h = 0; h < RUN; h += SHORTS) {
                 FloatVector acc = FloatVector.zero(F);
                 for (int b = 0; b < blocks; b++) {
                     int p = offset + b * GROUP_BLOCK;
-                    int pi = p0 + 128 * b;
+                    int ci = c0 + 16 * PAIRS * b;
                     IntVector isum = IntVector.zero(I);
-                    // Two sub-blocks per pass: two independent 16-bit sums keep more of the core busy.
-                    for (int sb = 0; sb < 16; sb += 2) {
-                        int runs = p + VALUES + 8 * RUN * sb + h;
-                        int pk = pi + 8 * sb;
-                        ShortVector acc16 = ShortVector.zero(S);
-                        ShortVector next16 = ShortVector.zero(S);
-                        for (int i = 0; i < 8; i++) {
-                            ShortVector v = (ShortVector) ByteVector.fromArray(B_HALF, w, runs + RUN * i).convertShape(B2S, S, 0);
-                            ShortVector u = (ShortVector) ByteVector.fromArray(B_HALF, w, runs + 8 * RUN + RUN * i).convertShape(B2S, S, 0);
-                            acc16 = v.mul(S_VECTOR.cast(IntVector.broadcast(I, pairs[pk + i]).reinterpretAsShorts())).add(acc16);
-                            next16 = u.mul(S_VECTOR.cast(IntVector.broadcast(I, pairs[pk + 8 + i]).reinterpretAsShorts())).add(next16);
-                        }
-                        IntVector x = S_VECTOR.cast(acc16).reinterpretAsInts();
-                        IntVector y = S_VECTOR.cast(next16).reinterpretAsInts();
+                    for (int sb = 0, words = p + VALUES + 2 * h, k = ci; sb < 16; sb++, words += 3 * WORDS, k += PAIRS) {
+                        IntVector low = ByteVector.fromArray(B, w, words).reinterpretAsInts();
+                        IntVector next = ByteVector.fromArray(B, w, words + WORDS).reinterpretAsInts();
+                        IntVector high = ByteVector.fromArray(B, w, words + 2 * WORDS).reinterpretAsInts();
+                        IntVector q0 = low.and(nibbles).or(high.lanewise(LSHL, 4).and(highs));
+                        IntVector q1 = low.lanewise(LSHR, 4).and(nibbles).or(high.lanewise(LSHL, 2).and(highs));
+                        IntVector q2 = next.and(nibbles).or(high.and(highs));
+                        IntVector q3 = next.lanewise(LSHR, 4).and(nibbles).or(high.lanewise(LSHR, 2).and(highs));
+                        // Two chains of four products, one from -32 times the activations' sums.
+                        ShortVector sum = ShortVector.fromArray(S, six, k);
+                        sum = S_VECTOR.cast(q0.reinterpretAsShorts()).mul(ShortVector.fromArray(S, six, k + SHORTS)).add(sum);
+                        ShortVector more = S_VECTOR.cast(q0.lanewise(LSHR, 8).and(lowBytes).reinterpretAsShorts())
+                                .mul(ShortVector.fromArray(S, six, k + 2 * SHORTS));
+                        sum = S_VECTOR.cast(q1.reinterpretAsShorts()).mul(ShortVector.fromArray(S, six, k + 3 * SHORTS)).add(sum);
+                        more = S_VECTOR.cast(q1.lanewise(LSHR, 8).and(lowBytes).reinterpretAsShorts())
+                                .mul(ShortVector.fromArray(S, six, k + 4 * SHORTS)).add(more);
+                        sum = S_VECTOR.cast(q2.reinterpretAsShorts()).mul(ShortVector.fromArray(S, six, k + 5 * SHORTS)).add(sum);
+                        more = S_VECTOR.cast(q2.lanewise(LSHR, 8).and(lowBytes).reinterpretAsShorts())
+                                .mul(ShortVector.fromArray(S, six, k + 6 * SHORTS)).add(more);
+                        sum = S_VECTOR.cast(q3.reinterpretAsShorts()).mul(ShortVector.fromArray(S, six, k + 7 * SHORTS)).add(sum);
+                        more = S_VECTOR.cast(q3.lanewise(LSHR, 8).and(lowBytes).reinterpretAsShorts())
+                                .mul(ShortVector.fromArray(S, six, k + 8 * SHORTS)).add(more);
+                        IntVector x = S_VECTOR.cast(sum).add(more).reinterpretAsInts();
                         IntVector scale = (IntVector) ByteVector.fromArray(B_QUARTER, w, p + SCALES + GROUP * sb + h / 2)
                                 .convertShape(B2I, I, 0);
-                        IntVector nextScale = (IntVector) ByteVector.fromArray(B_QUARTER, w, p + SCALES + GROUP * sb + GROUP + h / 2)
-                                .convertShape(B2I, I, 0);
-                        isum = x.lanewise(LSHL, 16).lanewise(ASHR, 16).add(x.lanewise(ASHR, 16)).mul(scale)
-                                .add(y.lanewise(LSHL, 16).lanewise(ASHR, 16).add(y.lanewise(ASHR, 16)).mul(nextScale))
-                                .add(isum);
+                        isum = x.lanewise(LSHL, 16).lanewise(ASHR, 16).add(x.lanewise(ASHR, 16)).mul(scale).add(isum);
                     }
                     // The rows' fp16 d, converted exactly (as Simd.halvesToFloats, spelled out: no vector helpers).
                     IntVector half = (IntVector) ByteVector.fromArray(B_HALF, w, p + h).reinterpretAsShorts().convertShape(S2I, I, 0);
@@ -110,12 +137,33 @@ final class Q6_Kx8Kernel extends InterleavedKernel {
                 interleaveRuns(from, row + 208, to, at, r, 1);
                 for (int sb = 0; sb < 16; sb++) {
                     to[at + SCALES + GROUP * sb + r] = from[row + 192 + sb];
-                }
-                for (int v = 0; v < 256; v++) {
-                    to[at + VALUES + RUN * (v >> 1) + 2 * r + (v & 1)] = (byte) (q[v] - 32);
+                    for (int e = 0; e < 2; e++) {
+                        int words = at + VALUES + 3 * WORDS * sb + 2 * (2 * r + e);
+                        for (int half = 0; half < 2; half++) {
+                            // Quant word m's byte `half` stands for value i = m + 4 half.
+                            int[] v = new int[4];
+                            int high = 0;
+                            for (int m = 0; m < 4; m++) {
+                                v[m] = q[16 * sb + 2 * (m + 4 * half) + e];
+                                high |= (v[m] >> 4) << 2 * m;
+                            }
+                            to[words + half] = (byte) ((v[0] & 0xF) | (v[1] & 0xF) << 4);
+                            to[words + WORDS + half] = (byte) ((v[2] & 0xF) | (v[3] & 0xF) << 4);
+                            to[words + 2 * WORDS + half] = (byte) high;
+                        }
+                    }
                 }
             }
         }
+    }
+
+    private static int[] masks(int... masks) {
+        int lanes = I.length();
+        int[] m = new int[masks.length * lanes];
+        for (int i = 0; i < m.length; i++) {
+            m[i] = masks[i / lanes];
+        }
+        return m;
     }
 
     /** The 256 unsigned 6-bit values of the file-layout block at {@code from}. */
@@ -136,7 +184,10 @@ final class Q6_Kx8Kernel extends InterleavedKernel {
         }
     }
 
-    /** Run k holds columns {@code 2k, 2k + 1} of the block (sub-block k / 8): signed bytes times {@code d * scale}. */
+    /**
+     * Sub-block s's quant words m put together as in the mat-vec, less 32 per byte: lane {@code 2r + e}'s
+     * bytes are columns {@code 16s + 2m + e} and {@code 16s + 8 + 2m + e} of row r, times {@code d * scale}.
+     */
     @Override
     void expandColumns(byte[] w, int g, int cols, int fromBlock, int toBlock, float[] dst, int at, Scratch s) {
         float[] scales = s.floats(16 * GROUP);
@@ -149,17 +200,27 @@ final class Q6_Kx8Kernel extends InterleavedKernel {
                     scales[sb * GROUP + r] = d * w[p + SCALES + GROUP * sb + r];
                 }
             }
-            int column = at + (b - fromBlock) * 256 * GROUP;
-            for (int k = 0; k < 128; k++) {
+            int block = at + (b - fromBlock) * 256 * GROUP;
+            for (int sb = 0; sb < 16; sb++) {
                 for (int h = 0; h < RUN; h += SHORTS) {
                     int r = h / 2;
-                    IntVector x = ((ShortVector) ByteVector.fromArray(B_HALF, w, p + VALUES + RUN * k + h).convertShape(B2S, S, 0))
-                            .reinterpretAsInts();
-                    FloatVector scale = FloatVector.fromArray(F, scales, (k >> 3) * GROUP + r);
-                    ((FloatVector) x.lanewise(LSHL, 16).lanewise(ASHR, 16).convert(I2F, 0)).mul(scale)
-                            .intoArray(dst, column + 2 * k * GROUP + r);
-                    ((FloatVector) x.lanewise(ASHR, 16).convert(I2F, 0)).mul(scale)
-                            .intoArray(dst, column + (2 * k + 1) * GROUP + r);
+                    int words = p + VALUES + 3 * WORDS * sb + 2 * h;
+                    IntVector high = ByteVector.fromArray(B, w, words + 2 * WORDS).reinterpretAsInts();
+                    FloatVector scale = FloatVector.fromArray(F, scales, sb * GROUP + r);
+                    for (int m = 0; m < 4; m++) {
+                        IntVector low = ByteVector.fromArray(B, w, words + (m >> 1) * WORDS).reinterpretAsInts();
+                        // The nibbles at bits 4 (m & 1) of each byte, the high parts at bits 2m moved to bits 4-5.
+                        IntVector top = m < 2 ? high.lanewise(LSHL, 4 - 2 * m) : high.lanewise(LSHR, 2 * m - 4);
+                        ShortVector q = low.lanewise(LSHR, 4 * (m & 1)).and(NIBBLES).or(top.and(HIGHS)).reinterpretAsShorts();
+                        IntVector even = q.and((short) 0xFF).sub((short) 32).reinterpretAsInts();
+                        IntVector odd = q.lanewise(LSHR, 8).sub((short) 32).reinterpretAsInts();
+                        int column = block + (16 * sb + 2 * m) * GROUP + r;
+                        ((FloatVector) even.lanewise(LSHL, 16).lanewise(ASHR, 16).convert(I2F, 0)).mul(scale).intoArray(dst, column);
+                        ((FloatVector) even.lanewise(ASHR, 16).convert(I2F, 0)).mul(scale).intoArray(dst, column + GROUP);
+                        ((FloatVector) odd.lanewise(LSHL, 16).lanewise(ASHR, 16).convert(I2F, 0)).mul(scale)
+                                .intoArray(dst, column + 8 * GROUP);
+                        ((FloatVector) odd.lanewise(ASHR, 16).convert(I2F, 0)).mul(scale).intoArray(dst, column + 9 * GROUP);
+                    }
                 }
             }
         }
