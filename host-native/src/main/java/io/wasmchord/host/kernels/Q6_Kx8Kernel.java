@@ -185,13 +185,18 @@ final class Q6_Kx8Kernel extends InterleavedKernel {
     }
 
     /**
-     * Sub-block s's quant words m put together as in the mat-vec, less 32 per byte: lane {@code 2r + e}'s
-     * bytes are columns {@code 16s + 2m + e} and {@code 16s + 8 + 2m + e} of row r, times {@code d * scale}.
+     * Sub-block s's quant words put together as in the mat-vec, 32 off every byte: lane {@code 2r + e} of
+     * word m holds columns {@code 16s + 2m + e} (byte 0) and {@code 16s + 8 + 2m + e} (byte 1) of row r,
+     * each byte sign-extended out of its 32-bit lane and times {@code d * scale}. Written out (a loop over
+     * m stays rolled, its shifts by a register). (An fma {@code q * s - 32 s} rounds the same but gives +0
+     * where the reference's {@code 0 * s} is -0.)
      */
     @Override
     void expandColumns(byte[] w, int g, int cols, int fromBlock, int toBlock, float[] dst, int at, Scratch s) {
         float[] scales = s.floats(16 * GROUP);
         int group = (int) groupOffset(g, cols);
+        IntVector nibbles = IntVector.fromArray(I, MASKS, 0);
+        IntVector highs = IntVector.fromArray(I, MASKS, I.length());
         for (int b = fromBlock; b < toBlock; b++) {
             int p = group + b * GROUP_BLOCK;
             for (int r = 0; r < GROUP; r++) {
@@ -205,22 +210,34 @@ final class Q6_Kx8Kernel extends InterleavedKernel {
                 for (int h = 0; h < RUN; h += SHORTS) {
                     int r = h / 2;
                     int words = p + VALUES + 3 * WORDS * sb + 2 * h;
+                    IntVector low = ByteVector.fromArray(B, w, words).reinterpretAsInts();
+                    IntVector next = ByteVector.fromArray(B, w, words + WORDS).reinterpretAsInts();
                     IntVector high = ByteVector.fromArray(B, w, words + 2 * WORDS).reinterpretAsInts();
                     FloatVector scale = FloatVector.fromArray(F, scales, sb * GROUP + r);
-                    for (int m = 0; m < 4; m++) {
-                        IntVector low = ByteVector.fromArray(B, w, words + (m >> 1) * WORDS).reinterpretAsInts();
-                        // The nibbles at bits 4 (m & 1) of each byte, the high parts at bits 2m moved to bits 4-5.
-                        IntVector top = m < 2 ? high.lanewise(LSHL, 4 - 2 * m) : high.lanewise(LSHR, 2 * m - 4);
-                        ShortVector q = low.lanewise(LSHR, 4 * (m & 1)).and(NIBBLES).or(top.and(HIGHS)).reinterpretAsShorts();
-                        IntVector even = q.and((short) 0xFF).sub((short) 32).reinterpretAsInts();
-                        IntVector odd = q.lanewise(LSHR, 8).sub((short) 32).reinterpretAsInts();
-                        int column = block + (16 * sb + 2 * m) * GROUP + r;
-                        ((FloatVector) even.lanewise(LSHL, 16).lanewise(ASHR, 16).convert(I2F, 0)).mul(scale).intoArray(dst, column);
-                        ((FloatVector) even.lanewise(ASHR, 16).convert(I2F, 0)).mul(scale).intoArray(dst, column + GROUP);
-                        ((FloatVector) odd.lanewise(LSHL, 16).lanewise(ASHR, 16).convert(I2F, 0)).mul(scale)
-                                .intoArray(dst, column + 8 * GROUP);
-                        ((FloatVector) odd.lanewise(ASHR, 16).convert(I2F, 0)).mul(scale).intoArray(dst, column + 9 * GROUP);
-                    }
+                    IntVector q0 = ((ByteVector) low.and(nibbles).or(high.lanewise(LSHL, 4).and(highs)).reinterpretAsBytes()).sub((byte) 32).reinterpretAsInts();
+                    int column0 = block + (16 * sb + 0) * GROUP + r;
+                    ((FloatVector) q0.lanewise(LSHL, 24).lanewise(ASHR, 24).convert(I2F, 0)).mul(scale).intoArray(dst, column0);
+                    ((FloatVector) q0.lanewise(LSHL, 8).lanewise(ASHR, 24).convert(I2F, 0)).mul(scale).intoArray(dst, column0 + GROUP);
+                    ((FloatVector) q0.lanewise(LSHL, 16).lanewise(ASHR, 24).convert(I2F, 0)).mul(scale).intoArray(dst, column0 + 8 * GROUP);
+                    ((FloatVector) q0.lanewise(ASHR, 24).convert(I2F, 0)).mul(scale).intoArray(dst, column0 + 9 * GROUP);
+                    IntVector q1 = ((ByteVector) low.lanewise(LSHR, 4).and(nibbles).or(high.lanewise(LSHL, 2).and(highs)).reinterpretAsBytes()).sub((byte) 32).reinterpretAsInts();
+                    int column1 = block + (16 * sb + 2) * GROUP + r;
+                    ((FloatVector) q1.lanewise(LSHL, 24).lanewise(ASHR, 24).convert(I2F, 0)).mul(scale).intoArray(dst, column1);
+                    ((FloatVector) q1.lanewise(LSHL, 8).lanewise(ASHR, 24).convert(I2F, 0)).mul(scale).intoArray(dst, column1 + GROUP);
+                    ((FloatVector) q1.lanewise(LSHL, 16).lanewise(ASHR, 24).convert(I2F, 0)).mul(scale).intoArray(dst, column1 + 8 * GROUP);
+                    ((FloatVector) q1.lanewise(ASHR, 24).convert(I2F, 0)).mul(scale).intoArray(dst, column1 + 9 * GROUP);
+                    IntVector q2 = ((ByteVector) next.and(nibbles).or(high.and(highs)).reinterpretAsBytes()).sub((byte) 32).reinterpretAsInts();
+                    int column2 = block + (16 * sb + 4) * GROUP + r;
+                    ((FloatVector) q2.lanewise(LSHL, 24).lanewise(ASHR, 24).convert(I2F, 0)).mul(scale).intoArray(dst, column2);
+                    ((FloatVector) q2.lanewise(LSHL, 8).lanewise(ASHR, 24).convert(I2F, 0)).mul(scale).intoArray(dst, column2 + GROUP);
+                    ((FloatVector) q2.lanewise(LSHL, 16).lanewise(ASHR, 24).convert(I2F, 0)).mul(scale).intoArray(dst, column2 + 8 * GROUP);
+                    ((FloatVector) q2.lanewise(ASHR, 24).convert(I2F, 0)).mul(scale).intoArray(dst, column2 + 9 * GROUP);
+                    IntVector q3 = ((ByteVector) next.lanewise(LSHR, 4).and(nibbles).or(high.lanewise(LSHR, 2).and(highs)).reinterpretAsBytes()).sub((byte) 32).reinterpretAsInts();
+                    int column3 = block + (16 * sb + 6) * GROUP + r;
+                    ((FloatVector) q3.lanewise(LSHL, 24).lanewise(ASHR, 24).convert(I2F, 0)).mul(scale).intoArray(dst, column3);
+                    ((FloatVector) q3.lanewise(LSHL, 8).lanewise(ASHR, 24).convert(I2F, 0)).mul(scale).intoArray(dst, column3 + GROUP);
+                    ((FloatVector) q3.lanewise(LSHL, 16).lanewise(ASHR, 24).convert(I2F, 0)).mul(scale).intoArray(dst, column3 + 8 * GROUP);
+                    ((FloatVector) q3.lanewise(ASHR, 24).convert(I2F, 0)).mul(scale).intoArray(dst, column3 + 9 * GROUP);
                 }
             }
         }
