@@ -179,6 +179,37 @@ class VectorKernelsTest {
     }
 
     /**
+     * Q6_K's 16-bit sums wrap on the way to a sub-block's sum (see Q6_Kx8Kernel): values all 0 (the sum of
+     * a lane is then 8 x -32 x the activations, 32,512 at most), all 63, low nibbles or high parts alone at
+     * their largest, or mixed, against activations (Q8_K) all at -127, nearly all at +127 (a block's first
+     * value is the one of largest magnitude, at -127) or alternating, must still give the reference.
+     */
+    @Test
+    void q6_KAtTheExtremesMatchesTheScalarReference() {
+        GgmlType type = GgmlType.Q6_K;
+        int rows = 2 * InterleavedKernel.GROUP + 3;
+        int cols = 512;
+        SplittableRandom random = new SplittableRandom(42);
+        int[][] parts = {{0x00, 0x00}, {0xFF, 0xFF}, {0xFF, 0x00}, {0x00, 0xFF}, {0x0F, 0xCC}, {0xF0, 0x33}};
+        for (int[] part : parts) {
+            byte[] weights = new byte[(int) type.bytesFor((long) rows * cols)];
+            RandomBlocks.fill(type, weights, weights.length, 0f, random);
+            for (int block = 0; block < weights.length / type.typeSize; block++) {
+                int at = block * type.typeSize;
+                Arrays.fill(weights, at, at + 128, (byte) part[0]);
+                Arrays.fill(weights, at + 128, at + 192, (byte) part[1]);
+            }
+            for (int sign = 0; sign < 3; sign++) {
+                float[] x = new float[cols];
+                for (int i = 0; i < cols; i++) {
+                    x[i] = sign == 0 ? 1f : sign == 1 ? (i % 256 == 0 ? -1f : 1f) : i % 2 == 0 ? 1f : -1f;
+                }
+                check(type, rows, cols, 1, weights, x);
+            }
+        }
+    }
+
+    /**
      * A block scale that is infinite or NaN (a damaged file) gives the reference's infinities and NaNs: the
      * repacked Q4_0 and Q8_0 kernels convert scales without that case, so such a matrix keeps the file
      * layout (InterleavedKernel.accept). Rows whose blocks are all finite still match as usual.
