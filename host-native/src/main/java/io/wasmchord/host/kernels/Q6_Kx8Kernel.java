@@ -68,9 +68,14 @@ final class Q6_Kx8Kernel extends InterleavedKernel {
     }
 
     @Override
+    void prepare(Activations a) {
+        a.sixBitVectors();
+    }
+
+    @Override
     void dotGroups(byte[] w, int offset, int groups, Activations a, int t, float[] out, int at) {
         int blocks = a.cols >> 8;
-        short[] six = a.sixBitVectors;
+        short[] six = a.sixBitVectors();
         float[] d = a.d;
         int c0 = t * (a.cols >> 4) * PAIRS;
         int di = t * blocks;
