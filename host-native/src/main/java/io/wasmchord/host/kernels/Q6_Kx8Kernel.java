@@ -145,16 +145,15 @@ final class Q6_Kx8Kernel extends InterleavedKernel {
                     for (int e = 0; e < 2; e++) {
                         int words = at + VALUES + 3 * WORDS * sb + 2 * (2 * r + e);
                         for (int half = 0; half < 2; half++) {
-                            // Quant word m's byte `half` stands for value i = m + 4 half.
-                            int[] v = new int[4];
-                            int high = 0;
-                            for (int m = 0; m < 4; m++) {
-                                v[m] = q[16 * sb + 2 * (m + 4 * half) + e];
-                                high |= (v[m] >> 4) << 2 * m;
-                            }
-                            to[words + half] = (byte) ((v[0] & 0xF) | (v[1] & 0xF) << 4);
-                            to[words + WORDS + half] = (byte) ((v[2] & 0xF) | (v[3] & 0xF) << 4);
-                            to[words + 2 * WORDS + half] = (byte) high;
+                            // Byte `half` of quant word m stands for value i = m + 4 half, column 2i + e.
+                            int v = 16 * sb + 8 * half + e;
+                            int q0 = q[v];
+                            int q1 = q[v + 2];
+                            int q2 = q[v + 4];
+                            int q3 = q[v + 6];
+                            to[words + half] = (byte) ((q0 & 0xF) | (q1 & 0xF) << 4);
+                            to[words + WORDS + half] = (byte) ((q2 & 0xF) | (q3 & 0xF) << 4);
+                            to[words + 2 * WORDS + half] = (byte) ((q0 >> 4) | (q1 >> 4) << 2 | (q2 >> 4) << 4 | (q3 >> 4) << 6);
                         }
                     }
                 }
