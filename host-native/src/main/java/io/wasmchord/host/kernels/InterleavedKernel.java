@@ -18,8 +18,8 @@ import java.lang.foreign.ValueLayout;
  * sums are one float vector. A run of {@link #RUN} bytes holds a 2-byte piece of every row.
  *
  * <p>Group {@code g} holds rows {@code [GROUP g, GROUP (g + 1))} in {@link #groupBytes} bytes (GROUP
- * file rows' worth unless the format widens its values), and rows past the last whole group follow in
- * the file layout (the plain kernel reads them). The mat-mat expands whole groups column-major
+ * file rows' worth: every layout here keeps the file's size), and rows past the last whole group follow
+ * in the file layout (the plain kernel reads them). The mat-mat expands whole groups column-major
  * ({@link #expandColumns}) and the rows past the last group with {@link #plain} at {@link #tailOffset};
  * {@link #dequantize} gives any single row, at the file layout's offsets ({@code r * rowBytes}).
  *
@@ -30,8 +30,9 @@ import java.lang.foreign.ValueLayout;
  * Matrices whose repacked form would not fit one array keep the file layout.
  *
  * <p>Every format here stores a block's values as runs of {@link #RUN} bytes (byte {@code 2r + e} of a
- * run belongs to row r), which widen straight into a column-major panel ({@link #expandColumns}); a
- * single row ({@link #dequantize}) is read out of such panels.
+ * run belongs to row r; Q6_K: runs of 16-bit words, word {@code 2r + e} row r's), which widen straight
+ * into a column-major panel ({@link #expandColumns}); a single row ({@link #dequantize}) is read out of
+ * such panels.
  */
 abstract class InterleavedKernel extends RowKernel {
     /** Rows of a group: a float vector's lanes, at least 8. */
@@ -54,8 +55,8 @@ abstract class InterleavedKernel extends RowKernel {
         this.groupedRows = rows / GROUP * GROUP;
     }
 
-    /** Bytes of one group of {@code cols}-column rows in this layout: by default those of GROUP file rows. */
-    long groupBytes(int cols) {
+    /** Bytes of one group of {@code cols}-column rows in this layout: those of GROUP file rows. */
+    final long groupBytes(int cols) {
         return GROUP * type.bytesFor(cols);
     }
 

@@ -27,24 +27,28 @@ import jdk.incubator.vector.ShortVector;
  * Q6_K repacked in groups of GROUP rows (see {@link InterleavedKernel}), its 6-bit values kept in their
  * 4- and 2-bit parts: per block of 256 columns a group takes GROUP x 210 bytes, the size of GROUP file
  * rows. The rows' fp16 d (a run); their 16 int8 sub-block scales, sub-block by sub-block (byte
- * {@code RUN + GROUP s + r}); then per sub-block three runs of 16-bit words ({@link #WORDS} bytes each,
- * a vector from 256 bits on), word {@code 2r + e} of each holding parts of row r's 8 values of parity e
- * in the sub-block, {@code 2i + e} for i in [0, 8). Byte 0 of a word stands for values i = m (and 1 for
- * i = m + 4) of the word's "quant word" m in [0, 4): the first run's bytes hold the low nibbles of quant
- * words 0 (bits 0-3) and 1 (bits 4-7), the second's those of 2 and 3, the third's their high 2-bit parts
+ * {@code RUN + GROUP s + r}); then per sub-block three runs of 16-bit words ({@link #WORDS} bytes each: a
+ * vector from 256 bits on), word {@code 2r + e} of each holding parts of row r's 8 values of parity e in
+ * the sub-block, columns {@code 2i + e} for i in [0, 8). In quant word m (m in [0, 4)) byte 0 stands for
+ * value i = m and byte 1 for i = m + 4: the first run's bytes hold the low nibbles of quant words 0 (bits
+ * 0-3) and 1 (bits 4-7), the second's those of words 2 and 3, the third's the high 2-bit parts of all four
  * (bits 2m, 2m + 1).
  *
- * <p>Masks and shifts over whole vectors (32-bit lanes: x86 has no 16-bit shift by an immediate, so C2
- * loads every 16-bit shift's count into a register) put the nibbles and high parts together into four
- * quant words per lane, {@code q_m + 256 q_(m+4)}: a word times the activation pair A_m plus its upper
- * byte times {@code A_(m+4) - 256 A_m} ({@link Activations#sixBitVectors}) is {@code q_m A_m + q_(m+4)
- * A_(m+4)}. The products overflow 16 bits, but 16-bit arithmetic wraps and what they come to does not:
- * each lane starts from -32 times the sum of its 8 activations, so it ends at the sub-block's dot of
- * {@code q - 32}, at most 8 x 32 x 127 = 32,512 (Q8_K activations are within +-127). The sums are widened
- * and times the sub-block's scales once per sub-block.
+ * <p>The mat-vec puts each quant word together with masks and shifts over whole vectors, in 32-bit lanes
+ * (C2 gives a 16-bit shift its count through a general register, two more instructions per shift), as
+ * {@code q_m + 256 q_(m+4)} per 16-bit lane. The word times the activation pair A_m plus its upper byte
+ * times {@code A_(m+4) - 256 A_m} ({@link Activations#sixBitVectors}, pre-broadcast so the loads fold into
+ * the multiplies) is {@code q_m A_m + q_(m+4) A_(m+4)}: one multiply per value, as with values in bytes.
+ * The products overflow 16 bits, but 16-bit arithmetic wraps and what they come to does not: each lane
+ * starts from -32 times the sum of its 8 activations, so it ends at the sub-block's dot of {@code q - 32},
+ * at most 8 x 32 x 127 = 32,512 (Q8_K activations are within +-127). The sums are widened and times the
+ * sub-block's scales once per sub-block.
  *
- * <p>Widened to one byte per value (the layout before), Q6_K took GROUP x 274 bytes per block and its
- * mat-vec streamed a quarter more from memory than the file's rows hold.
+ * <p>Widened to one signed byte per value (the layout up to session 4), Q6_K took GROUP x 274 bytes per
+ * block and its mat-vec streamed 30% more from memory than the file's rows hold; that kernel was ~8%
+ * faster from cache (18.2 against 16.9 GMAC/s, 1 thread, 128 x 2048), this one is faster once the matrix
+ * streams from memory. Telescoping each 2- and 4-bit field with its own shift and multiply (no masks) cost
+ * two multiplies per value and ran at 6-12 GMAC/s (docs/PERFORMANCE.md, "Q6_K at the file's size").
  */
 final class Q6_Kx8Kernel extends InterleavedKernel {
     private static final int BLOCK = 210;
@@ -58,8 +62,8 @@ final class Q6_Kx8Kernel extends InterleavedKernel {
     private static final int NIBBLES = 0x0F0F0F0F;
     private static final int HIGHS = 0x30303030;
     /**
-     * The mat-vec's three masks as int vectors' lanes: loaded once per call from here, they stay in
-     * registers, where as constants C2 broadcast them again for every use (10 loads per sub-block).
+     * The three masks as int vectors' lanes: loaded once per call from here they stay in registers, where
+     * C2 broadcasts a constant again for every use (10 more loads per sub-block, 15.2 against 16.9 GMAC/s).
      */
     private static final int[] MASKS = masks(NIBBLES, HIGHS, 0x00FF00FF);
 
