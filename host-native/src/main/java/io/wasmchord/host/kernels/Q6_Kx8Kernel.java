@@ -5,13 +5,15 @@ import static io.wasmchord.host.kernels.Simd.B_QUARTER;
 import static io.wasmchord.host.kernels.Simd.F;
 import static io.wasmchord.host.kernels.Simd.F_VECTOR;
 import static io.wasmchord.host.kernels.Simd.I;
+import static io.wasmchord.host.kernels.Simd.I_VECTOR;
+import static io.wasmchord.host.kernels.Simd.S_HALF_VECTOR;
 import static io.wasmchord.host.kernels.Simd.S;
+import static io.wasmchord.host.kernels.Simd.S_HALF;
 import static io.wasmchord.host.kernels.Simd.SHORTS;
 import static io.wasmchord.host.kernels.Simd.S_VECTOR;
 import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.B2I;
 import static jdk.incubator.vector.VectorOperators.B2S;
-import static jdk.incubator.vector.VectorOperators.GE;
 import static jdk.incubator.vector.VectorOperators.I2F;
 import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.S2I;
@@ -70,33 +72,34 @@ final class Q6_Kx8Kernel extends InterleavedKernel {
                         ShortVector acc16 = ShortVector.zero(S);
                         ShortVector next16 = ShortVector.zero(S);
                         for (int i = 0; i < 8; i++) {
-                            ShortVector v = (ShortVector) ByteVector.fromArray(B_HALF, w, runs + RUN * i).convertShape(B2S, S, 0);
-                            ShortVector u = (ShortVector) ByteVector.fromArray(B_HALF, w, runs + 8 * RUN + RUN * i).convertShape(B2S, S, 0);
-                            acc16 = v.mul(S_VECTOR.cast(IntVector.broadcast(I, pairs[pk + i]).reinterpretAsShorts())).add(acc16);
-                            next16 = u.mul(S_VECTOR.cast(IntVector.broadcast(I, pairs[pk + 8 + i]).reinterpretAsShorts())).add(next16);
+                            ShortVector v = S_VECTOR.cast(ByteVector.fromArray(B_HALF, w, runs + RUN * i).convertShape(B2S, S, 0));
+                            ShortVector u = S_VECTOR.cast(ByteVector.fromArray(B_HALF, w, runs + 8 * RUN + RUN * i).convertShape(B2S, S, 0));
+                            acc16 = v.mul(S_VECTOR.cast(IntVector.broadcast(I, pairs[pk + i]).reinterpretShape(S, 0))).add(S_VECTOR.cast(acc16));
+                            next16 = u.mul(S_VECTOR.cast(IntVector.broadcast(I, pairs[pk + 8 + i]).reinterpretShape(S, 0))).add(S_VECTOR.cast(next16));
                         }
-                        IntVector x = S_VECTOR.cast(acc16).reinterpretAsInts();
-                        IntVector y = S_VECTOR.cast(next16).reinterpretAsInts();
-                        IntVector scale = (IntVector) ByteVector.fromArray(B_QUARTER, w, p + SCALES + GROUP * sb + h / 2)
-                                .convertShape(B2I, I, 0);
-                        IntVector nextScale = (IntVector) ByteVector.fromArray(B_QUARTER, w, p + SCALES + GROUP * sb + GROUP + h / 2)
-                                .convertShape(B2I, I, 0);
+                        IntVector x = I_VECTOR.cast(S_VECTOR.cast(acc16).reinterpretShape(I, 0));
+                        IntVector y = I_VECTOR.cast(S_VECTOR.cast(next16).reinterpretShape(I, 0));
+                        IntVector scale = I_VECTOR.cast(ByteVector.fromArray(B_QUARTER, w, p + SCALES + GROUP * sb + h / 2)
+                                .convertShape(B2I, I, 0));
+                        IntVector nextScale = I_VECTOR.cast(ByteVector.fromArray(B_QUARTER, w, p + SCALES + GROUP * sb + GROUP + h / 2)
+                                .convertShape(B2I, I, 0));
                         isum = x.lanewise(LSHL, 16).lanewise(ASHR, 16).add(x.lanewise(ASHR, 16)).mul(scale)
                                 .add(y.lanewise(LSHL, 16).lanewise(ASHR, 16).add(y.lanewise(ASHR, 16)).mul(nextScale))
-                                .add(isum);
+                                .add(I_VECTOR.cast(isum));
                     }
-                    // The rows' fp16 d, converted exactly (as Simd.halvesToFloats, spelled out: no vector helpers).
-                    IntVector half = (IntVector) ByteVector.fromArray(B_HALF, w, p + h).reinterpretAsShorts().convertShape(S2I, I, 0);
-                    IntVector magnitude = half.and(0x7FFF);
-                    IntVector bits = magnitude.lanewise(LSHL, 13);
-                    FloatVector scales = bits.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
-                            .blend(bits.or(0x7F800000), magnitude.compare(GE, 0x7C00))
-                            .or(half.and(0x80000000)).reinterpretAsFloats();
-                    acc = ((FloatVector) isum.convertShape(I2F, F, 0)).fma(scales.mul(d[di + b]), acc);
+                    // The rows' fp16 d, finite (see accept), converted exactly as Q4_0x8Kernel's scales.
+                    IntVector half = I_VECTOR.cast(S_HALF_VECTOR.cast(ByteVector.fromArray(B_HALF, w, p + h).reinterpretShape(S_HALF, 0)).convertShape(S2I, I, 0));
+                    FloatVector scales = F_VECTOR.cast(half.lanewise(LSHL, 13).and(0x8FFFFFFF).reinterpretShape(F, 0)).mul(0x1p112f);
+                    acc = F_VECTOR.cast(I_VECTOR.cast(isum).convertShape(I2F, F, 0)).fma(scales.mul(d[di + b]), F_VECTOR.cast(acc));
                 }
                 F_VECTOR.cast(acc).intoArray(out, at + h / 2);
             }
         }
+    }
+
+    @Override
+    boolean accept(byte[] rows) {
+        return blockHalvesFinite(rows, BLOCK, 208);
     }
 
     @Override
