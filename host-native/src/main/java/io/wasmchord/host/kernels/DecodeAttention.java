@@ -1,6 +1,7 @@
 package io.wasmchord.host.kernels;
 
 import static io.wasmchord.host.kernels.Simd.F;
+import static io.wasmchord.host.kernels.Simd.F_VECTOR;
 import static io.wasmchord.host.kernels.Simd.FLOATS;
 
 import io.wasmchord.kernel.AttentionShape;
@@ -275,22 +276,24 @@ final class DecodeAttention implements WorkerPool.Job {
             FloatVector sum = FloatVector.fromArray(F, b.sum, i);
             for (int j = 0; j < kb; j++) {
                 int o = j * lanes + i;
+                // max and sum are carried around the loop: calls on them go through F_VECTOR (see Simd).
+                FloatVector m = F_VECTOR.cast(max);
                 FloatVector s = FloatVector.fromArray(F, scores, o).mul(scale);
-                VectorMask<Float> raises = s.compare(VectorOperators.GT, max);
-                FloatVector e = s.sub(max).blend(max.sub(s), raises).max(OnlineSoftmax.EXP_FLOOR)
+                VectorMask<Float> raises = s.compare(VectorOperators.GT, m);
+                FloatVector e = s.sub(m).blend(m.sub(s), raises).max(OnlineSoftmax.EXP_FLOOR)
                         .lanewise(VectorOperators.EXP);
                 FloatVector ms = one.blend(e, raises);
                 FloatVector vs = e.blend(one, raises);
-                sum = sum.mul(ms).add(vs);
-                max = max.blend(s, raises);
+                sum = F_VECTOR.cast(sum).mul(ms).add(vs);
+                max = m.blend(s, raises);
                 ms.intoArray(rescale, o);
                 vs.intoArray(weight, o);
                 if (raises.anyTrue()) {
                     anyRaise[j] = true;
                 }
             }
-            max.intoArray(b.max, i);
-            sum.intoArray(b.sum, i);
+            F_VECTOR.cast(max).intoArray(b.max, i);
+            F_VECTOR.cast(sum).intoArray(b.sum, i);
         }
     }
 

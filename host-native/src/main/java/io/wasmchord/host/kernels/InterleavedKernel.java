@@ -108,19 +108,22 @@ abstract class InterleavedKernel extends RowKernel {
 
     /**
      * Whether this layout takes a group of rows (GROUP file rows in {@code rows}): by default, always. The
-     * Q4_0 and Q8_0 mat-vecs convert their blocks' fp16 scales without the infinity/NaN case (a twelfth
-     * of their work), so they refuse a group with such a scale ({@link #blockScalesFinite}); that matrix
-     * keeps the file layout, whose kernel gives the reference's infinities and NaNs.
+     * repacked mat-vecs convert their blocks' fp16 scales without the infinity/NaN case (three operations:
+     * a twelfth of Q4_0's and Q8_0's work), so they refuse a group with such a scale
+     * ({@link #blockHalvesFinite}); that matrix keeps the file layout, whose kernel gives the reference's
+     * infinities and NaNs.
      */
     boolean accept(byte[] rows) {
         return true;
     }
 
-    /** Whether the fp16 scale that starts each block of {@code blockBytes} in {@code rows} is finite. */
-    static boolean blockScalesFinite(byte[] rows, int blockBytes) {
-        for (int at = 0; at < rows.length; at += blockBytes) {
-            if ((LittleEndian.getShort(rows, at) & 0x7C00) == 0x7C00) {
-                return false;
+    /** Whether the fp16 values at bytes {@code at} of each block of {@code blockBytes} in {@code rows} are finite. */
+    static boolean blockHalvesFinite(byte[] rows, int blockBytes, int... at) {
+        for (int block = 0; block < rows.length; block += blockBytes) {
+            for (int a : at) {
+                if ((LittleEndian.getShort(rows, block + a) & 0x7C00) == 0x7C00) {
+                    return false;
+                }
             }
         }
         return true;

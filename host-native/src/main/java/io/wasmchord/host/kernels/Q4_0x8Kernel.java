@@ -4,7 +4,10 @@ import static io.wasmchord.host.kernels.Simd.B_HALF;
 import static io.wasmchord.host.kernels.Simd.F;
 import static io.wasmchord.host.kernels.Simd.F_VECTOR;
 import static io.wasmchord.host.kernels.Simd.I;
+import static io.wasmchord.host.kernels.Simd.I_VECTOR;
+import static io.wasmchord.host.kernels.Simd.S_HALF_VECTOR;
 import static io.wasmchord.host.kernels.Simd.S;
+import static io.wasmchord.host.kernels.Simd.S_HALF;
 import static io.wasmchord.host.kernels.Simd.SHORTS;
 import static io.wasmchord.host.kernels.Simd.S_VECTOR;
 import static jdk.incubator.vector.VectorOperators.ASHR;
@@ -64,18 +67,18 @@ final class Q4_0x8Kernel extends InterleavedKernel {
                     ShortVector sum = ShortVector.zero(S);
                     ShortVector high = ShortVector.zero(S);
                     for (int m = 0; m < 8; m++) {
-                        ShortVector v = (ShortVector) ByteVector.fromArray(B_HALF, w, p + RUN + RUN * m + h)
-                                .convertShape(ZERO_EXTEND_B2S, S, 0);
-                        sum = v.mul(S_VECTOR.cast(IntVector.broadcast(I, pairs[pi + m]).reinterpretAsShorts())).add(sum);
-                        high = v.lanewise(LSHR, 4).mul(S_VECTOR.cast(IntVector.broadcast(I, nibbles[ni + m]).reinterpretAsShorts())).add(high);
+                        ShortVector v = S_VECTOR.cast(ByteVector.fromArray(B_HALF, w, p + RUN + RUN * m + h)
+                                .convertShape(ZERO_EXTEND_B2S, S, 0));
+                        sum = v.mul(S_VECTOR.cast(IntVector.broadcast(I, pairs[pi + m]).reinterpretShape(S, 0))).add(S_VECTOR.cast(sum));
+                        high = v.lanewise(LSHR, 4).mul(S_VECTOR.cast(IntVector.broadcast(I, nibbles[ni + m]).reinterpretShape(S, 0))).add(S_VECTOR.cast(high));
                     }
-                    IntVector x = S_VECTOR.cast(sum).add(high).reinterpretAsInts();
+                    IntVector x = I_VECTOR.cast(S_VECTOR.cast(sum).add(S_VECTOR.cast(high)).reinterpretShape(I, 0));
                     IntVector isum = x.lanewise(LSHL, 16).lanewise(ASHR, 16).add(x.lanewise(ASHR, 16)).sub(8 * sums[di + b]);
                     // The rows' fp16 scales, finite (see accept), converted exactly: the sign-extended bits moved to
                     // a float's places, the copies of the sign between them cleared, the exponent's bias set.
-                    IntVector half = (IntVector) ByteVector.fromArray(B_HALF, w, p + h).reinterpretAsShorts().convertShape(S2I, I, 0);
-                    FloatVector scales = half.lanewise(LSHL, 13).and(0x8FFFFFFF).reinterpretAsFloats().mul(0x1p112f);
-                    acc = ((FloatVector) isum.convertShape(I2F, F, 0)).fma(scales.mul(d[di + b]), acc);
+                    IntVector half = I_VECTOR.cast(S_HALF_VECTOR.cast(ByteVector.fromArray(B_HALF, w, p + h).reinterpretShape(S_HALF, 0)).convertShape(S2I, I, 0));
+                    FloatVector scales = F_VECTOR.cast(half.lanewise(LSHL, 13).and(0x8FFFFFFF).reinterpretShape(F, 0)).mul(0x1p112f);
+                    acc = F_VECTOR.cast(isum.convertShape(I2F, F, 0)).fma(scales.mul(d[di + b]), F_VECTOR.cast(acc));
                 }
                 F_VECTOR.cast(acc).intoArray(out, at + h / 2);
             }
@@ -84,7 +87,7 @@ final class Q4_0x8Kernel extends InterleavedKernel {
 
     @Override
     boolean accept(byte[] rows) {
-        return blockScalesFinite(rows, BLOCK);
+        return blockHalvesFinite(rows, BLOCK, 0);
     }
 
     @Override

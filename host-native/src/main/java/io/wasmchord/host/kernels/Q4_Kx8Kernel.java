@@ -5,11 +5,13 @@ import static io.wasmchord.host.kernels.Simd.B_HALF;
 import static io.wasmchord.host.kernels.Simd.F;
 import static io.wasmchord.host.kernels.Simd.F_VECTOR;
 import static io.wasmchord.host.kernels.Simd.I;
+import static io.wasmchord.host.kernels.Simd.I_VECTOR;
+import static io.wasmchord.host.kernels.Simd.S_HALF_VECTOR;
 import static io.wasmchord.host.kernels.Simd.S;
+import static io.wasmchord.host.kernels.Simd.S_HALF;
 import static io.wasmchord.host.kernels.Simd.SHORTS;
 import static io.wasmchord.host.kernels.Simd.S_VECTOR;
 import static jdk.incubator.vector.VectorOperators.ASHR;
-import static jdk.incubator.vector.VectorOperators.GE;
 import static jdk.incubator.vector.VectorOperators.I2F;
 import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.LSHR;
@@ -65,9 +67,9 @@ final class Q4_Kx8Kernel extends InterleavedKernel {
                     int pi = p0 + 128 * b;
                     int si = s0 + 8 * b;
                     // The rows' 6-bit scales and minimums, unpacked as ggml does, one row per lane.
-                    IntVector u0 = ByteVector.fromArray(B, w, p + WORDS + 2 * h).reinterpretAsInts();
-                    IntVector u1 = ByteVector.fromArray(B, w, p + WORDS + WORD + 2 * h).reinterpretAsInts();
-                    IntVector u2 = ByteVector.fromArray(B, w, p + WORDS + 2 * WORD + 2 * h).reinterpretAsInts();
+                    IntVector u0 = I_VECTOR.cast(ByteVector.fromArray(B, w, p + WORDS + 2 * h).reinterpretShape(I, 0));
+                    IntVector u1 = I_VECTOR.cast(ByteVector.fromArray(B, w, p + WORDS + WORD + 2 * h).reinterpretShape(I, 0));
+                    IntVector u2 = I_VECTOR.cast(ByteVector.fromArray(B, w, p + WORDS + 2 * WORD + 2 * h).reinterpretShape(I, 0));
                     IntVector sc0 = u0.and(0x3F3F3F3F);
                     IntVector sc1 = u2.and(0x0F0F0F0F).or(u0.lanewise(LSHR, 6).and(0x03030303).lanewise(LSHL, 4));
                     IntVector m0 = u1.and(0x3F3F3F3F);
@@ -87,41 +89,38 @@ final class Q4_Kx8Kernel extends InterleavedKernel {
                         int runs = p + QS + 16 * RUN * i + h;
                         int pk = pi + 32 * i;
                         for (int m = 0; m < 16; m++) {
-                            ShortVector v = (ShortVector) ByteVector.fromArray(B_HALF, w, runs + RUN * m)
-                                    .convertShape(ZERO_EXTEND_B2S, S, 0);
-                            low = v.and((short) 0xF).mul(S_VECTOR.cast(IntVector.broadcast(I, pairs[pk + m]).reinterpretAsShorts())).add(low);
-                            high = v.lanewise(LSHR, 4).mul(S_VECTOR.cast(IntVector.broadcast(I, pairs[pk + 16 + m]).reinterpretAsShorts())).add(high);
+                            ShortVector v = S_VECTOR.cast(ByteVector.fromArray(B_HALF, w, runs + RUN * m)
+                                    .convertShape(ZERO_EXTEND_B2S, S, 0));
+                            low = v.and((short) 0xF).mul(S_VECTOR.cast(IntVector.broadcast(I, pairs[pk + m]).reinterpretShape(S, 0))).add(S_VECTOR.cast(low));
+                            high = v.lanewise(LSHR, 4).mul(S_VECTOR.cast(IntVector.broadcast(I, pairs[pk + 16 + m]).reinterpretShape(S, 0))).add(S_VECTOR.cast(high));
                         }
-                        IntVector sc = i < 2 ? sc0 : sc1;
+                        IntVector sc = I_VECTOR.cast(i < 2 ? sc0 : sc1);
                         int shift = 16 * (i & 1);
-                        IntVector lo = S_VECTOR.cast(low).reinterpretAsInts();
-                        IntVector hi = S_VECTOR.cast(high).reinterpretAsInts();
+                        IntVector lo = I_VECTOR.cast(S_VECTOR.cast(low).reinterpretShape(I, 0));
+                        IntVector hi = I_VECTOR.cast(S_VECTOR.cast(high).reinterpretShape(I, 0));
                         isum = lo.lanewise(LSHL, 16).lanewise(ASHR, 16).add(lo.lanewise(ASHR, 16))
                                 .mul(sc.lanewise(LSHR, shift).and(0xFF))
                                 .add(hi.lanewise(LSHL, 16).lanewise(ASHR, 16).add(hi.lanewise(ASHR, 16))
                                         .mul(sc.lanewise(LSHR, shift + 8).and(0xFF)))
-                                .add(isum);
+                                .add(I_VECTOR.cast(isum));
                     }
-                    // The rows' fp16 d and dmin, converted exactly (as Simd.halvesToFloats, spelled out: no vector helpers).
-                    IntVector scale = (IntVector) ByteVector.fromArray(B_HALF, w, p + h).reinterpretAsShorts().convertShape(S2I, I, 0);
-                    IntVector scaleMagnitude = scale.and(0x7FFF);
-                    IntVector scaleBits = scaleMagnitude.lanewise(LSHL, 13);
-                    FloatVector scaleFloats = scaleBits.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
-                            .blend(scaleBits.or(0x7F800000), scaleMagnitude.compare(GE, 0x7C00))
-                            .or(scale.and(0x80000000)).reinterpretAsFloats();
-                    IntVector min = (IntVector) ByteVector.fromArray(B_HALF, w, p + DMIN + h).reinterpretAsShorts().convertShape(S2I, I, 0);
-                    IntVector minMagnitude = min.and(0x7FFF);
-                    IntVector minBits = minMagnitude.lanewise(LSHL, 13);
-                    FloatVector minFloats = minBits.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
-                            .blend(minBits.or(0x7F800000), minMagnitude.compare(GE, 0x7C00))
-                            .or(min.and(0x80000000)).reinterpretAsFloats();
+                    // The rows' fp16 d and dmin, finite (see accept), converted exactly as Q4_0x8Kernel's scales.
+                    IntVector scale = I_VECTOR.cast(S_HALF_VECTOR.cast(ByteVector.fromArray(B_HALF, w, p + h).reinterpretShape(S_HALF, 0)).convertShape(S2I, I, 0));
+                    FloatVector scaleFloats = F_VECTOR.cast(scale.lanewise(LSHL, 13).and(0x8FFFFFFF).reinterpretShape(F, 0)).mul(0x1p112f);
+                    IntVector min = I_VECTOR.cast(S_HALF_VECTOR.cast(ByteVector.fromArray(B_HALF, w, p + DMIN + h).reinterpretShape(S_HALF, 0)).convertShape(S2I, I, 0));
+                    FloatVector minFloats = F_VECTOR.cast(min.lanewise(LSHL, 13).and(0x8FFFFFFF).reinterpretShape(F, 0)).mul(0x1p112f);
                     float dy = d[di + b];
-                    acc = ((FloatVector) isum.convertShape(I2F, F, 0)).fma(scaleFloats.mul(dy), acc);
-                    minAcc = ((FloatVector) minSum.convertShape(I2F, F, 0)).fma(minFloats.mul(dy), minAcc);
+                    acc = F_VECTOR.cast(I_VECTOR.cast(isum).convertShape(I2F, F, 0)).fma(scaleFloats.mul(dy), F_VECTOR.cast(acc));
+                    minAcc = F_VECTOR.cast(minSum.convertShape(I2F, F, 0)).fma(minFloats.mul(dy), F_VECTOR.cast(minAcc));
                 }
-                F_VECTOR.cast(acc).sub(minAcc).intoArray(out, at + h / 2);
+                F_VECTOR.cast(acc).sub(F_VECTOR.cast(minAcc)).intoArray(out, at + h / 2);
             }
         }
+    }
+
+    @Override
+    boolean accept(byte[] rows) {
+        return blockHalvesFinite(rows, BLOCK, 0, 2);
     }
 
     @Override

@@ -6,12 +6,14 @@ import static io.wasmchord.host.kernels.Simd.B_QUARTER;
 import static io.wasmchord.host.kernels.Simd.F;
 import static io.wasmchord.host.kernels.Simd.F_VECTOR;
 import static io.wasmchord.host.kernels.Simd.I;
+import static io.wasmchord.host.kernels.Simd.I_VECTOR;
 import static io.wasmchord.host.kernels.Simd.S;
+import static io.wasmchord.host.kernels.Simd.S_HALF;
+import static io.wasmchord.host.kernels.Simd.S_HALF_VECTOR;
 import static io.wasmchord.host.kernels.Simd.SHORTS;
 import static io.wasmchord.host.kernels.Simd.S_VECTOR;
 import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.B2I;
-import static jdk.incubator.vector.VectorOperators.GE;
 import static jdk.incubator.vector.VectorOperators.I2F;
 import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.LSHR;
@@ -83,9 +85,9 @@ final class Q6_Kx8Kernel extends InterleavedKernel {
         float[] d = a.d;
         int c0 = t * (a.cols >> 4) * PAIRS;
         int di = t * blocks;
-        IntVector nibbles = IntVector.fromArray(I, MASKS, 0);
-        IntVector highs = IntVector.fromArray(I, MASKS, I.length());
-        IntVector lowBytes = IntVector.fromArray(I, MASKS, 2 * I.length());
+        IntVector nibbles = I_VECTOR.cast(IntVector.fromArray(I, MASKS, 0));
+        IntVector highs = I_VECTOR.cast(IntVector.fromArray(I, MASKS, I.length()));
+        IntVector lowBytes = I_VECTOR.cast(IntVector.fromArray(I, MASKS, 2 * I.length()));
         for (int g = 0; g < groups; g++, offset += blocks * GROUP_BLOCK, at += GROUP) {
             // One pass per part of the group a vector holds: all of it from 256 bits on, half at 128.
             for (int h = 0; h < RUN; h += SHORTS) {
@@ -95,44 +97,45 @@ final class Q6_Kx8Kernel extends InterleavedKernel {
                     int ci = c0 + 16 * PAIRS * b;
                     IntVector isum = IntVector.zero(I);
                     for (int sb = 0, words = p + VALUES + 2 * h, k = ci; sb < 16; sb++, words += 3 * WORDS, k += PAIRS) {
-                        IntVector low = ByteVector.fromArray(B, w, words).reinterpretAsInts();
-                        IntVector next = ByteVector.fromArray(B, w, words + WORDS).reinterpretAsInts();
-                        IntVector high = ByteVector.fromArray(B, w, words + 2 * WORDS).reinterpretAsInts();
+                        IntVector low = I_VECTOR.cast(ByteVector.fromArray(B, w, words).reinterpretShape(I, 0));
+                        IntVector next = I_VECTOR.cast(ByteVector.fromArray(B, w, words + WORDS).reinterpretShape(I, 0));
+                        IntVector high = I_VECTOR.cast(ByteVector.fromArray(B, w, words + 2 * WORDS).reinterpretShape(I, 0));
                         IntVector q0 = low.and(nibbles).or(high.lanewise(LSHL, 4).and(highs));
                         IntVector q1 = low.lanewise(LSHR, 4).and(nibbles).or(high.lanewise(LSHL, 2).and(highs));
                         IntVector q2 = next.and(nibbles).or(high.and(highs));
                         IntVector q3 = next.lanewise(LSHR, 4).and(nibbles).or(high.lanewise(LSHR, 2).and(highs));
                         // Two chains of four products, one from -32 times the activations' sums.
                         ShortVector sum = ShortVector.fromArray(S, six, k);
-                        sum = S_VECTOR.cast(q0.reinterpretAsShorts()).mul(ShortVector.fromArray(S, six, k + SHORTS)).add(sum);
-                        ShortVector more = S_VECTOR.cast(q0.lanewise(LSHR, 8).and(lowBytes).reinterpretAsShorts())
+                        sum = S_VECTOR.cast(q0.reinterpretShape(S, 0)).mul(ShortVector.fromArray(S, six, k + SHORTS)).add(sum);
+                        ShortVector more = S_VECTOR.cast(q0.lanewise(LSHR, 8).and(lowBytes).reinterpretShape(S, 0))
                                 .mul(ShortVector.fromArray(S, six, k + 2 * SHORTS));
-                        sum = S_VECTOR.cast(q1.reinterpretAsShorts()).mul(ShortVector.fromArray(S, six, k + 3 * SHORTS)).add(sum);
-                        more = S_VECTOR.cast(q1.lanewise(LSHR, 8).and(lowBytes).reinterpretAsShorts())
+                        sum = S_VECTOR.cast(q1.reinterpretShape(S, 0)).mul(ShortVector.fromArray(S, six, k + 3 * SHORTS)).add(sum);
+                        more = S_VECTOR.cast(q1.lanewise(LSHR, 8).and(lowBytes).reinterpretShape(S, 0))
                                 .mul(ShortVector.fromArray(S, six, k + 4 * SHORTS)).add(more);
-                        sum = S_VECTOR.cast(q2.reinterpretAsShorts()).mul(ShortVector.fromArray(S, six, k + 5 * SHORTS)).add(sum);
-                        more = S_VECTOR.cast(q2.lanewise(LSHR, 8).and(lowBytes).reinterpretAsShorts())
+                        sum = S_VECTOR.cast(q2.reinterpretShape(S, 0)).mul(ShortVector.fromArray(S, six, k + 5 * SHORTS)).add(sum);
+                        more = S_VECTOR.cast(q2.lanewise(LSHR, 8).and(lowBytes).reinterpretShape(S, 0))
                                 .mul(ShortVector.fromArray(S, six, k + 6 * SHORTS)).add(more);
-                        sum = S_VECTOR.cast(q3.reinterpretAsShorts()).mul(ShortVector.fromArray(S, six, k + 7 * SHORTS)).add(sum);
-                        more = S_VECTOR.cast(q3.lanewise(LSHR, 8).and(lowBytes).reinterpretAsShorts())
+                        sum = S_VECTOR.cast(q3.reinterpretShape(S, 0)).mul(ShortVector.fromArray(S, six, k + 7 * SHORTS)).add(sum);
+                        more = S_VECTOR.cast(q3.lanewise(LSHR, 8).and(lowBytes).reinterpretShape(S, 0))
                                 .mul(ShortVector.fromArray(S, six, k + 8 * SHORTS)).add(more);
-                        IntVector x = S_VECTOR.cast(sum).add(more).reinterpretAsInts();
-                        IntVector scale = (IntVector) ByteVector.fromArray(B_QUARTER, w, p + SCALES + GROUP * sb + h / 2)
-                                .convertShape(B2I, I, 0);
-                        isum = x.lanewise(LSHL, 16).lanewise(ASHR, 16).add(x.lanewise(ASHR, 16)).mul(scale).add(isum);
+                        IntVector x = I_VECTOR.cast(S_VECTOR.cast(sum).add(more).reinterpretShape(I, 0));
+                        IntVector scale = I_VECTOR.cast(ByteVector.fromArray(B_QUARTER, w, p + SCALES + GROUP * sb + h / 2)
+                                .convertShape(B2I, I, 0));
+                        isum = x.lanewise(LSHL, 16).lanewise(ASHR, 16).add(x.lanewise(ASHR, 16)).mul(scale).add(I_VECTOR.cast(isum));
                     }
-                    // The rows' fp16 d, converted exactly (as Simd.halvesToFloats, spelled out: no vector helpers).
-                    IntVector half = (IntVector) ByteVector.fromArray(B_HALF, w, p + h).reinterpretAsShorts().convertShape(S2I, I, 0);
-                    IntVector magnitude = half.and(0x7FFF);
-                    IntVector bits = magnitude.lanewise(LSHL, 13);
-                    FloatVector scales = bits.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
-                            .blend(bits.or(0x7F800000), magnitude.compare(GE, 0x7C00))
-                            .or(half.and(0x80000000)).reinterpretAsFloats();
-                    acc = ((FloatVector) isum.convertShape(I2F, F, 0)).fma(scales.mul(d[di + b]), acc);
+                    // The rows' fp16 d, finite (see accept), converted exactly as Q4_0x8Kernel's scales.
+                    IntVector half = I_VECTOR.cast(S_HALF_VECTOR.cast(ByteVector.fromArray(B_HALF, w, p + h).reinterpretShape(S_HALF, 0)).convertShape(S2I, I, 0));
+                    FloatVector scales = F_VECTOR.cast(half.lanewise(LSHL, 13).and(0x8FFFFFFF).reinterpretShape(F, 0)).mul(0x1p112f);
+                    acc = F_VECTOR.cast(I_VECTOR.cast(isum).convertShape(I2F, F, 0)).fma(scales.mul(d[di + b]), F_VECTOR.cast(acc));
                 }
                 F_VECTOR.cast(acc).intoArray(out, at + h / 2);
             }
         }
+    }
+
+    @Override
+    boolean accept(byte[] rows) {
+        return blockHalvesFinite(rows, BLOCK, 208);
     }
 
     @Override

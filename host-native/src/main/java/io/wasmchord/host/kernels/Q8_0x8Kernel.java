@@ -4,7 +4,10 @@ import static io.wasmchord.host.kernels.Simd.B_HALF;
 import static io.wasmchord.host.kernels.Simd.F;
 import static io.wasmchord.host.kernels.Simd.F_VECTOR;
 import static io.wasmchord.host.kernels.Simd.I;
+import static io.wasmchord.host.kernels.Simd.I_VECTOR;
+import static io.wasmchord.host.kernels.Simd.S_HALF_VECTOR;
 import static io.wasmchord.host.kernels.Simd.S;
+import static io.wasmchord.host.kernels.Simd.S_HALF;
 import static io.wasmchord.host.kernels.Simd.S_VECTOR;
 import static io.wasmchord.host.kernels.Simd.SHORTS;
 import static jdk.incubator.vector.VectorOperators.ASHR;
@@ -49,17 +52,17 @@ final class Q8_0x8Kernel extends InterleavedKernel {
                     int pi = p0 + 16 * b;
                     IntVector isum = IntVector.zero(I);
                     for (int k = 0; k < 16; k += 2) {
-                        ShortVector v0 = (ShortVector) ByteVector.fromArray(B_HALF, w, p + RUN + RUN * k + h).convertShape(B2S, S, 0);
-                        ShortVector v1 = (ShortVector) ByteVector.fromArray(B_HALF, w, p + 2 * RUN + RUN * k + h).convertShape(B2S, S, 0);
-                        IntVector x = v0.mul(S_VECTOR.cast(IntVector.broadcast(I, pairs[pi + k]).reinterpretAsShorts()))
-                                .add(v1.mul(S_VECTOR.cast(IntVector.broadcast(I, pairs[pi + k + 1]).reinterpretAsShorts()))).reinterpretAsInts();
-                        isum = x.lanewise(LSHL, 16).lanewise(ASHR, 16).add(x.lanewise(ASHR, 16)).add(isum);
+                        ShortVector v0 = S_VECTOR.cast(ByteVector.fromArray(B_HALF, w, p + RUN + RUN * k + h).convertShape(B2S, S, 0));
+                        ShortVector v1 = S_VECTOR.cast(ByteVector.fromArray(B_HALF, w, p + 2 * RUN + RUN * k + h).convertShape(B2S, S, 0));
+                        IntVector x = I_VECTOR.cast(v0.mul(S_VECTOR.cast(IntVector.broadcast(I, pairs[pi + k]).reinterpretShape(S, 0)))
+                                .add(v1.mul(S_VECTOR.cast(IntVector.broadcast(I, pairs[pi + k + 1]).reinterpretShape(S, 0)))).reinterpretShape(I, 0));
+                        isum = x.lanewise(LSHL, 16).lanewise(ASHR, 16).add(x.lanewise(ASHR, 16)).add(I_VECTOR.cast(isum));
                     }
                     // The rows' fp16 scales, finite (see accept), converted exactly: the sign-extended bits moved to
                     // a float's places, the copies of the sign between them cleared, the exponent's bias set.
-                    IntVector half = (IntVector) ByteVector.fromArray(B_HALF, w, p + h).reinterpretAsShorts().convertShape(S2I, I, 0);
-                    FloatVector scales = half.lanewise(LSHL, 13).and(0x8FFFFFFF).reinterpretAsFloats().mul(0x1p112f);
-                    acc = ((FloatVector) isum.convertShape(I2F, F, 0)).fma(scales.mul(d[di + b]), acc);
+                    IntVector half = I_VECTOR.cast(S_HALF_VECTOR.cast(ByteVector.fromArray(B_HALF, w, p + h).reinterpretShape(S_HALF, 0)).convertShape(S2I, I, 0));
+                    FloatVector scales = F_VECTOR.cast(half.lanewise(LSHL, 13).and(0x8FFFFFFF).reinterpretShape(F, 0)).mul(0x1p112f);
+                    acc = F_VECTOR.cast(I_VECTOR.cast(isum).convertShape(I2F, F, 0)).fma(scales.mul(d[di + b]), F_VECTOR.cast(acc));
                 }
                 F_VECTOR.cast(acc).intoArray(out, at + h / 2);
             }
@@ -68,7 +71,7 @@ final class Q8_0x8Kernel extends InterleavedKernel {
 
     @Override
     boolean accept(byte[] rows) {
-        return blockScalesFinite(rows, BLOCK);
+        return blockHalvesFinite(rows, BLOCK, 0);
     }
 
     @Override

@@ -39,8 +39,15 @@ import jdk.incubator.vector.VectorSpecies;
  * known), so a call on a loop's vector after the loop goes through {@link #S_VECTOR}{@code .cast} (or
  * {@link #F_VECTOR}), a checkcast to the final class, and conversions name their species
  * ({@code convertShape(I2F, F, 0)}, not {@code convert(I2F, 0)}, whose species is looked up through
- * shared profiles). {@code -XX:TypeProfileWidth=0} turns receiver profiles off: the kernels keep full
- * speed there (UnprofiledKernelsTest; docs/PERFORMANCE.md, "The intermittent boxing compile").
+ * shared profiles). Likewise every value whose class C2 would have to derive from a species lookup while
+ * parsing: a reinterpretation names its species ({@code reinterpretShape(I, 0)}, not
+ * {@code reinterpretAsInts()}) and its result, like a conversion's, goes through the cast
+ * ({@link #I_VECTOR}{@code .cast(...)}), and a loop-carried vector is cast at its uses inside the loop
+ * too. {@code -XX:TypeProfileWidth=0} turns receiver profiles off: the kernels keep full speed there
+ * (UnprofiledKernelsTest; docs/PERFORMANCE.md, "The intermittent boxing compile"). The repacked
+ * mat-vecs' fp16 scale conversions are three operations on finite scales (InterleavedKernel.accept):
+ * the longer exact conversion, with its masks and blend, was where the remaining boxed runs of session 5
+ * allocated.
  */
 final class Simd {
     static final int BITS = chooseBits();
@@ -67,6 +74,8 @@ final class Simd {
      * receiver profile (see the class comment).
      */
     static final Class<? extends ShortVector> S_VECTOR = ShortVector.zero(S).getClass();
+    static final Class<? extends ShortVector> S_HALF_VECTOR = ShortVector.zero(S_HALF).getClass();
+    static final Class<? extends IntVector> I_VECTOR = IntVector.zero(I).getClass();
     static final Class<? extends FloatVector> F_VECTOR = FloatVector.zero(F).getClass();
 
     static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;

@@ -1,6 +1,7 @@
 package io.wasmchord.host.kernels;
 
 import static io.wasmchord.host.kernels.Simd.F;
+import static io.wasmchord.host.kernels.Simd.F_VECTOR;
 import static io.wasmchord.host.kernels.Simd.FLOATS;
 
 import io.wasmchord.kernel.AttentionShape;
@@ -242,23 +243,26 @@ final class VectorAttention implements WorkerPool.Job {
             FloatVector lane = FloatVector.fromArray(F, LANE_INDEX, 0).add(i);
             for (int j = 0; j < kb; j++) {
                 int o = j * QUERY_BLOCK + i;
+                // max and sum are carried around the loop: calls on them go through F_VECTOR (see Simd).
+                FloatVector mx = F_VECTOR.cast(max);
+                FloatVector sm = F_VECTOR.cast(sum);
                 VectorMask<Float> sees = lane.compare(VectorOperators.GE, (float) (j - first));
                 FloatVector s = FloatVector.fromArray(F, b.scores, o).mul(scale);
-                VectorMask<Float> raises = s.compare(VectorOperators.GT, max).and(sees);
-                FloatVector e = s.sub(max).blend(max.sub(s), raises).max(OnlineSoftmax.EXP_FLOOR)
+                VectorMask<Float> raises = s.compare(VectorOperators.GT, mx).and(sees);
+                FloatVector e = s.sub(mx).blend(mx.sub(s), raises).max(OnlineSoftmax.EXP_FLOOR)
                         .lanewise(VectorOperators.EXP);
                 FloatVector ms = one.blend(e, raises);
                 FloatVector vs = e.blend(one, raises);
-                sum = sum.blend(sum.mul(ms).add(vs), sees);
-                max = max.blend(s, raises);
+                sum = sm.blend(sm.mul(ms).add(vs), sees);
+                max = mx.blend(s, raises);
                 ms.intoArray(b.rescale, o);
                 vs.intoArray(b.weight, o);
                 if (raises.anyTrue()) {
                     b.anyRaise[j] = true;
                 }
             }
-            max.intoArray(b.max, m + i);
-            sum.intoArray(b.sum, m + i);
+            F_VECTOR.cast(max).intoArray(b.max, m + i);
+            F_VECTOR.cast(sum).intoArray(b.sum, m + i);
         }
     }
 
