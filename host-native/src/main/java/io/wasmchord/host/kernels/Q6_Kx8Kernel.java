@@ -47,9 +47,9 @@ import jdk.incubator.vector.ShortVector;
  * sub-block's scales once per sub-block.
  *
  * <p>Widened to one signed byte per value (the layout up to session 4), Q6_K took GROUP x 274 bytes per
- * block and its mat-vec streamed 30% more from memory than the file's rows hold; that kernel was ~8%
- * faster from cache (18.2 against 16.9 GMAC/s, 1 thread, 128 x 2048), this one is faster once the matrix
- * streams from memory. Telescoping each 2- and 4-bit field with its own shift and multiply (no masks) cost
+ * block and its mat-vec streamed 30% more from memory than the file's rows hold; that kernel was 8-11%
+ * faster from cache (18.8 against 16.8-17.4 GMAC/s, 1 thread, 128 x 2048), this one is faster once the
+ * matrix streams from memory. Telescoping each 2- and 4-bit field with its own shift and multiply (no masks) cost
  * two multiplies per value and ran at 6-12 GMAC/s (docs/PERFORMANCE.md, "Q6_K at the file's size").
  */
 final class Q6_Kx8Kernel extends InterleavedKernel {
