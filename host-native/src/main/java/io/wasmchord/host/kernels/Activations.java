@@ -6,6 +6,7 @@ import static io.wasmchord.host.kernels.Simd.I;
 import static io.wasmchord.host.kernels.Simd.S;
 import static io.wasmchord.host.kernels.Simd.SHORTS;
 import static io.wasmchord.host.kernels.Simd.S_HALF;
+import static io.wasmchord.host.kernels.Simd.S_VECTOR;
 
 import io.wasmchord.io.LittleEndian;
 import io.wasmchord.quant.GgmlType;
@@ -286,13 +287,13 @@ final class Activations {
                 even += (short) pairs[at + i];
                 odd += pairs[at + i] >> 16;
             }
-            IntVector.broadcast(I, pair(-32 * even, -32 * odd)).reinterpretAsShorts().intoArray(v, to);
+            S_VECTOR.cast(IntVector.broadcast(I, pair(-32 * even, -32 * odd)).reinterpretShape(S, 0)).intoArray(v, to);
             for (int m = 0; m < 4; m++) {
                 int first = pairs[at + m];
                 int second = pairs[at + 4 + m];
-                IntVector.broadcast(I, first).reinterpretAsShorts().intoArray(v, to + (1 + 2 * m) * SHORTS);
-                IntVector.broadcast(I, pair((short) second - 256 * (short) first, (second >> 16) - 256 * (first >> 16)))
-                        .reinterpretAsShorts().intoArray(v, to + (2 + 2 * m) * SHORTS);
+                S_VECTOR.cast(IntVector.broadcast(I, first).reinterpretShape(S, 0)).intoArray(v, to + (1 + 2 * m) * SHORTS);
+                int combined = pair((short) second - 256 * (short) first, (second >> 16) - 256 * (first >> 16));
+                S_VECTOR.cast(IntVector.broadcast(I, combined).reinterpretShape(S, 0)).intoArray(v, to + (2 + 2 * m) * SHORTS);
             }
         }
     }
