@@ -154,6 +154,14 @@ abstract class InterleavedKernel extends RowKernel {
     abstract void repackGroup(byte[] from, int rowBytes, byte[] to, int cols);
 
     /**
+     * Derives what {@link #dotGroups} needs from an encoding beyond its quants, once per encoding, on the
+     * calling thread before the mat-vec's parts run on the pool (Q6_K's activation pairs): by default
+     * nothing.
+     */
+    void prepare(Activations a) {
+    }
+
+    /**
      * Dots of {@code groups} consecutive groups of rows from byte {@code offset} (a group's start) of the
      * repacked matrix {@code w} with activation row {@code t}, into {@code out[at, at + GROUP * groups)}.
      * A call covers a pool part's groups: one virtual call per part, not per group (+3%).

@@ -33,6 +33,9 @@ final class MatVecJob implements WorkerPool.Job {
 
     /** Adds a matrix split into parts of {@code perPart} rows (a multiple of the interleaved group). */
     void add(RowKernel kernel, MemorySegment w, long rowBytes, int rows, float[] out, int perPart) {
+        if (kernel instanceof InterleavedKernel g) {
+            g.prepare(a);
+        }
         int m = count++;
         kernels[m] = kernel;
         weights[m] = w;
