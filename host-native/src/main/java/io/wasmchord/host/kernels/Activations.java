@@ -276,10 +276,10 @@ final class Activations {
     }
 
     /**
-     * The {@link #sixBitVectors} of a Q8_K encoding, computed once per encoding (about 15 ns per sub-block, 1.9 us for 2048 columns: more
-     * than the encoding itself, so only for the matrices that need them): by {@link
-     * InterleavedKernel#prepare} on the calling thread before the mat-vec's parts run on the pool, which
-     * then only read them.
+     * The {@link #sixBitVectors} of a Q8_K encoding, computed once per encoding (about 15 ns per sub-block,
+     * 1.9 us for 2048 columns: more than the encoding itself, so only for the matrices that need them): by
+     * {@link InterleavedKernel#prepare} on the calling thread before the mat-vec's parts run on the pool,
+     * which then only read them.
      */
     short[] sixBitVectors() {
         if (!sixBitValid) {
