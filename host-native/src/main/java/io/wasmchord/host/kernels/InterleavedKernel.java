@@ -155,6 +155,22 @@ abstract class InterleavedKernel extends RowKernel {
     abstract void repackGroup(byte[] from, int rowBytes, byte[] to, int cols);
 
     /**
+     * {@link #repackGroup} for blocks of 32 values that are an fp16 scale and then the quant bytes (Q4_0,
+     * Q8_0): per block, the rows' scales as one run, then the quants' runs.
+     */
+    static void repackScaledBlocks(byte[] from, int rowBytes, byte[] to, int cols, int blockBytes) {
+        int groupBlock = GROUP * blockBytes;
+        for (int b = 0; b < cols >> 5; b++) {
+            int at = b * groupBlock;
+            for (int r = 0; r < GROUP; r++) {
+                int row = r * rowBytes + b * blockBytes;
+                interleaveRuns(from, row, to, at, r, 1);
+                interleaveRuns(from, row + 2, to, at + RUN, r, (blockBytes - 2) / 2);
+            }
+        }
+    }
+
+    /**
      * Derives what {@link #dotGroups} needs from an encoding beyond its quants, once per encoding, on the
      * calling thread before the mat-vec's parts run on the pool (the Q4_0 and Q4_K operand vectors, Q6_K's
      * six-bit vectors): by default nothing.

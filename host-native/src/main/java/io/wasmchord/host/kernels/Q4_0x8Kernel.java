@@ -94,14 +94,7 @@ final class Q4_0x8Kernel extends InterleavedKernel {
 
     @Override
     void repackGroup(byte[] from, int rowBytes, byte[] to, int cols) {
-        for (int b = 0; b < cols >> 5; b++) {
-            int at = b * GROUP_BLOCK;
-            for (int r = 0; r < GROUP; r++) {
-                int row = r * rowBytes + b * BLOCK;
-                interleaveRuns(from, row, to, at, r, 1);
-                interleaveRuns(from, row + 2, to, at + RUN, r, 8);
-            }
-        }
+        repackScaledBlocks(from, rowBytes, to, cols, BLOCK);
     }
 
     /** Run m's low nibbles are columns {@code 2m, 2m + 1} of the block, its high nibbles {@code 16 + 2m, 17 + 2m}. */

@@ -76,14 +76,7 @@ final class Q8_0x8Kernel extends InterleavedKernel {
 
     @Override
     void repackGroup(byte[] from, int rowBytes, byte[] to, int cols) {
-        for (int b = 0; b < cols >> 5; b++) {
-            int at = b * GROUP_BLOCK;
-            for (int r = 0; r < GROUP; r++) {
-                int row = r * rowBytes + b * BLOCK;
-                interleaveRuns(from, row, to, at, r, 1);
-                interleaveRuns(from, row + 2, to, at + RUN, r, 16);
-            }
-        }
+        repackScaledBlocks(from, rowBytes, to, cols, BLOCK);
     }
 
     /** Run k holds columns {@code 2k, 2k + 1} of the block: signed bytes times the rows' scales. */

@@ -329,24 +329,9 @@ public final class VectorKernels implements Kernels, AutoCloseable {
     private static Prepared load(WeightMatrix w, RowKernel kernel) {
         ByteSource data = w.data();
         InterleavedKernel interleaved = REPACK && w.rows() >= InterleavedKernel.GROUP ? kernel.interleaved(w.rows()) : null;
-        if (interleaved != null) {
-            if (interleaved.fitsArray(w.cols()) && heapCanTake(interleaved.packedBytes(w.cols()))) {
-                MemorySegment source = data instanceof MappedFile m ? m.segment() : heapBytes(data);
-                try {
-                    if (interleaved.repack(source, w.cols())) {
-                        if (source.isMapped()) {
-                            source.unload(); // read once, never again: give the pages back
-                        }
-                        return new Prepared(interleaved, interleaved.packedSegment());
-                    }
-                    interleaved = null; // a layout it does not take (see InterleavedKernel.accept): the file's
-                } catch (OutOfMemoryError e) {
-                    // as below
-                }
-            }
-            if (interleaved != null) {
-                warnHeapFull(w);
-            }
+        Prepared repacked = interleaved == null ? null : repacked(w, interleaved);
+        if (repacked != null) {
+            return repacked;
         }
         if (data instanceof MappedFile m) {
             return new Prepared(kernel, m.segment());
@@ -359,6 +344,32 @@ public final class VectorKernels implements Kernels, AutoCloseable {
         };
         MemorySegment.copy(heapBytes(data), 0, copy, 0, size);
         return new Prepared(kernel, copy);
+    }
+
+    /**
+     * {@code w} repacked by {@code interleaved}; null, to keep the file layout, where the heap cannot take
+     * it (with a warning) or the layout does not take its rows (see {@link InterleavedKernel#accept}).
+     */
+    private static Prepared repacked(WeightMatrix w, InterleavedKernel interleaved) {
+        if (!interleaved.fitsArray(w.cols()) || !heapCanTake(interleaved.packedBytes(w.cols()))) {
+            warnHeapFull(w);
+            return null;
+        }
+        MemorySegment source = w.data() instanceof MappedFile m ? m.segment() : heapBytes(w.data());
+        boolean taken;
+        try {
+            taken = interleaved.repack(source, w.cols());
+        } catch (OutOfMemoryError e) {
+            warnHeapFull(w);
+            return null;
+        }
+        if (!taken) {
+            return null;
+        }
+        if (source.isMapped()) {
+            source.unload(); // read once, never again: give the pages back
+        }
+        return new Prepared(interleaved, interleaved.packedSegment());
     }
 
     private static boolean warnedHeapFull;
