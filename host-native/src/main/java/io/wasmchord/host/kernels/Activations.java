@@ -43,9 +43,9 @@ final class Activations {
     int[] pairs = new int[0];
     /** Q8_0: the sum of each block's 32 quants, cols/32 per row. */
     int[] blockSums = new int[0];
-    /** The Q4_0 and Q4_K operand vectors of this encoding (see {@link #operandVectors}), once made. */
-    private short[] operandVectors = new short[0];
-    private boolean operandVectorsValid;
+    /** The Q4_0 nibble pairs of this encoding (see {@link #nibblePairs}), once made. */
+    private int[] nibblePairs = new int[0];
+    private boolean nibblePairsValid;
     /**
      * Q8_K: per sub-block of 16, the {@link #SIX_BIT_PAIRS} short vectors a repacked Q6_K sub-block meets
      * (see {@link Q6_Kx8Kernel}), each a pair of 16-bit values (wrapped) repeated across a short vector,
@@ -77,7 +77,7 @@ final class Activations {
         this.rows = rows;
         int n = cols * rows;
         expandedValid = false;
-        operandVectorsValid = false;
+        nibblePairsValid = false;
         sixBitValid = false;
         switch (type) {
             case F32 -> f = x;
@@ -196,41 +196,29 @@ final class Activations {
     }
 
     /**
-     * The activation pairs as the repacked Q4_0 and Q4_K mat-vecs multiply by them, each repeated across a
-     * short vector (SHORTS shorts) so that the multiplies take them as memory operands, where a broadcast
-     * is an instruction (and a register) of its own: Q4_0 +3-7%, Q4_K +13% for the kernel alone. Q8_K
-     * (Q4_K): {@link #pairs} in order. Q8_0 (Q4_0): per block of 32 and m in [0, 8), the pair
-     * {@code (2m, 2m + 1)}, then the nibble pair: quants {@code (16 + 2m, 17 + 2m)} minus 16 times quants
-     * {@code (2m, 2m + 1)}, what a byte's high nibble meets once the whole byte has met the first pair (see
+     * Q8_0, per block of 32 and m in [0, 8): quants {@code (16 + 2m, 17 + 2m)} minus 16 times quants
+     * {@code (2m, 2m + 1)} as the low and high halves of an int (wrapped to 16 bits), cols/4 per row: what
+     * a Q4_0 byte's high nibble meets once the whole byte has met the pair {@code (2m, 2m + 1)} (see
      * {@link Q4_0x8Kernel}). Made once per encoding by {@link InterleavedKernel#prepare}, on the calling
-     * thread before the mat-vec's parts run on the pool (which only read them): the encoding itself
-     * takes less time than these stores, so only for the matrices that need them.
+     * thread before the mat-vec's parts run on the pool (which only read them).
      */
-    short[] operandVectors() {
-        if (!operandVectorsValid) {
-            int n = cols * rows;
-            short[] v = operandVectors = grow(operandVectors, (n >> 1) * SHORTS);
-            if (type == GgmlType.Q8_K) {
-                for (int i = 0; i < n >> 1; i++) {
-                    Simd.S_VECTOR.cast(IntVector.broadcast(I, pairs[i]).reinterpretShape(S, 0)).intoArray(v, i * SHORTS);
-                }
-            } else if (type == GgmlType.Q8_0) {
-                for (int b = 0; b < n >> 5; b++) {
-                    for (int m = 0; m < 8; m++) {
-                        int low = pairs[16 * b + m];
-                        int high = pairs[16 * b + 8 + m];
-                        int nibbles = (((short) high - 16 * (short) low) & 0xFFFF) | ((high >> 16) - 16 * (low >> 16)) << 16;
-                        int at = (16 * b + 2 * m) * SHORTS;
-                        Simd.S_VECTOR.cast(IntVector.broadcast(I, low).reinterpretShape(S, 0)).intoArray(v, at);
-                        Simd.S_VECTOR.cast(IntVector.broadcast(I, nibbles).reinterpretShape(S, 0)).intoArray(v, at + SHORTS);
-                    }
-                }
-            } else {
-                throw new IllegalStateException("operand vectors need the Q8_0 or Q8_K encoding, not " + type.displayName);
-            }
-            operandVectorsValid = true;
+    int[] nibblePairs() {
+        if (type != GgmlType.Q8_0) {
+            throw new IllegalStateException("nibble pairs need the Q8_0 encoding, not " + type.displayName);
         }
-        return operandVectors;
+        if (!nibblePairsValid) {
+            int blocks = cols * rows >> 5;
+            int[] v = nibblePairs = grow(nibblePairs, 8 * blocks);
+            for (int b = 0; b < blocks; b++) {
+                for (int m = 0; m < 8; m++) {
+                    int low = pairs[16 * b + m];
+                    int high = pairs[16 * b + 8 + m];
+                    v[8 * b + m] = (((short) high - 16 * (short) low) & 0xFFFF) | ((high >> 16) - 16 * (low >> 16)) << 16;
+                }
+            }
+            nibblePairsValid = true;
+        }
+        return nibblePairs;
     }
 
     /**

@@ -172,7 +172,7 @@ abstract class InterleavedKernel extends RowKernel {
 
     /**
      * Derives what {@link #dotGroups} needs from an encoding beyond its quants, once per encoding, on the
-     * calling thread before the mat-vec's parts run on the pool (the Q4_0 and Q4_K operand vectors, Q6_K's
+     * calling thread before the mat-vec's parts run on the pool (Q4_0's nibble pairs, Q6_K's
      * six-bit vectors): by default nothing.
      */
     void prepare(Activations a) {

@@ -30,12 +30,18 @@ import jdk.incubator.vector.ShortVector;
  * pairs {@code (2m, 2m + 1)} and {@code (16 + 2m, 17 + 2m)}.
  *
  * <p>A byte is multiplied whole (low + 16 high, 0..255) by the pair {@code (2m, 2m + 1)}, and its high
- * nibble (a shift, no mask) by the nibble pair of {@link Activations#operandVectors}, quants
- * {@code 16 + 2m} minus 16 times {@code 2m}: together low times the first plus high times the second, one mask fewer per run than
- * masking both nibbles (+3-4% at 2048 x 768 and 5632 x 2048). The products overflow 16 bits, but 16-bit
- * arithmetic wraps and the sum they come to, at most 16 x 15 x 128 = 30,720 per lane, fits: the lanes
- * hold it exactly. The offset of 8 comes off the block's sum as 8 times the sum of its activations, in
- * integers, so the result is the reference's integer block dot.
+ * nibble (a shift, no mask) by the nibble pair of {@link Activations#nibblePairs}, quants {@code 16 + 2m}
+ * minus 16 times {@code 2m}: together low times the first plus high times the second, one mask fewer per
+ * run than masking both nibbles (+3-4% at 2048 x 768 and 5632 x 2048). The products overflow 16 bits,
+ * but 16-bit arithmetic wraps and the sum they come to, at most 16 x 15 x 128 = 30,720 per lane, fits:
+ * the lanes hold it exactly. The offset of 8 comes off the block's sum as 8 times the sum of its
+ * activations, in integers, so the result is the reference's integer block dot.
+ *
+ * <p>Each pair is broadcast from its int where the multiply needs it. Session 5 stored every pair
+ * pre-broadcast (a short vector each, 16 times the activations' size) for the multiplies to take as
+ * memory operands; faster for the kernel alone from cache, but writing those vectors before every
+ * mat-vec was serial work that missed the caches (0.8 ms of a 2-thread TinyLlama token, see
+ * docs/PERFORMANCE.md, "Session 6"), and whole decodes ran no slower without them.
  */
 final class Q4_0x8Kernel extends InterleavedKernel {
     private static final int BLOCK = 18;
@@ -48,10 +54,12 @@ final class Q4_0x8Kernel extends InterleavedKernel {
     @Override
     void dotGroups(byte[] w, int offset, int groups, Activations a, int t, float[] out, int at) {
         int blocks = a.cols >> 5;
-        short[] operands = a.operandVectors();
+        int[] pairs = a.pairs;
+        int[] nibbles = a.nibblePairs();
         int[] sums = a.blockSums;
         float[] d = a.d;
-        int o0 = t * (a.cols >> 1) * SHORTS;
+        int o0 = t * (a.cols >> 1);
+        int n0 = t * (a.cols >> 2);
         int di = t * blocks;
         for (int g = 0; g < groups; g++, offset += blocks * GROUP_BLOCK, at += GROUP) {
             // One pass per part of the group a vector holds: all of it from 256 bits on, half at 128.
@@ -59,15 +67,18 @@ final class Q4_0x8Kernel extends InterleavedKernel {
                 FloatVector acc = FloatVector.zero(F);
                 for (int b = 0; b < blocks; b++) {
                     int p = offset + b * GROUP_BLOCK;
-                    int o = o0 + 16 * SHORTS * b;
+                    int o = o0 + 16 * b;
+                    int nb = n0 + 8 * b;
                     // Two chains, the bytes' and the high nibbles' (one chain of 16 adds ran 3% slower); see above for the wrap.
                     ShortVector sum = ShortVector.zero(S);
                     ShortVector high = ShortVector.zero(S);
                     for (int m = 0; m < 8; m++) {
                         ShortVector v = S_VECTOR.cast(ByteVector.fromArray(B_HALF, w, p + RUN + RUN * m + h)
                                 .convertShape(ZERO_EXTEND_B2S, S, 0));
-                        sum = v.mul(ShortVector.fromArray(S, operands, o + 2 * m * SHORTS)).add(S_VECTOR.cast(sum));
-                        high = v.lanewise(LSHR, 4).mul(ShortVector.fromArray(S, operands, o + (2 * m + 1) * SHORTS)).add(S_VECTOR.cast(high));
+                        ShortVector pair = S_VECTOR.cast(IntVector.broadcast(I, pairs[o + m]).reinterpretShape(S, 0));
+                        ShortVector nibblePair = S_VECTOR.cast(IntVector.broadcast(I, nibbles[nb + m]).reinterpretShape(S, 0));
+                        sum = v.mul(pair).add(S_VECTOR.cast(sum));
+                        high = v.lanewise(LSHR, 4).mul(nibblePair).add(S_VECTOR.cast(high));
                     }
                     IntVector x = I_VECTOR.cast(S_VECTOR.cast(sum).add(S_VECTOR.cast(high)).reinterpretShape(I, 0));
                     IntVector isum = x.lanewise(LSHL, 16).lanewise(ASHR, 16).add(x.lanewise(ASHR, 16)).sub(8 * sums[di + b]);
@@ -84,7 +95,7 @@ final class Q4_0x8Kernel extends InterleavedKernel {
 
     @Override
     void prepare(Activations a) {
-        a.operandVectors();
+        a.nibblePairs();
     }
 
     @Override

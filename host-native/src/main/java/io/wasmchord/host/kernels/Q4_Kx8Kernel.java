@@ -31,7 +31,7 @@ import jdk.incubator.vector.ShortVector;
  * row, unpacked for all rows at once), then 64 runs: byte {@code 2r + e} of run R is row r's quant byte
  * {@code 2R + e}. Run {@code 16i + m} so holds values {@code 2m + e} of sub-block 2i (low nibbles)
  * and of sub-block 2i + 1 (high nibbles), met by the activation pairs {@code 32i + m} and
- * {@code 32i + 16 + m} ({@link Activations#operandVectors}). A lane sums 16 products of at most 15 x 127 (30,480) per sub-block; the sums are
+ * {@code 32i + 16 + m} ({@link Activations#pairs}, broadcast where the multiply needs them). A lane sums 16 products of at most 15 x 127 (30,480) per sub-block; the sums are
  * widened and times the sub-block's scales once per sub-block, the minimums go through the
  * activations' sums of 32 as in the plain kernel.
  */
@@ -51,7 +51,7 @@ final class Q4_Kx8Kernel extends InterleavedKernel {
     @Override
     void dotGroups(byte[] w, int offset, int groups, Activations a, int t, float[] out, int at) {
         int blocks = a.cols >> 8;
-        short[] operands = a.operandVectors();
+        int[] pairs = a.pairs;
         int[] sums = a.sums32;
         float[] d = a.d;
         int p0 = t * (a.cols >> 1);
@@ -91,8 +91,10 @@ final class Q4_Kx8Kernel extends InterleavedKernel {
                         for (int m = 0; m < 16; m++) {
                             ShortVector v = S_VECTOR.cast(ByteVector.fromArray(B_HALF, w, runs + RUN * m)
                                     .convertShape(ZERO_EXTEND_B2S, S, 0));
-                            low = v.and((short) 0xF).mul(ShortVector.fromArray(S, operands, (pk + m) * SHORTS)).add(S_VECTOR.cast(low));
-                            high = v.lanewise(LSHR, 4).mul(ShortVector.fromArray(S, operands, (pk + 16 + m) * SHORTS)).add(S_VECTOR.cast(high));
+                            ShortVector lowPair = S_VECTOR.cast(IntVector.broadcast(I, pairs[pk + m]).reinterpretShape(S, 0));
+                            ShortVector highPair = S_VECTOR.cast(IntVector.broadcast(I, pairs[pk + 16 + m]).reinterpretShape(S, 0));
+                            low = v.and((short) 0xF).mul(lowPair).add(S_VECTOR.cast(low));
+                            high = v.lanewise(LSHR, 4).mul(highPair).add(S_VECTOR.cast(high));
                         }
                         IntVector sc = I_VECTOR.cast(i < 2 ? sc0 : sc1);
                         int shift = 16 * (i & 1);
@@ -116,11 +118,6 @@ final class Q4_Kx8Kernel extends InterleavedKernel {
                 F_VECTOR.cast(acc).sub(F_VECTOR.cast(minAcc)).intoArray(out, at + h / 2);
             }
         }
-    }
-
-    @Override
-    void prepare(Activations a) {
-        a.operandVectors();
     }
 
     @Override

@@ -21,6 +21,8 @@ import java.util.WeakHashMap;
 public final class VectorKernels implements Kernels, AutoCloseable {
     /** Rows per unit of work: small enough to balance two busy cores, large enough to amortise a claim. */
     private static final int MIN_ROWS_PER_PART = 8;
+    /** Multiply-adds under which a mat-vec part's fixed cost (its claim, the kernel's set-up) would show. */
+    private static final long MIN_PART_MACS = 1 << 14;
     /**
      * From this many activation rows on, matmuls run as a float mat-mat over expanded weight tiles. Not
      * for Q8_1 activations (Q4_1, Q5_1): their block sums are stored in fp16 and the integer dot's result
@@ -109,7 +111,7 @@ public final class VectorKernels implements Kernels, AutoCloseable {
         }
         activations.encode(encoding, x, w.cols(), n, kernel instanceof ScalarRowKernel);
         matVec.start(activations, n, scratch);
-        matVec.add(ready.kernel, ready.segment, w.rowBytes(), rows, out, rowsPerPart(rows, small));
+        matVec.add(ready.kernel, ready.segment, w.rowBytes(), rows, out, rowsPerPart(rows, (long) w.cols() * n, small));
         runMatVec(small);
     }
 
@@ -165,7 +167,7 @@ public final class VectorKernels implements Kernels, AutoCloseable {
         for (int i = 0; i < ws.length; i++) {
             WeightMatrix w = ws[i];
             Prepared ready = prepare(w, kernel(w));
-            matVec.add(ready.kernel, ready.segment, w.rowBytes(), w.rows(), outs[i], rowsPerPart(w.rows(), small));
+            matVec.add(ready.kernel, ready.segment, w.rowBytes(), w.rows(), outs[i], rowsPerPart(w.rows(), (long) w.cols() * n, small));
         }
         runMatVec(small);
     }
@@ -200,9 +202,18 @@ public final class VectorKernels implements Kernels, AutoCloseable {
         matVec.clear();
     }
 
-    /** Mat-vec rows per part: whole interleaved groups, about 16 parts per thread (one part when small). */
-    private int rowsPerPart(int rows, boolean small) {
-        int perPart = small ? rows : Math.max(MIN_ROWS_PER_PART, rows / (pool.threads() * 16));
+    /**
+     * Mat-vec rows per part, whole interleaved groups (one part when small). The last parts of a job set
+     * how long one thread waits for the other, so about 64 parts per thread where each still holds
+     * {@link #MIN_PART_MACS} (with 16 per thread, TinyLlama's 2-thread decode spent ~1.8 ms of a token's
+     * thread time waiting for a last part, ~0.3 ms with these; see docs/PERFORMANCE.md, "Session 6"), and
+     * never fewer than 16 per thread.
+     */
+    private int rowsPerPart(int rows, long macsPerRow, boolean small) {
+        int coarse = rows / (pool.threads() * 16);
+        int fine = rows / (pool.threads() * 64);
+        int bySize = (int) Math.min(coarse, (MIN_PART_MACS + macsPerRow - 1) / macsPerRow);
+        int perPart = small ? rows : Math.max(MIN_ROWS_PER_PART, Math.max(fine, bySize));
         return (perPart + InterleavedKernel.GROUP - 1) / InterleavedKernel.GROUP * InterleavedKernel.GROUP;
     }
 
