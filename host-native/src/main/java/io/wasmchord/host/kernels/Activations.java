@@ -213,7 +213,7 @@ final class Activations {
                 for (int m = 0; m < 8; m++) {
                     int low = pairs[16 * b + m];
                     int high = pairs[16 * b + 8 + m];
-                    v[8 * b + m] = (((short) high - 16 * (short) low) & 0xFFFF) | ((high >> 16) - 16 * (low >> 16)) << 16;
+                    v[8 * b + m] = pair((short) high - 16 * (short) low, (high >> 16) - 16 * (low >> 16));
                 }
             }
             nibblePairsValid = true;
