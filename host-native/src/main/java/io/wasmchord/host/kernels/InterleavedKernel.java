@@ -12,10 +12,13 @@ import java.lang.foreign.ValueLayout;
  * sums and applying the scales happens once per block for the whole group instead of once per row:
  * without {@code pmaddubsw} that was most of a block's cost.
  *
- * <p>The layout follows the vector width (it is made at load): a group is as many rows as a float vector
- * has lanes, at least 8 ({@link #GROUP}: 8 at 128 and 256 bits, 16 at 512), so that one short vector
- * holds 2 values of each row of the group (half of it at 128 bits: two passes of 4 rows) and its 32-bit
- * sums are one float vector. A run of {@link #RUN} bytes holds a 2-byte piece of every row.
+ * <p>The layout follows the vector width (it is made at load): a group is as many rows as two float
+ * vectors have lanes ({@link #GROUP}: 8 at 128 bits, 16 at 256, 32 at 512). A short vector holds a 2-byte
+ * piece of each row of half a group, and its 32-bit sums are one float vector; the mat-vecs take both
+ * halves of a run in one pass, so each broadcast activation and each trip's bookkeeping serves twice the
+ * rows. Against groups of one vector's rows (up to session 6), the Q4_0 mat-vec streaming from memory on
+ * two threads ran 1.19x as fast, as fast as llama.cpp's own (docs/PERFORMANCE.md, "Session 7"). A run of
+ * {@link #RUN} bytes holds a 2-byte piece of every row.
  *
  * <p>Group {@code g} holds rows {@code [GROUP g, GROUP (g + 1))} in {@link #groupBytes} bytes (GROUP
  * file rows' worth: every layout here keeps the file's size), and rows past the last whole group follow
@@ -35,8 +38,8 @@ import java.lang.foreign.ValueLayout;
  * such panels.
  */
 abstract class InterleavedKernel extends RowKernel {
-    /** Rows of a group: a float vector's lanes, at least 8. */
-    static final int GROUP = Math.max(8, Simd.FLOATS);
+    /** Rows of a group: two float vectors' lanes, at least 8. */
+    static final int GROUP = Math.max(8, 2 * Simd.FLOATS);
     /** Bytes of a run: a 2-byte piece of each row of a group, as are its fp16 scales. */
     static final int RUN = 2 * GROUP;
     /** The file-layout kernel: rows past the last group, and the reference for the repacked ones. */

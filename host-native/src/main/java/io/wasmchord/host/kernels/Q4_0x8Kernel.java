@@ -3,6 +3,7 @@ package io.wasmchord.host.kernels;
 import static io.wasmchord.host.kernels.Simd.B_HALF;
 import static io.wasmchord.host.kernels.Simd.F;
 import static io.wasmchord.host.kernels.Simd.F_VECTOR;
+import static io.wasmchord.host.kernels.Simd.FLOATS;
 import static io.wasmchord.host.kernels.Simd.I;
 import static io.wasmchord.host.kernels.Simd.I_VECTOR;
 import static io.wasmchord.host.kernels.Simd.S_HALF_VECTOR;
@@ -62,35 +63,55 @@ final class Q4_0x8Kernel extends InterleavedKernel {
         int n0 = t * (a.cols >> 2);
         int di = t * blocks;
         for (int g = 0; g < groups; g++, offset += blocks * GROUP_BLOCK, at += GROUP) {
-            // One pass per part of the group a vector holds: all of it from 256 bits on, half at 128.
-            for (int h = 0; h < RUN; h += SHORTS) {
-                FloatVector acc = FloatVector.zero(F);
-                for (int b = 0; b < blocks; b++) {
-                    int p = offset + b * GROUP_BLOCK;
-                    int o = o0 + 16 * b;
-                    int nb = n0 + 8 * b;
-                    // Two chains, the bytes' and the high nibbles' (one chain of 16 adds ran 3% slower); see above for the wrap.
-                    ShortVector sum = ShortVector.zero(S);
-                    ShortVector high = ShortVector.zero(S);
-                    for (int m = 0; m < 8; m++) {
-                        ShortVector v = S_VECTOR.cast(ByteVector.fromArray(B_HALF, w, p + RUN + RUN * m + h)
-                                .convertShape(ZERO_EXTEND_B2S, S, 0));
-                        ShortVector pair = S_VECTOR.cast(IntVector.broadcast(I, pairs[o + m]).reinterpretShape(S, 0));
-                        ShortVector nibblePair = S_VECTOR.cast(IntVector.broadcast(I, nibbles[nb + m]).reinterpretShape(S, 0));
-                        sum = v.mul(pair).add(S_VECTOR.cast(sum));
-                        high = v.lanewise(LSHR, 4).mul(nibblePair).add(S_VECTOR.cast(high));
-                    }
-                    IntVector x = I_VECTOR.cast(S_VECTOR.cast(sum).add(S_VECTOR.cast(high)).reinterpretShape(I, 0));
-                    IntVector isum = x.lanewise(LSHL, 16).lanewise(ASHR, 16).add(x.lanewise(ASHR, 16)).sub(8 * sums[di + b]);
-                    // The rows' fp16 scales, finite (see accept), converted exactly: the sign-extended bits moved to
-                    // a float's places, the copies of the sign between them cleared, the exponent's bias set.
-                    IntVector half = I_VECTOR.cast(S_HALF_VECTOR.cast(ByteVector.fromArray(B_HALF, w, p + h).reinterpretShape(S_HALF, 0)).convertShape(S2I, I, 0));
-                    FloatVector scales = F_VECTOR.cast(half.lanewise(LSHL, 13).and(0x8FFFFFFF).reinterpretShape(F, 0)).mul(0x1p112f);
-                    acc = F_VECTOR.cast(isum.convertShape(I2F, F, 0)).fma(scales.mul(d[di + b]), F_VECTOR.cast(acc));
+            FloatVector acc0 = FloatVector.zero(F);
+            FloatVector acc1 = FloatVector.zero(F);
+            for (int b = 0; b < blocks; b++) {
+                int p = offset + b * GROUP_BLOCK;
+                int o = o0 + 16 * b;
+                int nb = n0 + 8 * b;
+                ShortVector sum0 = ShortVector.zero(S);
+                ShortVector sum1 = ShortVector.zero(S);
+                // Two runs a trip, four trips: C2 neither unrolls nor splits this loop, so each trip uses its
+                // loads where it makes them (unrolled, C2 hoisted every load of the block and spilled).
+                for (int m = 0; m < 8; m += 2) {
+                    int q = p + RUN + RUN * m;
+                    ShortVector pair = S_VECTOR.cast(IntVector.broadcast(I, pairs[o + m]).reinterpretShape(S, 0));
+                    ShortVector nibblePair = S_VECTOR.cast(IntVector.broadcast(I, nibbles[nb + m]).reinterpretShape(S, 0));
+                    ShortVector v = widened(w, q);
+                    sum0 = v.mul(pair).add(v.lanewise(LSHR, 4).mul(nibblePair)).add(S_VECTOR.cast(sum0));
+                    v = widened(w, q + SHORTS);
+                    sum1 = v.mul(pair).add(v.lanewise(LSHR, 4).mul(nibblePair)).add(S_VECTOR.cast(sum1));
+                    pair = S_VECTOR.cast(IntVector.broadcast(I, pairs[o + m + 1]).reinterpretShape(S, 0));
+                    nibblePair = S_VECTOR.cast(IntVector.broadcast(I, nibbles[nb + m + 1]).reinterpretShape(S, 0));
+                    v = widened(w, q + RUN);
+                    sum0 = v.mul(pair).add(v.lanewise(LSHR, 4).mul(nibblePair)).add(S_VECTOR.cast(sum0));
+                    v = widened(w, q + RUN + SHORTS);
+                    sum1 = v.mul(pair).add(v.lanewise(LSHR, 4).mul(nibblePair)).add(S_VECTOR.cast(sum1));
                 }
-                F_VECTOR.cast(acc).intoArray(out, at + h / 2);
+                // Per half: the lane pairs summed to one integer per row, less the offset's share, times the
+                // rows' fp16 scales (finite, see accept; converted exactly: the sign-extended bits moved to a
+                // float's places, the copies of the sign between them cleared, the exponent's bias set).
+                int offsetSum = 8 * sums[di + b];
+                float dy = d[di + b];
+                IntVector x = I_VECTOR.cast(S_VECTOR.cast(sum0).reinterpretShape(I, 0));
+                IntVector isum = x.lanewise(LSHL, 16).lanewise(ASHR, 16).add(x.lanewise(ASHR, 16)).sub(offsetSum);
+                IntVector half = I_VECTOR.cast(S_HALF_VECTOR.cast(ByteVector.fromArray(B_HALF, w, p).reinterpretShape(S_HALF, 0)).convertShape(S2I, I, 0));
+                FloatVector scales = F_VECTOR.cast(half.lanewise(LSHL, 13).and(0x8FFFFFFF).reinterpretShape(F, 0)).mul(0x1p112f);
+                acc0 = F_VECTOR.cast(isum.convertShape(I2F, F, 0)).fma(scales.mul(dy), F_VECTOR.cast(acc0));
+                x = I_VECTOR.cast(S_VECTOR.cast(sum1).reinterpretShape(I, 0));
+                isum = x.lanewise(LSHL, 16).lanewise(ASHR, 16).add(x.lanewise(ASHR, 16)).sub(offsetSum);
+                half = I_VECTOR.cast(S_HALF_VECTOR.cast(ByteVector.fromArray(B_HALF, w, p + SHORTS).reinterpretShape(S_HALF, 0)).convertShape(S2I, I, 0));
+                scales = F_VECTOR.cast(half.lanewise(LSHL, 13).and(0x8FFFFFFF).reinterpretShape(F, 0)).mul(0x1p112f);
+                acc1 = F_VECTOR.cast(isum.convertShape(I2F, F, 0)).fma(scales.mul(dy), F_VECTOR.cast(acc1));
             }
+            F_VECTOR.cast(acc0).intoArray(out, at);
+            F_VECTOR.cast(acc1).intoArray(out, at + FLOATS);
         }
+    }
+
+    /** Half a run (a group's first or second FLOATS rows) at {@code w[q]}, its bytes zero-extended to shorts. */
+    private static ShortVector widened(byte[] w, int q) {
+        return S_VECTOR.cast(ByteVector.fromArray(B_HALF, w, q).convertShape(ZERO_EXTEND_B2S, S, 0));
     }
 
     @Override

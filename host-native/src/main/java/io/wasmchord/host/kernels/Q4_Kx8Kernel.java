@@ -4,6 +4,7 @@ import static io.wasmchord.host.kernels.Simd.B;
 import static io.wasmchord.host.kernels.Simd.B_HALF;
 import static io.wasmchord.host.kernels.Simd.F;
 import static io.wasmchord.host.kernels.Simd.F_VECTOR;
+import static io.wasmchord.host.kernels.Simd.FLOATS;
 import static io.wasmchord.host.kernels.Simd.I;
 import static io.wasmchord.host.kernels.Simd.I_VECTOR;
 import static io.wasmchord.host.kernels.Simd.S_HALF_VECTOR;
@@ -51,73 +52,114 @@ final class Q4_Kx8Kernel extends InterleavedKernel {
     @Override
     void dotGroups(byte[] w, int offset, int groups, Activations a, int t, float[] out, int at) {
         int blocks = a.cols >> 8;
-        int[] pairs = a.pairs;
-        int[] sums = a.sums32;
-        float[] d = a.d;
         int p0 = t * (a.cols >> 1);
         int s0 = t * (a.cols >> 5);
         int di = t * blocks;
         for (int g = 0; g < groups; g++, offset += blocks * GROUP_BLOCK, at += GROUP) {
-            // One pass per part of the group a vector holds: all of it from 256 bits on, half at 128.
-            for (int h = 0; h < RUN; h += SHORTS) {
-                FloatVector acc = FloatVector.zero(F);
-                FloatVector minAcc = FloatVector.zero(F);
-                for (int b = 0; b < blocks; b++) {
-                    int p = offset + b * GROUP_BLOCK;
-                    int pi = p0 + 128 * b;
-                    int si = s0 + 8 * b;
-                    // The rows' 6-bit scales and minimums, unpacked as ggml does, one row per lane.
-                    IntVector u0 = I_VECTOR.cast(ByteVector.fromArray(B, w, p + WORDS + 2 * h).reinterpretShape(I, 0));
-                    IntVector u1 = I_VECTOR.cast(ByteVector.fromArray(B, w, p + WORDS + WORD + 2 * h).reinterpretShape(I, 0));
-                    IntVector u2 = I_VECTOR.cast(ByteVector.fromArray(B, w, p + WORDS + 2 * WORD + 2 * h).reinterpretShape(I, 0));
-                    IntVector sc0 = u0.and(0x3F3F3F3F);
-                    IntVector sc1 = u2.and(0x0F0F0F0F).or(u0.lanewise(LSHR, 6).and(0x03030303).lanewise(LSHL, 4));
-                    IntVector m0 = u1.and(0x3F3F3F3F);
-                    IntVector m1 = u2.lanewise(LSHR, 4).and(0x0F0F0F0F).or(u1.lanewise(LSHR, 6).and(0x03030303).lanewise(LSHL, 4));
-                    IntVector minSum = m0.and(0xFF).mul(sums[si])
-                            .add(m0.lanewise(LSHR, 8).and(0xFF).mul(sums[si + 1]))
-                            .add(m0.lanewise(LSHR, 16).and(0xFF).mul(sums[si + 2]))
-                            .add(m0.lanewise(LSHR, 24).mul(sums[si + 3]))
-                            .add(m1.and(0xFF).mul(sums[si + 4]))
-                            .add(m1.lanewise(LSHR, 8).and(0xFF).mul(sums[si + 5]))
-                            .add(m1.lanewise(LSHR, 16).and(0xFF).mul(sums[si + 6]))
-                            .add(m1.lanewise(LSHR, 24).mul(sums[si + 7]));
-                    IntVector isum = IntVector.zero(I);
-                    for (int i = 0; i < 4; i++) {
-                        ShortVector low = ShortVector.zero(S);
-                        ShortVector high = ShortVector.zero(S);
-                        int runs = p + QS + 16 * RUN * i + h;
-                        int pk = pi + 32 * i;
-                        for (int m = 0; m < 16; m++) {
-                            ShortVector v = S_VECTOR.cast(ByteVector.fromArray(B_HALF, w, runs + RUN * m)
-                                    .convertShape(ZERO_EXTEND_B2S, S, 0));
-                            ShortVector lowPair = S_VECTOR.cast(IntVector.broadcast(I, pairs[pk + m]).reinterpretShape(S, 0));
-                            ShortVector highPair = S_VECTOR.cast(IntVector.broadcast(I, pairs[pk + 16 + m]).reinterpretShape(S, 0));
-                            low = v.and((short) 0xF).mul(lowPair).add(S_VECTOR.cast(low));
-                            high = v.lanewise(LSHR, 4).mul(highPair).add(S_VECTOR.cast(high));
-                        }
-                        IntVector sc = I_VECTOR.cast(i < 2 ? sc0 : sc1);
-                        int shift = 16 * (i & 1);
-                        IntVector lo = I_VECTOR.cast(S_VECTOR.cast(low).reinterpretShape(I, 0));
-                        IntVector hi = I_VECTOR.cast(S_VECTOR.cast(high).reinterpretShape(I, 0));
-                        isum = lo.lanewise(LSHL, 16).lanewise(ASHR, 16).add(lo.lanewise(ASHR, 16))
-                                .mul(sc.lanewise(LSHR, shift).and(0xFF))
-                                .add(hi.lanewise(LSHL, 16).lanewise(ASHR, 16).add(hi.lanewise(ASHR, 16))
-                                        .mul(sc.lanewise(LSHR, shift + 8).and(0xFF)))
-                                .add(I_VECTOR.cast(isum));
-                    }
-                    // The rows' fp16 d and dmin, finite (see accept), converted exactly as Q4_0x8Kernel's scales.
-                    IntVector scale = I_VECTOR.cast(S_HALF_VECTOR.cast(ByteVector.fromArray(B_HALF, w, p + h).reinterpretShape(S_HALF, 0)).convertShape(S2I, I, 0));
-                    FloatVector scaleFloats = F_VECTOR.cast(scale.lanewise(LSHL, 13).and(0x8FFFFFFF).reinterpretShape(F, 0)).mul(0x1p112f);
-                    IntVector min = I_VECTOR.cast(S_HALF_VECTOR.cast(ByteVector.fromArray(B_HALF, w, p + DMIN + h).reinterpretShape(S_HALF, 0)).convertShape(S2I, I, 0));
-                    FloatVector minFloats = F_VECTOR.cast(min.lanewise(LSHL, 13).and(0x8FFFFFFF).reinterpretShape(F, 0)).mul(0x1p112f);
-                    float dy = d[di + b];
-                    acc = F_VECTOR.cast(I_VECTOR.cast(isum).convertShape(I2F, F, 0)).fma(scaleFloats.mul(dy), F_VECTOR.cast(acc));
-                    minAcc = F_VECTOR.cast(minSum.convertShape(I2F, F, 0)).fma(minFloats.mul(dy), F_VECTOR.cast(minAcc));
-                }
-                F_VECTOR.cast(acc).sub(F_VECTOR.cast(minAcc)).intoArray(out, at + h / 2);
+            // The group's accumulators live in out until its last block: a call per block keeps C2's graph small
+            // enough to inline every vector helper (the whole loop in one method hit C2's node limit, and its
+            // vectors ran boxed).
+            java.util.Arrays.fill(out, at, at + GROUP, 0f);
+            for (int b = 0; b < blocks; b++) {
+                block(w, offset + b * GROUP_BLOCK, a, p0 + 128 * b, s0 + 8 * b, a.d[di + b], out, at);
             }
         }
+    }
+
+    /**
+     * One block of a group at {@code w[p]} into the group's accumulators {@code out[at, at + GROUP)}: plus d
+     * times its sums of scales times quant dots, less dmin times its minimums times the activations' sums
+     * of 32 (per block, as ggml's dot). Written out without helpers: every call in a method this size
+     * costs C2 nodes for the whole frame, and helpers pushed it past C2's inlining limit.
+     */
+    private static void block(byte[] w, int p, Activations a, int pi, int si, float dy, float[] out, int at) {
+        int[] pairs = a.pairs;
+        IntVector u0 = I_VECTOR.cast(ByteVector.fromArray(B, w, p + WORDS).reinterpretShape(I, 0));
+        IntVector u2 = I_VECTOR.cast(ByteVector.fromArray(B, w, p + WORDS + 2 * WORD).reinterpretShape(I, 0));
+        IntVector v0 = I_VECTOR.cast(ByteVector.fromArray(B, w, p + WORDS + 2 * SHORTS).reinterpretShape(I, 0));
+        IntVector v2 = I_VECTOR.cast(ByteVector.fromArray(B, w, p + WORDS + 2 * WORD + 2 * SHORTS).reinterpretShape(I, 0));
+        // The rows' 6-bit scales of sub-blocks 0-3 and 4-7, one byte each, unpacked as ggml does; per half.
+        IntVector scales0 = u0.and(0x3F3F3F3F);
+        IntVector scales4 = u2.and(0x0F0F0F0F).or(u0.lanewise(LSHR, 6).and(0x03030303).lanewise(LSHL, 4));
+        IntVector scales1 = v0.and(0x3F3F3F3F);
+        IntVector scales5 = v2.and(0x0F0F0F0F).or(v0.lanewise(LSHR, 6).and(0x03030303).lanewise(LSHL, 4));
+        IntVector isum0 = IntVector.zero(I);
+        IntVector isum1 = IntVector.zero(I);
+        for (int i = 0; i < 4; i++) {
+            ShortVector low0 = ShortVector.zero(S);
+            ShortVector high0 = ShortVector.zero(S);
+            ShortVector low1 = ShortVector.zero(S);
+            ShortVector high1 = ShortVector.zero(S);
+            int runs = p + QS + 16 * RUN * i;
+            int pk = pi + 32 * i;
+            // Both halves of the group a step (as in Q4_0x8Kernel, whose loop see).
+            for (int m = 0; m < 16; m += 2) {
+                int q = runs + RUN * m;
+                ShortVector lowPair = S_VECTOR.cast(IntVector.broadcast(I, pairs[pk + m]).reinterpretShape(S, 0));
+                ShortVector highPair = S_VECTOR.cast(IntVector.broadcast(I, pairs[pk + 16 + m]).reinterpretShape(S, 0));
+                ShortVector v = S_VECTOR.cast(ByteVector.fromArray(B_HALF, w, q).convertShape(ZERO_EXTEND_B2S, S, 0));
+                low0 = v.and((short) 0xF).mul(lowPair).add(S_VECTOR.cast(low0));
+                high0 = v.lanewise(LSHR, 4).mul(highPair).add(S_VECTOR.cast(high0));
+                v = S_VECTOR.cast(ByteVector.fromArray(B_HALF, w, q + SHORTS).convertShape(ZERO_EXTEND_B2S, S, 0));
+                low1 = v.and((short) 0xF).mul(lowPair).add(S_VECTOR.cast(low1));
+                high1 = v.lanewise(LSHR, 4).mul(highPair).add(S_VECTOR.cast(high1));
+                lowPair = S_VECTOR.cast(IntVector.broadcast(I, pairs[pk + m + 1]).reinterpretShape(S, 0));
+                highPair = S_VECTOR.cast(IntVector.broadcast(I, pairs[pk + 17 + m]).reinterpretShape(S, 0));
+                v = S_VECTOR.cast(ByteVector.fromArray(B_HALF, w, q + RUN).convertShape(ZERO_EXTEND_B2S, S, 0));
+                low0 = v.and((short) 0xF).mul(lowPair).add(S_VECTOR.cast(low0));
+                high0 = v.lanewise(LSHR, 4).mul(highPair).add(S_VECTOR.cast(high0));
+                v = S_VECTOR.cast(ByteVector.fromArray(B_HALF, w, q + RUN + SHORTS).convertShape(ZERO_EXTEND_B2S, S, 0));
+                low1 = v.and((short) 0xF).mul(lowPair).add(S_VECTOR.cast(low1));
+                high1 = v.lanewise(LSHR, 4).mul(highPair).add(S_VECTOR.cast(high1));
+            }
+            // Sub-block 2i (the low nibbles) and 2i + 1 (the high): lane pairs added, times the rows' scales.
+            int shift = 16 * (i & 1);
+            IntVector sc = I_VECTOR.cast(i < 2 ? scales0 : scales4);
+            IntVector lo = I_VECTOR.cast(S_VECTOR.cast(low0).reinterpretShape(I, 0));
+            IntVector hi = I_VECTOR.cast(S_VECTOR.cast(high0).reinterpretShape(I, 0));
+            isum0 = lo.lanewise(LSHL, 16).lanewise(ASHR, 16).add(lo.lanewise(ASHR, 16)).mul(sc.lanewise(LSHR, shift).and(0xFF))
+                    .add(hi.lanewise(LSHL, 16).lanewise(ASHR, 16).add(hi.lanewise(ASHR, 16)).mul(sc.lanewise(LSHR, shift + 8).and(0xFF)))
+                    .add(I_VECTOR.cast(isum0));
+            sc = I_VECTOR.cast(i < 2 ? scales1 : scales5);
+            lo = I_VECTOR.cast(S_VECTOR.cast(low1).reinterpretShape(I, 0));
+            hi = I_VECTOR.cast(S_VECTOR.cast(high1).reinterpretShape(I, 0));
+            isum1 = lo.lanewise(LSHL, 16).lanewise(ASHR, 16).add(lo.lanewise(ASHR, 16)).mul(sc.lanewise(LSHR, shift).and(0xFF))
+                    .add(hi.lanewise(LSHL, 16).lanewise(ASHR, 16).add(hi.lanewise(ASHR, 16)).mul(sc.lanewise(LSHR, shift + 8).and(0xFF)))
+                    .add(I_VECTOR.cast(isum1));
+        }
+        // The rows' fp16 d, finite (see accept), converted exactly as Q4_0x8Kernel's scales.
+        IntVector h = I_VECTOR.cast(S_HALF_VECTOR.cast(ByteVector.fromArray(B_HALF, w, p).reinterpretShape(S_HALF, 0)).convertShape(S2I, I, 0));
+        FloatVector d = F_VECTOR.cast(h.lanewise(LSHL, 13).and(0x8FFFFFFF).reinterpretShape(F, 0)).mul(0x1p112f);
+        F_VECTOR.cast(I_VECTOR.cast(isum0).convertShape(I2F, F, 0)).fma(d.mul(dy), FloatVector.fromArray(F, out, at)).intoArray(out, at);
+        h = I_VECTOR.cast(S_HALF_VECTOR.cast(ByteVector.fromArray(B_HALF, w, p + SHORTS).reinterpretShape(S_HALF, 0)).convertShape(S2I, I, 0));
+        d = F_VECTOR.cast(h.lanewise(LSHL, 13).and(0x8FFFFFFF).reinterpretShape(F, 0)).mul(0x1p112f);
+        F_VECTOR.cast(I_VECTOR.cast(isum1).convertShape(I2F, F, 0)).fma(d.mul(dy), FloatVector.fromArray(F, out, at + FLOATS)).intoArray(out, at + FLOATS);
+        subtractMinimums(w, p, 0, a.sums32, si, dy, out, at);
+        subtractMinimums(w, p, 1, a.sums32, si, dy, out, at + FLOATS);
+    }
+
+    /**
+     * Less one half's minimums: dmin (at {@code w[p + DMIN]}) times its rows' 6-bit minimums (unpacked as
+     * ggml does) times the activations' sums of 32, over the block's 8 sub-blocks. {@code p} is the
+     * block's start, plus SHORTS for the second half. Its own call, as {@link #block}'s comment says.
+     */
+    private static void subtractMinimums(byte[] w, int p, int half, int[] sums, int si, float dy, float[] out, int at) {
+        int words = p + WORDS + 2 * SHORTS * half;
+        IntVector u1 = I_VECTOR.cast(ByteVector.fromArray(B, w, words + WORD).reinterpretShape(I, 0));
+        IntVector u2 = I_VECTOR.cast(ByteVector.fromArray(B, w, words + 2 * WORD).reinterpretShape(I, 0));
+        IntVector m0 = u1.and(0x3F3F3F3F);
+        IntVector m1 = u2.lanewise(LSHR, 4).and(0x0F0F0F0F).or(u1.lanewise(LSHR, 6).and(0x03030303).lanewise(LSHL, 4));
+        IntVector minSum = m0.and(0xFF).mul(sums[si])
+                .add(m0.lanewise(LSHR, 8).and(0xFF).mul(sums[si + 1]))
+                .add(m0.lanewise(LSHR, 16).and(0xFF).mul(sums[si + 2]))
+                .add(m0.lanewise(LSHR, 24).mul(sums[si + 3]))
+                .add(m1.and(0xFF).mul(sums[si + 4]))
+                .add(m1.lanewise(LSHR, 8).and(0xFF).mul(sums[si + 5]))
+                .add(m1.lanewise(LSHR, 16).and(0xFF).mul(sums[si + 6]))
+                .add(m1.lanewise(LSHR, 24).mul(sums[si + 7]));
+        IntVector h = I_VECTOR.cast(S_HALF_VECTOR.cast(ByteVector.fromArray(B_HALF, w, p + DMIN + SHORTS * half).reinterpretShape(S_HALF, 0)).convertShape(S2I, I, 0));
+        FloatVector dmin = F_VECTOR.cast(h.lanewise(LSHL, 13).and(0x8FFFFFFF).reinterpretShape(F, 0)).mul(0x1p112f);
+        F_VECTOR.cast(minSum.convertShape(I2F, F, 0)).fma(dmin.mul(-dy), FloatVector.fromArray(F, out, at)).intoArray(out, at);
     }
 
     @Override

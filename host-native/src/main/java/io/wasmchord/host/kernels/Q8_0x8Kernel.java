@@ -3,6 +3,7 @@ package io.wasmchord.host.kernels;
 import static io.wasmchord.host.kernels.Simd.B_HALF;
 import static io.wasmchord.host.kernels.Simd.F;
 import static io.wasmchord.host.kernels.Simd.F_VECTOR;
+import static io.wasmchord.host.kernels.Simd.FLOATS;
 import static io.wasmchord.host.kernels.Simd.I;
 import static io.wasmchord.host.kernels.Simd.I_VECTOR;
 import static io.wasmchord.host.kernels.Simd.S_HALF_VECTOR;
@@ -44,29 +45,41 @@ final class Q8_0x8Kernel extends InterleavedKernel {
         int p0 = t * (a.cols >> 1);
         int di = t * blocks;
         for (int g = 0; g < groups; g++, offset += blocks * GROUP_BLOCK, at += GROUP) {
-            // One pass per part of the group a vector holds: all of it from 256 bits on, half at 128.
-            for (int h = 0; h < RUN; h += SHORTS) {
-                FloatVector acc = FloatVector.zero(F);
-                for (int b = 0; b < blocks; b++) {
-                    int p = offset + b * GROUP_BLOCK;
-                    int pi = p0 + 16 * b;
-                    IntVector isum = IntVector.zero(I);
-                    for (int k = 0; k < 16; k += 2) {
-                        ShortVector v0 = S_VECTOR.cast(ByteVector.fromArray(B_HALF, w, p + RUN + RUN * k + h).convertShape(B2S, S, 0));
-                        ShortVector v1 = S_VECTOR.cast(ByteVector.fromArray(B_HALF, w, p + 2 * RUN + RUN * k + h).convertShape(B2S, S, 0));
-                        IntVector x = I_VECTOR.cast(v0.mul(S_VECTOR.cast(IntVector.broadcast(I, pairs[pi + k]).reinterpretShape(S, 0)))
-                                .add(v1.mul(S_VECTOR.cast(IntVector.broadcast(I, pairs[pi + k + 1]).reinterpretShape(S, 0)))).reinterpretShape(I, 0));
-                        isum = x.lanewise(LSHL, 16).lanewise(ASHR, 16).add(x.lanewise(ASHR, 16)).add(I_VECTOR.cast(isum));
-                    }
-                    // The rows' fp16 scales, finite (see accept), converted exactly: the sign-extended bits moved to
-                    // a float's places, the copies of the sign between them cleared, the exponent's bias set.
-                    IntVector half = I_VECTOR.cast(S_HALF_VECTOR.cast(ByteVector.fromArray(B_HALF, w, p + h).reinterpretShape(S_HALF, 0)).convertShape(S2I, I, 0));
-                    FloatVector scales = F_VECTOR.cast(half.lanewise(LSHL, 13).and(0x8FFFFFFF).reinterpretShape(F, 0)).mul(0x1p112f);
-                    acc = F_VECTOR.cast(I_VECTOR.cast(isum).convertShape(I2F, F, 0)).fma(scales.mul(d[di + b]), F_VECTOR.cast(acc));
+            FloatVector acc0 = FloatVector.zero(F);
+            FloatVector acc1 = FloatVector.zero(F);
+            for (int b = 0; b < blocks; b++) {
+                int p = offset + b * GROUP_BLOCK;
+                int pi = p0 + 16 * b;
+                IntVector isum0 = IntVector.zero(I);
+                IntVector isum1 = IntVector.zero(I);
+                // Two runs a trip for both halves of the group (as Q4_0x8Kernel's loop, which see).
+                for (int k = 0; k < 16; k += 2) {
+                    int q = p + RUN + RUN * k;
+                    ShortVector pair0 = S_VECTOR.cast(IntVector.broadcast(I, pairs[pi + k]).reinterpretShape(S, 0));
+                    ShortVector pair1 = S_VECTOR.cast(IntVector.broadcast(I, pairs[pi + k + 1]).reinterpretShape(S, 0));
+                    IntVector x = I_VECTOR.cast(widened(w, q).mul(pair0).add(widened(w, q + RUN).mul(pair1)).reinterpretShape(I, 0));
+                    isum0 = x.lanewise(LSHL, 16).lanewise(ASHR, 16).add(x.lanewise(ASHR, 16)).add(I_VECTOR.cast(isum0));
+                    x = I_VECTOR.cast(widened(w, q + SHORTS).mul(pair0).add(widened(w, q + RUN + SHORTS).mul(pair1)).reinterpretShape(I, 0));
+                    isum1 = x.lanewise(LSHL, 16).lanewise(ASHR, 16).add(x.lanewise(ASHR, 16)).add(I_VECTOR.cast(isum1));
                 }
-                F_VECTOR.cast(acc).intoArray(out, at + h / 2);
+                // The rows' fp16 scales, finite (see accept), converted exactly: the sign-extended bits moved to
+                // a float's places, the copies of the sign between them cleared, the exponent's bias set.
+                float dy = d[di + b];
+                IntVector half = I_VECTOR.cast(S_HALF_VECTOR.cast(ByteVector.fromArray(B_HALF, w, p).reinterpretShape(S_HALF, 0)).convertShape(S2I, I, 0));
+                FloatVector scales = F_VECTOR.cast(half.lanewise(LSHL, 13).and(0x8FFFFFFF).reinterpretShape(F, 0)).mul(0x1p112f);
+                acc0 = F_VECTOR.cast(I_VECTOR.cast(isum0).convertShape(I2F, F, 0)).fma(scales.mul(dy), F_VECTOR.cast(acc0));
+                half = I_VECTOR.cast(S_HALF_VECTOR.cast(ByteVector.fromArray(B_HALF, w, p + SHORTS).reinterpretShape(S_HALF, 0)).convertShape(S2I, I, 0));
+                scales = F_VECTOR.cast(half.lanewise(LSHL, 13).and(0x8FFFFFFF).reinterpretShape(F, 0)).mul(0x1p112f);
+                acc1 = F_VECTOR.cast(I_VECTOR.cast(isum1).convertShape(I2F, F, 0)).fma(scales.mul(dy), F_VECTOR.cast(acc1));
             }
+            F_VECTOR.cast(acc0).intoArray(out, at);
+            F_VECTOR.cast(acc1).intoArray(out, at + FLOATS);
         }
+    }
+
+    /** Half a run (a group's first or second FLOATS rows) at {@code w[q]}, its signed bytes widened to shorts. */
+    private static ShortVector widened(byte[] w, int q) {
+        return S_VECTOR.cast(ByteVector.fromArray(B_HALF, w, q).convertShape(B2S, S, 0));
     }
 
     @Override

@@ -60,7 +60,7 @@ class VectorKernelsTest {
 
     /**
      * The prompt mat-mat ({@link GemmJob}) against the reference on the shapes its blocking cuts: row
-     * counts around the panels and groups (8 rows, 16 at 512 bits: 1, 7, 8, 9, 21, a group and 5: short
+     * counts around the panels and groups (8 rows at 128 bits, 16 at 256, 32 at 512: 1, 7, 8, 9, 21, a group and 5: short
      * last panels of plain and repacked matrices), batches around its token blocks (4, the first batch it
      * takes; 7, 8, 9, one block or more; 17 and 33, wide blocks and a narrow last one; 24, wide blocks
      * only at 256 and 512 bits), and columns below, at and above its 256-column chunk, with a short last
