@@ -20,6 +20,7 @@ import static jdk.incubator.vector.VectorOperators.S2I;
 import static jdk.incubator.vector.VectorOperators.ZERO_EXTEND_B2S;
 
 import io.wasmchord.io.LittleEndian;
+import java.util.Arrays;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -59,7 +60,7 @@ final class Q4_Kx8Kernel extends InterleavedKernel {
             // The group's accumulators live in out until its last block: a call per block keeps C2's graph small
             // enough to inline every vector helper (the whole loop in one method hit C2's node limit, and its
             // vectors ran boxed).
-            java.util.Arrays.fill(out, at, at + GROUP, 0f);
+            Arrays.fill(out, at, at + GROUP, 0f);
             for (int b = 0; b < blocks; b++) {
                 block(w, offset + b * GROUP_BLOCK, a, p0 + 128 * b, s0 + 8 * b, a.d[di + b], out, at);
             }
@@ -92,7 +93,7 @@ final class Q4_Kx8Kernel extends InterleavedKernel {
             ShortVector high1 = ShortVector.zero(S);
             int runs = p + QS + 16 * RUN * i;
             int pk = pi + 32 * i;
-            // Both halves of the group a step (as in Q4_0x8Kernel, whose loop see).
+            // Two runs a trip, both halves of the group each: the loop shape of Q4_0x8Kernel, which see.
             for (int m = 0; m < 16; m += 2) {
                 int q = runs + RUN * m;
                 ShortVector lowPair = S_VECTOR.cast(IntVector.broadcast(I, pairs[pk + m]).reinterpretShape(S, 0));
