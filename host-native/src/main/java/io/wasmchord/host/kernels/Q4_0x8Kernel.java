@@ -77,15 +77,15 @@ final class Q4_0x8Kernel extends InterleavedKernel {
                     int q = p + RUN + RUN * m;
                     ShortVector pair = S_VECTOR.cast(IntVector.broadcast(I, pairs[o + m]).reinterpretShape(S, 0));
                     ShortVector nibblePair = S_VECTOR.cast(IntVector.broadcast(I, nibbles[nb + m]).reinterpretShape(S, 0));
-                    ShortVector v = widened(w, q);
+                    ShortVector v = S_VECTOR.cast(ByteVector.fromArray(B_HALF, w, q).convertShape(ZERO_EXTEND_B2S, S, 0));
                     sum0 = v.mul(pair).add(v.lanewise(LSHR, 4).mul(nibblePair)).add(S_VECTOR.cast(sum0));
-                    v = widened(w, q + SHORTS);
+                    v = S_VECTOR.cast(ByteVector.fromArray(B_HALF, w, q + SHORTS).convertShape(ZERO_EXTEND_B2S, S, 0));
                     sum1 = v.mul(pair).add(v.lanewise(LSHR, 4).mul(nibblePair)).add(S_VECTOR.cast(sum1));
                     pair = S_VECTOR.cast(IntVector.broadcast(I, pairs[o + m + 1]).reinterpretShape(S, 0));
                     nibblePair = S_VECTOR.cast(IntVector.broadcast(I, nibbles[nb + m + 1]).reinterpretShape(S, 0));
-                    v = widened(w, q + RUN);
+                    v = S_VECTOR.cast(ByteVector.fromArray(B_HALF, w, q + RUN).convertShape(ZERO_EXTEND_B2S, S, 0));
                     sum0 = v.mul(pair).add(v.lanewise(LSHR, 4).mul(nibblePair)).add(S_VECTOR.cast(sum0));
-                    v = widened(w, q + RUN + SHORTS);
+                    v = S_VECTOR.cast(ByteVector.fromArray(B_HALF, w, q + RUN + SHORTS).convertShape(ZERO_EXTEND_B2S, S, 0));
                     sum1 = v.mul(pair).add(v.lanewise(LSHR, 4).mul(nibblePair)).add(S_VECTOR.cast(sum1));
                 }
                 // Per half: the lane pairs summed to one integer per row, less the offset's share, times the
@@ -107,11 +107,6 @@ final class Q4_0x8Kernel extends InterleavedKernel {
             F_VECTOR.cast(acc0).intoArray(out, at);
             F_VECTOR.cast(acc1).intoArray(out, at + FLOATS);
         }
-    }
-
-    /** Half a run (a group's first or second FLOATS rows) at {@code w[q]}, its bytes zero-extended to shorts. */
-    private static ShortVector widened(byte[] w, int q) {
-        return S_VECTOR.cast(ByteVector.fromArray(B_HALF, w, q).convertShape(ZERO_EXTEND_B2S, S, 0));
     }
 
     @Override

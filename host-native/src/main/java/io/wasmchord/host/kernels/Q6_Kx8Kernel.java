@@ -155,7 +155,7 @@ final class Q6_Kx8Kernel extends InterleavedKernel {
         int[] q = new int[256];
         for (int b = 0; b < cols >> 8; b++) {
             for (int rowOfGroup = 0; rowOfGroup < GROUP; rowOfGroup++) {
-                int at = b * GROUP_BLOCK + rowOfGroup / SUB * SUB_BLOCK;
+                int at = halfBlock(b * GROUP_BLOCK, rowOfGroup);
                 int r = rowOfGroup % SUB;
                 int row = rowOfGroup * rowBytes + b * BLOCK;
                 decode(from, row, q);
@@ -180,6 +180,11 @@ final class Q6_Kx8Kernel extends InterleavedKernel {
                 }
             }
         }
+    }
+
+    /** Where the half block holding row {@code r} of its group starts, in the block at {@code block}. */
+    private static int halfBlock(int block, int r) {
+        return block + r / SUB * SUB_BLOCK;
     }
 
     private static int[] masks(int... masks) {
@@ -224,7 +229,7 @@ final class Q6_Kx8Kernel extends InterleavedKernel {
         IntVector highs = IntVector.fromArray(I, MASKS, I.length());
         for (int b = fromBlock; b < toBlock; b++) {
             for (int r = 0; r < GROUP; r++) {
-                int p = group + b * GROUP_BLOCK + r / SUB * SUB_BLOCK;
+                int p = halfBlock(group + b * GROUP_BLOCK, r);
                 float d = Float.float16ToFloat(LittleEndian.getShort(w, p + 2 * (r % SUB)));
                 for (int sb = 0; sb < 16; sb++) {
                     scales[sb * GROUP + r] = d * w[p + SCALES + SUB * sb + r % SUB];
@@ -233,7 +238,7 @@ final class Q6_Kx8Kernel extends InterleavedKernel {
             int block = at + (b - fromBlock) * 256 * GROUP;
             for (int sb = 0; sb < 16; sb++) {
                 for (int r = 0; r < GROUP; r += SUB) {
-                    int words = group + b * GROUP_BLOCK + r / SUB * SUB_BLOCK + VALUES + 3 * WORDS * sb;
+                    int words = halfBlock(group + b * GROUP_BLOCK, r) + VALUES + 3 * WORDS * sb;
                     IntVector low = ByteVector.fromArray(B, w, words).reinterpretAsInts();
                     IntVector next = ByteVector.fromArray(B, w, words + WORDS).reinterpretAsInts();
                     IntVector high = ByteVector.fromArray(B, w, words + 2 * WORDS).reinterpretAsInts();

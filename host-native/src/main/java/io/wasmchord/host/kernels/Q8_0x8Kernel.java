@@ -57,9 +57,13 @@ final class Q8_0x8Kernel extends InterleavedKernel {
                     int q = p + RUN + RUN * k;
                     ShortVector pair0 = S_VECTOR.cast(IntVector.broadcast(I, pairs[pi + k]).reinterpretShape(S, 0));
                     ShortVector pair1 = S_VECTOR.cast(IntVector.broadcast(I, pairs[pi + k + 1]).reinterpretShape(S, 0));
-                    IntVector x = I_VECTOR.cast(widened(w, q).mul(pair0).add(widened(w, q + RUN).mul(pair1)).reinterpretShape(I, 0));
+                    ShortVector v0 = S_VECTOR.cast(ByteVector.fromArray(B_HALF, w, q).convertShape(B2S, S, 0));
+                    ShortVector v1 = S_VECTOR.cast(ByteVector.fromArray(B_HALF, w, q + RUN).convertShape(B2S, S, 0));
+                    IntVector x = I_VECTOR.cast(v0.mul(pair0).add(v1.mul(pair1)).reinterpretShape(I, 0));
                     isum0 = x.lanewise(LSHL, 16).lanewise(ASHR, 16).add(x.lanewise(ASHR, 16)).add(I_VECTOR.cast(isum0));
-                    x = I_VECTOR.cast(widened(w, q + SHORTS).mul(pair0).add(widened(w, q + RUN + SHORTS).mul(pair1)).reinterpretShape(I, 0));
+                    v0 = S_VECTOR.cast(ByteVector.fromArray(B_HALF, w, q + SHORTS).convertShape(B2S, S, 0));
+                    v1 = S_VECTOR.cast(ByteVector.fromArray(B_HALF, w, q + RUN + SHORTS).convertShape(B2S, S, 0));
+                    x = I_VECTOR.cast(v0.mul(pair0).add(v1.mul(pair1)).reinterpretShape(I, 0));
                     isum1 = x.lanewise(LSHL, 16).lanewise(ASHR, 16).add(x.lanewise(ASHR, 16)).add(I_VECTOR.cast(isum1));
                 }
                 // The rows' fp16 scales, finite (see accept), converted exactly: the sign-extended bits moved to
@@ -75,11 +79,6 @@ final class Q8_0x8Kernel extends InterleavedKernel {
             F_VECTOR.cast(acc0).intoArray(out, at);
             F_VECTOR.cast(acc1).intoArray(out, at + FLOATS);
         }
-    }
-
-    /** Half a run (a group's first or second FLOATS rows) at {@code w[q]}, its signed bytes widened to shorts. */
-    private static ShortVector widened(byte[] w, int q) {
-        return S_VECTOR.cast(ByteVector.fromArray(B_HALF, w, q).convertShape(B2S, S, 0));
     }
 
     @Override
