@@ -46,6 +46,9 @@ final class Activations {
     /** The Q4_0 nibble pairs of this encoding (see {@link #nibblePairs}), once made. */
     private int[] nibblePairs = new int[0];
     private boolean nibblePairsValid;
+    /** The Q4_K pair order of this encoding (see {@link #runPairs}), once made. */
+    private int[] runPairs = new int[0];
+    private boolean runPairsValid;
     /**
      * Q8_K: per sub-block of 16, the {@link #SIX_BIT_PAIRS} short vectors a repacked Q6_K sub-block meets
      * (see {@link Q6_Kx8Kernel}), each a pair of 16-bit values (wrapped) repeated across a short vector,
@@ -78,6 +81,7 @@ final class Activations {
         int n = cols * rows;
         expandedValid = false;
         nibblePairsValid = false;
+        runPairsValid = false;
         sixBitValid = false;
         switch (type) {
             case F32 -> f = x;
@@ -219,6 +223,34 @@ final class Activations {
             nibblePairsValid = true;
         }
         return nibblePairs;
+    }
+
+    /**
+     * Q8_K, {@link #pairs} reordered per 64 columns in the order a repacked Q4_K group's runs meet them
+     * (see {@link Q4_Kx8Kernel}): for m in {0, 2, .., 14}, pairs m, m + 1, 16 + m and 17 + m of the
+     * 32, so that its loop reads them at one index that grows by 4 a trip. Made once per encoding by
+     * {@link InterleavedKernel#prepare}, as {@link #nibblePairs}.
+     */
+    int[] runPairs() {
+        if (type != GgmlType.Q8_K) {
+            throw new IllegalStateException("run pairs need the Q8_K encoding, not " + type.displayName);
+        }
+        if (!runPairsValid) {
+            int chunks = cols * rows >> 6;
+            int[] v = runPairs = grow(runPairs, 32 * chunks);
+            for (int c = 0; c < chunks; c++) {
+                for (int m = 0; m < 16; m += 2) {
+                    int to = 32 * c + 2 * m;
+                    int from = 32 * c + m;
+                    v[to] = pairs[from];
+                    v[to + 1] = pairs[from + 1];
+                    v[to + 2] = pairs[from + 16];
+                    v[to + 3] = pairs[from + 17];
+                }
+            }
+            runPairsValid = true;
+        }
+        return runPairs;
     }
 
     /**

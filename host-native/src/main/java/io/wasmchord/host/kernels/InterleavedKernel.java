@@ -175,7 +175,7 @@ abstract class InterleavedKernel extends RowKernel {
 
     /**
      * Derives what {@link #dotGroups} needs from an encoding beyond its quants, once per encoding, on the
-     * calling thread before the mat-vec's parts run on the pool (Q4_0's nibble pairs, Q6_K's
+     * calling thread before the mat-vec's parts run on the pool (Q4_0's nibble pairs, Q4_K's run pairs, Q6_K's
      * six-bit vectors): by default nothing.
      */
     void prepare(Activations a) {

@@ -33,7 +33,8 @@ import jdk.incubator.vector.ShortVector;
  * row, unpacked for all rows at once), then 64 runs: byte {@code 2r + e} of run R is row r's quant byte
  * {@code 2R + e}. Run {@code 16i + m} so holds values {@code 2m + e} of sub-block 2i (low nibbles)
  * and of sub-block 2i + 1 (high nibbles), met by the activation pairs {@code 32i + m} and
- * {@code 32i + 16 + m} ({@link Activations#pairs}, broadcast where the multiply needs them). A lane sums 16 products of at most 15 x 127 (30,480) per sub-block; the sums are
+ * {@code 32i + 16 + m} (read in run order from {@link Activations#runPairs}, broadcast where the multiply
+ * needs them). A lane sums 16 products of at most 15 x 127 (30,480) per sub-block; the sums are
  * widened and times the sub-block's scales once per sub-block, the minimums go through the
  * activations' sums of 32 as in the plain kernel.
  */
@@ -74,7 +75,7 @@ final class Q4_Kx8Kernel extends InterleavedKernel {
      * costs C2 nodes for the whole frame, and helpers pushed it past C2's inlining limit.
      */
     private static void block(byte[] w, int p, Activations a, int pi, int si, float dy, float[] out, int at) {
-        int[] pairs = a.pairs;
+        int[] pairs = a.runPairs();
         IntVector u0 = I_VECTOR.cast(ByteVector.fromArray(B, w, p + WORDS).reinterpretShape(I, 0));
         IntVector u2 = I_VECTOR.cast(ByteVector.fromArray(B, w, p + WORDS + 2 * WORD).reinterpretShape(I, 0));
         IntVector v0 = I_VECTOR.cast(ByteVector.fromArray(B, w, p + WORDS + 2 * SHORTS).reinterpretShape(I, 0));
@@ -86,47 +87,52 @@ final class Q4_Kx8Kernel extends InterleavedKernel {
         IntVector scales5 = v2.and(0x0F0F0F0F).or(v0.lanewise(LSHR, 6).and(0x03030303).lanewise(LSHL, 4));
         IntVector isum0 = IntVector.zero(I);
         IntVector isum1 = IntVector.zero(I);
-        for (int i = 0; i < 4; i++) {
-            ShortVector low0 = ShortVector.zero(S);
-            ShortVector high0 = ShortVector.zero(S);
-            ShortVector low1 = ShortVector.zero(S);
-            ShortVector high1 = ShortVector.zero(S);
-            int runs = p + QS + 16 * RUN * i;
-            int pk = pi + 32 * i;
-            // Two runs a trip, both halves of the group each: the loop shape of Q4_0x8Kernel, which see.
-            for (int m = 0; m < 16; m += 2) {
-                int q = runs + RUN * m;
-                ShortVector lowPair = S_VECTOR.cast(IntVector.broadcast(I, pairs[pk + m]).reinterpretShape(S, 0));
-                ShortVector highPair = S_VECTOR.cast(IntVector.broadcast(I, pairs[pk + 16 + m]).reinterpretShape(S, 0));
-                ShortVector v = S_VECTOR.cast(ByteVector.fromArray(B_HALF, w, q).convertShape(ZERO_EXTEND_B2S, S, 0));
-                low0 = v.and((short) 0xF).mul(lowPair).add(S_VECTOR.cast(low0));
-                high0 = v.lanewise(LSHR, 4).mul(highPair).add(S_VECTOR.cast(high0));
-                v = S_VECTOR.cast(ByteVector.fromArray(B_HALF, w, q + SHORTS).convertShape(ZERO_EXTEND_B2S, S, 0));
-                low1 = v.and((short) 0xF).mul(lowPair).add(S_VECTOR.cast(low1));
-                high1 = v.lanewise(LSHR, 4).mul(highPair).add(S_VECTOR.cast(high1));
-                lowPair = S_VECTOR.cast(IntVector.broadcast(I, pairs[pk + m + 1]).reinterpretShape(S, 0));
-                highPair = S_VECTOR.cast(IntVector.broadcast(I, pairs[pk + 17 + m]).reinterpretShape(S, 0));
-                v = S_VECTOR.cast(ByteVector.fromArray(B_HALF, w, q + RUN).convertShape(ZERO_EXTEND_B2S, S, 0));
-                low0 = v.and((short) 0xF).mul(lowPair).add(S_VECTOR.cast(low0));
-                high0 = v.lanewise(LSHR, 4).mul(highPair).add(S_VECTOR.cast(high0));
-                v = S_VECTOR.cast(ByteVector.fromArray(B_HALF, w, q + RUN + SHORTS).convertShape(ZERO_EXTEND_B2S, S, 0));
-                low1 = v.and((short) 0xF).mul(lowPair).add(S_VECTOR.cast(low1));
-                high1 = v.lanewise(LSHR, 4).mul(highPair).add(S_VECTOR.cast(high1));
+        ShortVector low0 = ShortVector.zero(S);
+        ShortVector high0 = ShortVector.zero(S);
+        ShortVector low1 = ShortVector.zero(S);
+        ShortVector high1 = ShortVector.zero(S);
+        // One loop over the block's 64 runs, two a trip, both halves of the group each; every 8 trips
+        // (a sub-block pair) the short sums are widened and times the scales. One loop, not one per pair:
+        // C2 then checks the arrays' bounds once per block, not once per pair.
+        for (int k = 0; k < 32; k++) {
+            int q = p + QS + 2 * RUN * k;
+            int x = pi + 4 * k;
+            ShortVector lowPair = S_VECTOR.cast(IntVector.broadcast(I, pairs[x]).reinterpretShape(S, 0));
+            ShortVector highPair = S_VECTOR.cast(IntVector.broadcast(I, pairs[x + 2]).reinterpretShape(S, 0));
+            ShortVector v = S_VECTOR.cast(ByteVector.fromArray(B_HALF, w, q).convertShape(ZERO_EXTEND_B2S, S, 0));
+            low0 = v.and((short) 0xF).mul(lowPair).add(S_VECTOR.cast(low0));
+            high0 = v.lanewise(LSHR, 4).mul(highPair).add(S_VECTOR.cast(high0));
+            v = S_VECTOR.cast(ByteVector.fromArray(B_HALF, w, q + SHORTS).convertShape(ZERO_EXTEND_B2S, S, 0));
+            low1 = v.and((short) 0xF).mul(lowPair).add(S_VECTOR.cast(low1));
+            high1 = v.lanewise(LSHR, 4).mul(highPair).add(S_VECTOR.cast(high1));
+            lowPair = S_VECTOR.cast(IntVector.broadcast(I, pairs[x + 1]).reinterpretShape(S, 0));
+            highPair = S_VECTOR.cast(IntVector.broadcast(I, pairs[x + 3]).reinterpretShape(S, 0));
+            v = S_VECTOR.cast(ByteVector.fromArray(B_HALF, w, q + RUN).convertShape(ZERO_EXTEND_B2S, S, 0));
+            low0 = v.and((short) 0xF).mul(lowPair).add(S_VECTOR.cast(low0));
+            high0 = v.lanewise(LSHR, 4).mul(highPair).add(S_VECTOR.cast(high0));
+            v = S_VECTOR.cast(ByteVector.fromArray(B_HALF, w, q + RUN + SHORTS).convertShape(ZERO_EXTEND_B2S, S, 0));
+            low1 = v.and((short) 0xF).mul(lowPair).add(S_VECTOR.cast(low1));
+            high1 = v.lanewise(LSHR, 4).mul(highPair).add(S_VECTOR.cast(high1));
+            if ((k & 7) == 7) {
+                // Sub-block 2i (the low nibbles) and 2i + 1 (the high): lane pairs added, times the rows' scales.
+                int shift = 16 * ((k >> 3) & 1);
+                IntVector sc = I_VECTOR.cast(k < 16 ? scales0 : scales4);
+                IntVector lo = I_VECTOR.cast(S_VECTOR.cast(low0).reinterpretShape(I, 0));
+                IntVector hi = I_VECTOR.cast(S_VECTOR.cast(high0).reinterpretShape(I, 0));
+                isum0 = lo.lanewise(LSHL, 16).lanewise(ASHR, 16).add(lo.lanewise(ASHR, 16)).mul(sc.lanewise(LSHR, shift).and(0xFF))
+                        .add(hi.lanewise(LSHL, 16).lanewise(ASHR, 16).add(hi.lanewise(ASHR, 16)).mul(sc.lanewise(LSHR, shift + 8).and(0xFF)))
+                        .add(I_VECTOR.cast(isum0));
+                sc = I_VECTOR.cast(k < 16 ? scales1 : scales5);
+                lo = I_VECTOR.cast(S_VECTOR.cast(low1).reinterpretShape(I, 0));
+                hi = I_VECTOR.cast(S_VECTOR.cast(high1).reinterpretShape(I, 0));
+                isum1 = lo.lanewise(LSHL, 16).lanewise(ASHR, 16).add(lo.lanewise(ASHR, 16)).mul(sc.lanewise(LSHR, shift).and(0xFF))
+                        .add(hi.lanewise(LSHL, 16).lanewise(ASHR, 16).add(hi.lanewise(ASHR, 16)).mul(sc.lanewise(LSHR, shift + 8).and(0xFF)))
+                        .add(I_VECTOR.cast(isum1));
+                low0 = ShortVector.zero(S);
+                high0 = ShortVector.zero(S);
+                low1 = ShortVector.zero(S);
+                high1 = ShortVector.zero(S);
             }
-            // Sub-block 2i (the low nibbles) and 2i + 1 (the high): lane pairs added, times the rows' scales.
-            int shift = 16 * (i & 1);
-            IntVector sc = I_VECTOR.cast(i < 2 ? scales0 : scales4);
-            IntVector lo = I_VECTOR.cast(S_VECTOR.cast(low0).reinterpretShape(I, 0));
-            IntVector hi = I_VECTOR.cast(S_VECTOR.cast(high0).reinterpretShape(I, 0));
-            isum0 = lo.lanewise(LSHL, 16).lanewise(ASHR, 16).add(lo.lanewise(ASHR, 16)).mul(sc.lanewise(LSHR, shift).and(0xFF))
-                    .add(hi.lanewise(LSHL, 16).lanewise(ASHR, 16).add(hi.lanewise(ASHR, 16)).mul(sc.lanewise(LSHR, shift + 8).and(0xFF)))
-                    .add(I_VECTOR.cast(isum0));
-            sc = I_VECTOR.cast(i < 2 ? scales1 : scales5);
-            lo = I_VECTOR.cast(S_VECTOR.cast(low1).reinterpretShape(I, 0));
-            hi = I_VECTOR.cast(S_VECTOR.cast(high1).reinterpretShape(I, 0));
-            isum1 = lo.lanewise(LSHL, 16).lanewise(ASHR, 16).add(lo.lanewise(ASHR, 16)).mul(sc.lanewise(LSHR, shift).and(0xFF))
-                    .add(hi.lanewise(LSHL, 16).lanewise(ASHR, 16).add(hi.lanewise(ASHR, 16)).mul(sc.lanewise(LSHR, shift + 8).and(0xFF)))
-                    .add(I_VECTOR.cast(isum1));
         }
         // The rows' fp16 d, finite (see accept), converted exactly as Q4_0x8Kernel's scales.
         IntVector h = I_VECTOR.cast(S_HALF_VECTOR.cast(ByteVector.fromArray(B_HALF, w, p).reinterpretShape(S_HALF, 0)).convertShape(S2I, I, 0));
@@ -171,6 +177,11 @@ final class Q4_Kx8Kernel extends InterleavedKernel {
     @Override
     boolean accept(byte[] rows) {
         return blockHalvesFinite(rows, BLOCK, 0, 2);
+    }
+
+    @Override
+    void prepare(Activations a) {
+        a.runPairs();
     }
 
     @Override
