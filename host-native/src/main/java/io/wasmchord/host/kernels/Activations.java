@@ -15,6 +15,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Activation rows encoded as llama.cpp encodes them for a weight type's dot product (its vec-dot type),
@@ -193,7 +194,8 @@ final class Activations {
                 largest = FloatVector.fromArray(F, x, in + j).abs().max(largest);
             }
             float amax = largest.reduceLanes(VectorOperators.MAX);
-            d[b] = Half.toFloat(Half.fromFloat(amax / 127f));
+            // F16C's conversions (intrinsics on the JVM): round to nearest even, as Half's.
+            d[b] = Float.float16ToFloat(Float.floatToFloat16(amax / 127f));
             float inverse = amax != 0f ? 127f / amax : 0f;
             blockSums[b] = quantize(x, in, 32, inverse);
         }
@@ -213,11 +215,15 @@ final class Activations {
         if (!nibblePairsValid) {
             int blocks = cols * rows >> 5;
             int[] v = nibblePairs = grow(nibblePairs, 8 * blocks);
+            // Per block, as 16 shorts: quants 16 + j less 16 times quants j; a vector of up to 16 shorts at a time.
+            VectorSpecies<Short> species = SHORTS <= 16 ? S : S_HALF;
+            int step = species.length();
+            short[] q = this.q;
             for (int b = 0; b < blocks; b++) {
-                for (int m = 0; m < 8; m++) {
-                    int low = pairs[16 * b + m];
-                    int high = pairs[16 * b + 8 + m];
-                    v[8 * b + m] = pair((short) high - 16 * (short) low, (high >> 16) - 16 * (low >> 16));
+                for (int j = 0; j < 16; j += step) {
+                    ShortVector low = ShortVector.fromArray(species, q, 32 * b + j);
+                    ShortVector high = ShortVector.fromArray(species, q, 32 * b + 16 + j);
+                    high.sub(low.lanewise(VectorOperators.LSHL, 4)).reinterpretAsInts().intoArray(v, 16 * b + j >> 1);
                 }
             }
             nibblePairsValid = true;
