@@ -50,6 +50,45 @@ final class MatVecJob implements WorkerPool.Job {
         return firstPart[count];
     }
 
+    /** A range of a repacked matrix's bytes (see {@link WorkerPool#prefetchNext}); bytes null: none. */
+    static final class Range {
+        byte[] bytes;
+        int from;
+        int to;
+
+        void set(Range r) {
+            bytes = r.bytes;
+            from = r.from;
+            to = r.to;
+        }
+    }
+
+    /** The kernel of this job's first matrix: the same object for the same matrices every call. */
+    RowKernel first() {
+        return kernels[0];
+    }
+
+    /** Into {@code range}: up to {@code maxBytes} of repacked bytes from the start of {@code part} on. */
+    void bytesFrom(int part, int maxBytes, Range range) {
+        range.bytes = null;
+        int m = 0;
+        while (m < count && part >= firstPart[m + 1]) {
+            m++;
+        }
+        if (m == count || !(kernels[m] instanceof InterleavedKernel g)) {
+            return;
+        }
+        int row = (part - firstPart[m]) * perPart[m];
+        if (row >= g.groupedRows) {
+            return;
+        }
+        long from = g.groupOffset(row / InterleavedKernel.GROUP, a.cols);
+        long end = g.groupOffset(g.groupedRows / InterleavedKernel.GROUP, a.cols);
+        range.bytes = g.packed();
+        range.from = (int) from;
+        range.to = (int) Math.min(end, from + maxBytes);
+    }
+
     /** Drops the references to the call's arrays and weights. */
     void clear() {
         for (int m = 0; m < count; m++) {

@@ -197,9 +197,44 @@ public final class VectorKernels implements Kernels, AutoCloseable {
                 matVec.run(p, 0);
             }
         } else {
+            prefetchAfter(matVec);
             pool.run(matVec, matVec.parts());
         }
         matVec.clear();
+    }
+
+    /** Bytes the first worker reads ahead, per job: about a third of its core's 512 KiB L2 on Zen 3. */
+    private static final int PREFETCH_BYTES = Integer.getInteger("chord.prefetchBytes", 192 << 10);
+    /** Per mat-vec job (its first matrix's kernel): where the first worker starts in the job that came next last time. */
+    private final Map<RowKernel, MatVecJob.Range> nextStart = new WeakHashMap<>();
+    private RowKernel lastJob;
+    private final MatVecJob.Range start = new MatVecJob.Range();
+
+    /**
+     * Decoding runs the same mat-vecs in the same order every token: the first worker's first bytes of this
+     * job are recorded as what follows the previous job, and the bytes recorded as following this one are
+     * handed to the pool to read while this job's end and the serial work after it leave the worker idle.
+     */
+    private void prefetchAfter(MatVecJob job) {
+        if (PREFETCH_BYTES <= 0 || pool.threads() < 2) {
+            return;
+        }
+        RowKernel key = job.first();
+        job.bytesFrom(pool.firstWorkerPart(job.parts()), PREFETCH_BYTES, start);
+        if (lastJob != null) {
+            MatVecJob.Range r = nextStart.get(lastJob);
+            if (r == null) {
+                nextStart.put(lastJob, r = new MatVecJob.Range());
+            }
+            r.set(start);
+        }
+        lastJob = key;
+        MatVecJob.Range next = nextStart.get(key);
+        if (next != null) {
+            pool.prefetchNext(next.bytes, next.from, next.to);
+        } else {
+            pool.prefetchNext(null, 0, 0);
+        }
     }
 
     /**

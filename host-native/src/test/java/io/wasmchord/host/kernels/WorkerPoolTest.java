@@ -44,4 +44,39 @@ class WorkerPoolTest {
             }
         }
     }
+
+    @Test
+    void aFailingReservedPartFailsTheCallerToo() {
+        try (WorkerPool pool = new WorkerPool(2)) {
+            // Part 0 is in the run the caller reserves for itself before any thread claims.
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> pool.run((part, worker) -> {
+                if (part == 0) {
+                    throw new IllegalStateException("part 0 failed");
+                }
+            }, 16));
+            assertEquals("part 0 failed", e.getMessage());
+        }
+    }
+
+    @Test
+    void prefetchRangesOfAnySizeLeaveTheJobsAlone() {
+        byte[] small = new byte[1000];
+        byte[] large = new byte[1 << 20];
+        try (WorkerPool pool = new WorkerPool(2)) {
+            for (int round = 0; round < 5_000; round++) {
+                // Ranges past the array's end too: the worker may read one range's array with the next one's bounds.
+                pool.prefetchNext(round % 2 == 0 ? small : large, round % 3 * 300, round % 5 == 0 ? 0 : 1 << 20);
+                int parts = 2 + round % 9;
+                AtomicIntegerArray seen = new AtomicIntegerArray(parts);
+                pool.run((part, worker) -> seen.incrementAndGet(part), parts);
+                for (int p = 0; p < parts; p++) {
+                    assertEquals(1, seen.get(p), "round " + round + " part " + p);
+                }
+            }
+            pool.prefetchNext(null, 0, 0);
+            AtomicIntegerArray seen = new AtomicIntegerArray(4);
+            pool.run((part, worker) -> seen.incrementAndGet(part), 4);
+            assertEquals(4, seen.get(0) + seen.get(1) + seen.get(2) + seen.get(3));
+        }
+    }
 }
