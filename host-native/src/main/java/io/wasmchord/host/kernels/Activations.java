@@ -232,26 +232,30 @@ final class Activations {
     }
 
     /**
-     * Q8_K, {@link #pairs} reordered per 64 columns in the order a repacked Q4_K group's runs meet them
-     * (see {@link Q4_Kx8Kernel}): for m in {0, 2, .., 14}, pairs m, m + 1, 16 + m and 17 + m of the
-     * 32, so that its loop reads them at one index that grows by 4 a trip. Made once per encoding by
-     * {@link InterleavedKernel#prepare}, as {@link #nibblePairs}.
+     * Q8_K, per sub-block of 32 and j in [0, 4): pairs {@code 2j} and {@code 2j + 1} of the sub-block
+     * (quants {@code 4j .. 4j + 3}), then for m = 2j, 2j + 1 quants {@code (16 + 2m, 17 + 2m)} minus 16
+     * times quants {@code (2m, 2m + 1)} as the halves of an int (wrapped to 16 bits): what a repacked
+     * Q4_K run meets in the order {@link Q4_Kx8Kernel}'s loop reads them, at one index that grows by 4 a
+     * trip (the low nibble pair, then the whole byte's telescoped high nibble, as {@link #nibblePairs}).
+     * Made once per encoding by {@link InterleavedKernel#prepare}, as {@link #nibblePairs}.
      */
     int[] runPairs() {
         if (type != GgmlType.Q8_K) {
             throw new IllegalStateException("run pairs need the Q8_K encoding, not " + type.displayName);
         }
         if (!runPairsValid) {
-            int chunks = cols * rows >> 6;
-            int[] v = runPairs = grow(runPairs, 32 * chunks);
-            for (int c = 0; c < chunks; c++) {
-                for (int m = 0; m < 16; m += 2) {
-                    int to = 32 * c + 2 * m;
-                    int from = 32 * c + m;
-                    v[to] = pairs[from];
-                    v[to + 1] = pairs[from + 1];
-                    v[to + 2] = pairs[from + 16];
-                    v[to + 3] = pairs[from + 17];
+            int subBlocks = cols * rows >> 5;
+            int[] v = runPairs = grow(runPairs, 16 * subBlocks);
+            for (int s = 0; s < subBlocks; s++) {
+                for (int j = 0; j < 4; j++) {
+                    int to = 16 * s + 4 * j;
+                    v[to] = pairs[16 * s + 2 * j];
+                    v[to + 1] = pairs[16 * s + 2 * j + 1];
+                    for (int e = 0; e < 2; e++) {
+                        int low = pairs[16 * s + 2 * j + e];
+                        int high = pairs[16 * s + 8 + 2 * j + e];
+                        v[to + 2 + e] = pair((short) high - 16 * (short) low, (high >> 16) - 16 * (low >> 16));
+                    }
                 }
             }
             runPairsValid = true;
