@@ -205,35 +205,44 @@ public final class VectorKernels implements Kernels, AutoCloseable {
 
     /** Bytes the first worker reads ahead, per job: about a third of its core's 512 KiB L2 on Zen 3. */
     private static final int PREFETCH_BYTES = Integer.getInteger("chord.prefetchBytes", 192 << 10);
-    /** Per mat-vec job (its first matrix's kernel): where the first worker starts in the job that came next last time. */
-    private final Map<RowKernel, MatVecJob.Range> nextStart = new WeakHashMap<>();
+    /**
+     * Per mat-vec job (its first matrix's kernel): where the first worker and the caller start in the job
+     * that came next last time.
+     */
+    private final Map<RowKernel, MatVecJob.Range[]> nextStart = new WeakHashMap<>();
     private RowKernel lastJob;
-    private final MatVecJob.Range start = new MatVecJob.Range();
+    private final MatVecJob.Range workerStart = new MatVecJob.Range();
+    private final MatVecJob.Range callerStart = new MatVecJob.Range();
 
     /**
-     * Decoding runs the same mat-vecs in the same order every token: the first worker's first bytes of this
-     * job are recorded as what follows the previous job, and the bytes recorded as following this one are
-     * handed to the pool to read while this job's end and the serial work after it leave the worker idle.
+     * Decoding runs the same mat-vecs in the same order every token: this job's first bytes for the first
+     * worker and for the caller are recorded as what follows the previous job, and the bytes recorded as
+     * following this one are handed to the pool to read while this job's end and the serial work after it
+     * leave those threads waiting.
      */
     private void prefetchAfter(MatVecJob job) {
         if (PREFETCH_BYTES <= 0 || pool.threads() < 2) {
             return;
         }
         RowKernel key = job.first();
-        job.bytesFrom(pool.firstWorkerPart(job.parts()), PREFETCH_BYTES, start);
+        job.bytesFrom(pool.firstWorkerPart(job.parts()), PREFETCH_BYTES, workerStart);
+        job.bytesFrom(0, PREFETCH_BYTES, callerStart);
         if (lastJob != null) {
-            MatVecJob.Range r = nextStart.get(lastJob);
+            MatVecJob.Range[] r = nextStart.get(lastJob);
             if (r == null) {
-                nextStart.put(lastJob, r = new MatVecJob.Range());
+                nextStart.put(lastJob, r = new MatVecJob.Range[] {new MatVecJob.Range(), new MatVecJob.Range()});
             }
-            r.set(start);
+            r[0].set(workerStart);
+            r[1].set(callerStart);
         }
         lastJob = key;
-        MatVecJob.Range next = nextStart.get(key);
+        MatVecJob.Range[] next = nextStart.get(key);
         if (next != null) {
-            pool.prefetchNext(next.bytes, next.from, next.to);
+            pool.prefetchNext(next[0].bytes, next[0].from, next[0].to);
+            pool.prefetchNextOwn(next[1].bytes, next[1].from, next[1].to);
         } else {
             pool.prefetchNext(null, 0, 0);
+            pool.prefetchNextOwn(null, 0, 0);
         }
     }
 

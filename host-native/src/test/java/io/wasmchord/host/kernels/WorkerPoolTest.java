@@ -66,6 +66,7 @@ class WorkerPoolTest {
             for (int round = 0; round < 5_000; round++) {
                 // Ranges past the array's end too: the worker may read one range's array with the next one's bounds.
                 pool.prefetchNext(round % 2 == 0 ? small : large, round % 3 * 300, round % 5 == 0 ? 0 : 1 << 20);
+                pool.prefetchNextOwn(round % 2 == 0 ? large : small, round % 7 * 200, round % 4 == 0 ? 100 : 1 << 20);
                 int parts = 2 + round % 9;
                 AtomicIntegerArray seen = new AtomicIntegerArray(parts);
                 pool.run((part, worker) -> seen.incrementAndGet(part), parts);
@@ -74,6 +75,7 @@ class WorkerPoolTest {
                 }
             }
             pool.prefetchNext(null, 0, 0);
+            pool.prefetchNextOwn(null, 0, 0);
             AtomicIntegerArray seen = new AtomicIntegerArray(4);
             pool.run((part, worker) -> seen.incrementAndGet(part), 4);
             assertEquals(4, seen.get(0) + seen.get(1) + seen.get(2) + seen.get(3));
