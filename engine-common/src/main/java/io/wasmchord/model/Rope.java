@@ -13,6 +13,8 @@ final class Rope {
     private final float[] freqFactors;
     private final float[] cos;
     private final float[] sin;
+    /** The position cos and sin hold: every layer asks for the same one while decoding a token. */
+    private int position = -1;
 
     Rope(RopeStyle style, int dims, float freqBase, float freqScale, float[] freqFactors) {
         this.style = style;
@@ -26,6 +28,10 @@ final class Rope {
 
     /** Prepares the angles of position {@code pos}; {@link #apply} then rotates vectors at it. */
     void setPosition(int pos) {
+        if (pos == position) {
+            return;
+        }
+        position = pos;
         float theta = pos;
         for (int i = 0; i < dims / 2; i++) {
             float ff = freqFactors == null ? 1f : freqFactors[i];
