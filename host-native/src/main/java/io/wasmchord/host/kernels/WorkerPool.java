@@ -30,6 +30,16 @@ public final class WorkerPool implements AutoCloseable {
     /** A job split into {@code parts}; part {@code p} runs on some thread, each exactly once. */
     public interface Job {
         void run(int part, int worker);
+
+        /**
+         * Parts {@code [from, to)}, claimed together by one thread: one call, so a job whose parts are
+         * adjacent rows can take them in one pass instead of paying its set-up per part.
+         */
+        default void run(int from, int to, int worker) {
+            for (int part = from; part < to; part++) {
+                run(part, worker);
+            }
+        }
     }
 
     /** Spin this long waiting for the next job or for helpers to finish, ... */
@@ -93,9 +103,9 @@ public final class WorkerPool implements AutoCloseable {
         for (Thread w : workers) {
             LockSupport.unpark(w);
         }
-        for (int part = 0; part < reserved; part++) {
+        if (reserved > 0) {
             try {
-                job.run(part, 0);
+                job.run(0, reserved, 0);
             } catch (Throwable e) {
                 failure = e;
             }
@@ -232,13 +242,10 @@ public final class WorkerPool implements AutoCloseable {
                 continue;
             }
             // Read after the claim: the job cannot change until these parts are counted done.
-            Job j = job;
-            for (int part = p; part < p + run; part++) {
-                try {
-                    j.run(part, worker);
-                } catch (Throwable e) {
-                    failure = e; // rethrown by the caller once every part has finished
-                }
+            try {
+                job.run(p, p + run, worker);
+            } catch (Throwable e) {
+                failure = e; // rethrown by the caller once every part has finished
             }
             done += run;
         }

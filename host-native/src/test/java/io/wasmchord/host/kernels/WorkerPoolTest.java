@@ -2,6 +2,7 @@ package io.wasmchord.host.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
@@ -79,6 +80,37 @@ class WorkerPoolTest {
             AtomicIntegerArray seen = new AtomicIntegerArray(4);
             pool.run((part, worker) -> seen.incrementAndGet(part), 4);
             assertEquals(4, seen.get(0) + seen.get(1) + seen.get(2) + seen.get(3));
+        }
+    }
+
+    @Test
+    void aJobTakingRangesGetsEveryPartOnceInFewCalls() {
+        try (WorkerPool pool = new WorkerPool(2)) {
+            for (int parts : new int[] {2, 3, 17, 128, 1000}) {
+                AtomicIntegerArray seen = new AtomicIntegerArray(parts);
+                java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+                pool.run(new WorkerPool.Job() {
+                    @Override
+                    public void run(int part, int worker) {
+                        throw new AssertionError("parts come as ranges");
+                    }
+
+                    @Override
+                    public void run(int from, int to, int worker) {
+                        calls.incrementAndGet();
+                        for (int p = from; p < to; p++) {
+                            seen.incrementAndGet(p);
+                        }
+                    }
+                }, parts);
+                for (int p = 0; p < parts; p++) {
+                    assertEquals(1, seen.get(p), parts + " parts, part " + p);
+                }
+                // Guided claims: a share of what is left at a time, single parts only near the end.
+                if (parts >= 128) {
+                    assertTrue(calls.get() <= parts / 4, parts + " parts in " + calls.get() + " calls");
+                }
+            }
         }
     }
 }
