@@ -63,6 +63,20 @@ public final class WorkerPool implements AutoCloseable {
     private volatile Throwable failure;
     private static final int MAX_PARTS = (1 << 20) - 1;
     private Job job;
+    /** The first worker's read-ahead range, set by the caller ({@link #prefetchNext}); the epoch counts the sets. */
+    private byte[] prefetchBytes;
+    private int prefetchFrom;
+    private int prefetchTo;
+    private volatile int prefetchEpoch;
+    /** The first worker's own: which range it is reading and how far it got. */
+    private int prefetchSeenEpoch = -1;
+    private int prefetchCursor;
+    /** The caller's read-ahead range ({@link #prefetchNextOwn}) and how far it got. */
+    private byte[] callerAheadBytes;
+    private int callerAhead;
+    private int callerAheadTo;
+    /** Never read: where a read-ahead sum would go, so that the compiler keeps the loads (see {@link #touch}). */
+    private int readAheadSink;
 
     public WorkerPool(int threads) {
         if (threads < 1) {
@@ -109,8 +123,6 @@ public final class WorkerPool implements AutoCloseable {
             } catch (Throwable e) {
                 failure = e;
             }
-        }
-        if (reserved > 0) {
             counters.addAndGet(PENDING, -reserved);
         }
         work(0, gen);
@@ -178,10 +190,6 @@ public final class WorkerPool implements AutoCloseable {
         callerAheadTo = bytes == null ? 0 : Math.min(to, bytes.length);
     }
 
-    private byte[] callerAheadBytes;
-    private int callerAhead;
-    private int callerAheadTo;
-
     /** Reads 4 KiB (or to {@code to}) from {@code from} a line at a time; returns where it stopped. */
     private int touch(byte[] bytes, int from, int to) {
         int end = Math.min(to, from + 4096);
@@ -189,18 +197,11 @@ public final class WorkerPool implements AutoCloseable {
         for (int i = from; i < end; i += 64) {
             sink += bytes[i];
         }
-        prefetchSink += sink;
+        if (sink == Integer.MIN_VALUE) { // practically never: keeps the loads without a shared store
+            readAheadSink = sink;
+        }
         return end;
     }
-
-    private byte[] prefetchBytes;
-    private int prefetchFrom;
-    private int prefetchTo;
-    private volatile int prefetchEpoch;
-    /** The first worker's own: which range it is reading and how far it got. */
-    private int prefetchSeenEpoch = -1;
-    private int prefetchCursor;
-    private int prefetchSink;
 
     /** Reads the prefetch range a line at a time, 4 KiB per check, until done or a new job arrives. */
     private void prefetch(long seen) {
@@ -215,16 +216,10 @@ public final class WorkerPool implements AutoCloseable {
         // The caller may be setting the next range meanwhile: whatever mix is read, stay inside the array.
         int to = Math.min(prefetchTo, bytes.length);
         int cursor = Math.max(0, prefetchCursor);
-        int sink = 0;
         while (cursor < to && generation == seen) {
-            int end = Math.min(to, cursor + 4096);
-            for (int i = cursor; i < end; i += 64) {
-                sink += bytes[i];
-            }
-            cursor = end;
+            cursor = touch(bytes, cursor, to);
         }
         prefetchCursor = cursor;
-        prefetchSink += sink;
     }
 
     private void work(int worker, long gen) {
