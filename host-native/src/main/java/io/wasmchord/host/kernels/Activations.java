@@ -252,9 +252,7 @@ final class Activations {
                     v[to] = pairs[16 * s + 2 * j];
                     v[to + 1] = pairs[16 * s + 2 * j + 1];
                     for (int e = 0; e < 2; e++) {
-                        int low = pairs[16 * s + 2 * j + e];
-                        int high = pairs[16 * s + 8 + 2 * j + e];
-                        v[to + 2 + e] = pair((short) high - 16 * (short) low, (high >> 16) - 16 * (low >> 16));
+                        v[to + 2 + e] = lessTimes(pairs[16 * s + 8 + 2 * j + e], 16, pairs[16 * s + 2 * j + e]);
                     }
                 }
             }
@@ -340,10 +338,14 @@ final class Activations {
                 int first = pairs[at + m];
                 int second = pairs[at + 4 + m];
                 S_VECTOR.cast(IntVector.broadcast(I, first).reinterpretShape(S, 0)).intoArray(v, to + (1 + 2 * m) * SHORTS);
-                int combined = pair((short) second - 256 * (short) first, (second >> 16) - 256 * (first >> 16));
-                S_VECTOR.cast(IntVector.broadcast(I, combined).reinterpretShape(S, 0)).intoArray(v, to + (2 + 2 * m) * SHORTS);
+                S_VECTOR.cast(IntVector.broadcast(I, lessTimes(second, 256, first)).reinterpretShape(S, 0)).intoArray(v, to + (2 + 2 * m) * SHORTS);
             }
         }
+    }
+
+    /** Pair {@code a} less {@code factor} times pair {@code b}, half by half (wrapped to 16 bits). */
+    private static int lessTimes(int a, int factor, int b) {
+        return pair((short) a - factor * (short) b, (a >> 16) - factor * (b >> 16));
     }
 
     /** Two 16-bit values (wrapped) as the low and high halves of an int. */

@@ -57,12 +57,6 @@ final class MatVecJob implements WorkerPool.Job {
         byte[] bytes;
         int from;
         int to;
-
-        void set(Range r) {
-            bytes = r.bytes;
-            from = r.from;
-            to = r.to;
-        }
     }
 
     /** The kernel of this job's first matrix: the same object for the same matrices every call. */

@@ -206,13 +206,12 @@ public final class VectorKernels implements Kernels, AutoCloseable {
     /** Bytes the first worker reads ahead, per job: about a third of its core's 512 KiB L2 on Zen 3. */
     private static final int PREFETCH_BYTES = Integer.getInteger("chord.prefetchBytes", 192 << 10);
     /**
-     * Per mat-vec job (its first matrix's kernel): where the first worker and the caller start in the job
+     * Per mat-vec job (its first matrix's kernel): where the first worker and the caller started in the job
      * that came next last time.
      */
     private final Map<RowKernel, MatVecJob.Range[]> nextStart = new WeakHashMap<>();
-    private RowKernel lastJob;
-    private final MatVecJob.Range workerStart = new MatVecJob.Range();
-    private final MatVecJob.Range callerStart = new MatVecJob.Range();
+    /** The previous job's entry: this job's starts go there. */
+    private MatVecJob.Range[] following;
 
     /**
      * Decoding runs the same mat-vecs in the same order every token: this job's first bytes for the first
@@ -224,26 +223,13 @@ public final class VectorKernels implements Kernels, AutoCloseable {
         if (PREFETCH_BYTES <= 0 || pool.threads() < 2) {
             return;
         }
-        RowKernel key = job.first();
-        job.bytesFrom(pool.firstWorkerPart(job.parts()), PREFETCH_BYTES, workerStart);
-        job.bytesFrom(0, PREFETCH_BYTES, callerStart);
-        if (lastJob != null) {
-            MatVecJob.Range[] r = nextStart.get(lastJob);
-            if (r == null) {
-                nextStart.put(lastJob, r = new MatVecJob.Range[] {new MatVecJob.Range(), new MatVecJob.Range()});
-            }
-            r[0].set(workerStart);
-            r[1].set(callerStart);
+        if (following != null) {
+            job.bytesFrom(pool.reservedParts(job.parts()), PREFETCH_BYTES, following[0]);
+            job.bytesFrom(0, PREFETCH_BYTES, following[1]);
         }
-        lastJob = key;
-        MatVecJob.Range[] next = nextStart.get(key);
-        if (next != null) {
-            pool.prefetchNext(next[0].bytes, next[0].from, next[0].to);
-            pool.prefetchNextOwn(next[1].bytes, next[1].from, next[1].to);
-        } else {
-            pool.prefetchNext(null, 0, 0);
-            pool.prefetchNextOwn(null, 0, 0);
-        }
+        following = nextStart.computeIfAbsent(job.first(), k -> new MatVecJob.Range[] {new MatVecJob.Range(), new MatVecJob.Range()});
+        pool.prefetchNext(following[0].bytes, following[0].from, following[0].to);
+        pool.prefetchNextOwn(following[1].bytes, following[1].from, following[1].to);
     }
 
     /**

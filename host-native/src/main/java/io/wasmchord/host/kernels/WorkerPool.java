@@ -111,7 +111,7 @@ public final class WorkerPool implements AutoCloseable {
         counters.set(PENDING, parts);
         waiter = Thread.currentThread();
         long gen = (generation + 1) & 0xFFFFFF;
-        int reserved = firstRun(parts);
+        int reserved = reservedParts(parts);
         counters.set(TICKET, gen << 40 | (long) parts << 20 | reserved); // publishes job to whoever claims a part
         generation = gen;
         for (Thread w : workers) {
@@ -151,20 +151,13 @@ public final class WorkerPool implements AutoCloseable {
     }
 
     /**
-     * The parts the caller runs before any thread claims: the run it would claim first anyway. Reserved,
-     * the other threads' first claims start at the same part every time, so the first worker can fetch
-     * those bytes while it would otherwise wait (see {@link #prefetchNext}).
+     * The parts {@code [0, n)} the caller runs before any thread claims: the run it would claim first
+     * anyway. Reserved, the first worker's first claim starts at part n every time (unless it was asleep
+     * until the caller had finished them), so that worker can read those bytes ahead while it would
+     * otherwise wait (see {@link #prefetchNext}).
      */
-    private int firstRun(int parts) {
+    int reservedParts(int parts) {
         return parts / (2 * threads());
-    }
-
-    /**
-     * The first part the first worker will claim in a job of {@code parts} parts (when it claims before the
-     * caller has finished its reserved run, as it does unless it was asleep).
-     */
-    int firstWorkerPart(int parts) {
-        return firstRun(parts);
     }
 
     /**
