@@ -35,8 +35,8 @@ import jdk.incubator.vector.ShortVector;
  * minus 16 times {@code 2m}: together low times the first plus high times the second, one mask fewer per
  * run than masking both nibbles (+3-4% at 2048 x 768 and 5632 x 2048). The products overflow 16 bits,
  * but 16-bit arithmetic wraps and the sum they come to, at most 16 x 15 x 128 = 30,720 per lane, fits:
- * the lanes hold it exactly. The offset of 8 comes off the block's sum as 8 times the sum of its
- * activations, in integers, so the result is the reference's integer block dot.
+ * the lanes hold it exactly. The offset of 8 comes off as 8 times the sum of the block's activations,
+ * the value the 16-bit sums start from, so the result is the reference's integer block dot.
  *
  * <p>Each pair is broadcast from its int where the multiply needs it. Session 5 stored every pair
  * pre-broadcast (a short vector each, 16 times the activations' size) for the multiplies to take as
@@ -69,8 +69,10 @@ final class Q4_0x8Kernel extends InterleavedKernel {
                 int p = offset + b * GROUP_BLOCK;
                 int o = o0 + 16 * b;
                 int nb = n0 + 8 * b;
-                ShortVector sum0 = ShortVector.zero(S);
-                ShortVector sum1 = ShortVector.zero(S);
+                // The sums start at minus the offset's share in each lane pair's first lane: see below.
+                int offsetSum = 8 * sums[di + b];
+                ShortVector sum0 = S_VECTOR.cast(IntVector.broadcast(I, -offsetSum & 0xFFFF).reinterpretShape(S, 0));
+                ShortVector sum1 = sum0;
                 // Two runs a trip, four trips: C2 neither unrolls nor splits this loop, so each trip uses its
                 // loads where it makes them (unrolled, C2 hoisted every load of the block and spilled).
                 for (int m = 0; m < 8; m += 2) {
@@ -88,20 +90,23 @@ final class Q4_0x8Kernel extends InterleavedKernel {
                     v = S_VECTOR.cast(ByteVector.fromArray(B_HALF, w, q + RUN + SHORTS).convertShape(ZERO_EXTEND_B2S, S, 0));
                     sum1 = v.mul(pair).add(v.lanewise(LSHR, 4).mul(nibblePair)).add(S_VECTOR.cast(sum1));
                 }
-                // Per half: the lane pairs summed to one integer per row, less the offset's share, times the
-                // rows' fp16 scales (finite, see accept; converted exactly: the sign-extended bits moved to a
-                // float's places, the copies of the sign between them cleared, the exponent's bias set).
-                int offsetSum = 8 * sums[di + b];
-                float dy = d[di + b];
+                // Per half: each lane pair summed to one integer per row, in the pair's upper lane: the lower
+                // lane shifted up and added, then moved down with its sign. That sum (the offset's share was
+                // the start) is the row's true block dot, at most 8 x 127 x 32 = 32,512 in magnitude, so the
+                // upper lane's 16 bits hold it exactly whatever wrapped on the way. Times the rows' fp16
+                // scales (finite, see accept; converted exactly: the sign-extended bits moved to a float's
+                // places, the copies of the sign between them cleared) times the activations' scale with the
+                // exponent's bias folded in (an fp16 value, so times 2^112 it stays finite; same product).
+                float dy = d[di + b] * 0x1p112f;
                 IntVector x = I_VECTOR.cast(S_VECTOR.cast(sum0).reinterpretShape(I, 0));
-                IntVector isum = x.lanewise(LSHL, 16).lanewise(ASHR, 16).add(x.lanewise(ASHR, 16)).sub(offsetSum);
+                IntVector isum = x.add(x.lanewise(LSHL, 16)).lanewise(ASHR, 16);
                 IntVector half = I_VECTOR.cast(S_HALF_VECTOR.cast(ByteVector.fromArray(B_HALF, w, p).reinterpretShape(S_HALF, 0)).convertShape(S2I, I, 0));
-                FloatVector scales = F_VECTOR.cast(half.lanewise(LSHL, 13).and(0x8FFFFFFF).reinterpretShape(F, 0)).mul(0x1p112f);
+                FloatVector scales = F_VECTOR.cast(half.lanewise(LSHL, 13).and(0x8FFFFFFF).reinterpretShape(F, 0));
                 acc0 = F_VECTOR.cast(isum.convertShape(I2F, F, 0)).fma(scales.mul(dy), F_VECTOR.cast(acc0));
                 x = I_VECTOR.cast(S_VECTOR.cast(sum1).reinterpretShape(I, 0));
-                isum = x.lanewise(LSHL, 16).lanewise(ASHR, 16).add(x.lanewise(ASHR, 16)).sub(offsetSum);
+                isum = x.add(x.lanewise(LSHL, 16)).lanewise(ASHR, 16);
                 half = I_VECTOR.cast(S_HALF_VECTOR.cast(ByteVector.fromArray(B_HALF, w, p + SHORTS).reinterpretShape(S_HALF, 0)).convertShape(S2I, I, 0));
-                scales = F_VECTOR.cast(half.lanewise(LSHL, 13).and(0x8FFFFFFF).reinterpretShape(F, 0)).mul(0x1p112f);
+                scales = F_VECTOR.cast(half.lanewise(LSHL, 13).and(0x8FFFFFFF).reinterpretShape(F, 0));
                 acc1 = F_VECTOR.cast(isum.convertShape(I2F, F, 0)).fma(scales.mul(dy), F_VECTOR.cast(acc1));
             }
             F_VECTOR.cast(acc0).intoArray(out, at);
