@@ -53,6 +53,9 @@ import jdk.incubator.vector.ShortVector;
  * faster from cache (18.8 against 16.8-17.4 GMAC/s, 1 thread, 128 x 2048), this one is faster once the
  * matrix streams from memory. Telescoping each 2- and 4-bit field with its own shift and multiply (no masks) cost
  * two multiplies per value and ran at 6-12 GMAC/s (docs/PERFORMANCE.md, "Q6_K at the file's size").
+ *
+ * <p>Two groups a pass where a call has them ({@link #twoGroups}), as the Q4_0 and Q8_0 mat-vecs: in-JVM
+ * pairs 1.056 from cache (1 thread), 1.094 (2048 x 5632) and 1.036 (32000 x 2048) from memory at 2.
  */
 final class Q6_Kx8Kernel extends InterleavedKernel {
     private static final int BLOCK = 210;
@@ -93,7 +96,12 @@ final class Q6_Kx8Kernel extends InterleavedKernel {
         IntVector nibbles = I_VECTOR.cast(IntVector.fromArray(I, MASKS, 0));
         IntVector highs = I_VECTOR.cast(IntVector.fromArray(I, MASKS, I.length()));
         IntVector lowBytes = I_VECTOR.cast(IntVector.fromArray(I, MASKS, 2 * I.length()));
-        for (int g = 0; g < groups; g++, offset += blocks * GROUP_BLOCK, at += GROUP) {
+        int stride = blocks * GROUP_BLOCK;
+        int g = 0;
+        for (; g + 1 < groups; g += 2, offset += 2 * stride, at += 2 * GROUP) {
+            twoGroups(w, offset, stride, blocks, six, d, c0, di, out, at);
+        }
+        for (; g < groups; g++, offset += blocks * GROUP_BLOCK, at += GROUP) {
             FloatVector acc0 = FloatVector.zero(F);
             FloatVector acc1 = FloatVector.zero(F);
             for (int b = 0; b < blocks; b++) {
@@ -143,6 +151,104 @@ final class Q6_Kx8Kernel extends InterleavedKernel {
             F_VECTOR.cast(acc0).intoArray(out, at);
             F_VECTOR.cast(acc1).intoArray(out, at + SUB);
         }
+    }
+
+    /**
+     * Groups at {@code w[offset]} and {@code w[offset + stride]} in one pass, as dotGroups does one, each
+     * sub-block of the first group's half block then the same of the second's: two streams of weights in
+     * flight at once (see Q8_0x8Kernel).
+     */
+    private static void twoGroups(byte[] w, int offset, int stride, int blocks, short[] six, float[] d, int c0, int di,
+            float[] out, int at) {
+        IntVector nibbles = I_VECTOR.cast(IntVector.fromArray(I, MASKS, 0));
+        IntVector highs = I_VECTOR.cast(IntVector.fromArray(I, MASKS, I.length()));
+        IntVector lowBytes = I_VECTOR.cast(IntVector.fromArray(I, MASKS, 2 * I.length()));
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = FloatVector.zero(F);
+        FloatVector acc2 = FloatVector.zero(F);
+        FloatVector acc3 = FloatVector.zero(F);
+        for (int b = 0; b < blocks; b++) {
+            float dy = d[di + b];
+            for (int half = 0; half < 2; half++) {
+                int p = offset + b * GROUP_BLOCK + half * SUB_BLOCK;
+                int p2 = p + stride;
+                int ci = c0 + 16 * PAIRS * b;
+                IntVector isum = IntVector.zero(I);
+                IntVector isum2 = IntVector.zero(I);
+                for (int sb = 0, words = p + VALUES, k = ci; sb < 16; sb++, words += 3 * WORDS, k += PAIRS) {
+                    IntVector low, next, high, q0, q1, q2, q3, x, scale;
+                    ShortVector sum, more;
+                    low = I_VECTOR.cast(ByteVector.fromArray(B, w, words).reinterpretShape(I, 0));
+                    next = I_VECTOR.cast(ByteVector.fromArray(B, w, words + WORDS).reinterpretShape(I, 0));
+                    high = I_VECTOR.cast(ByteVector.fromArray(B, w, words + 2 * WORDS).reinterpretShape(I, 0));
+                    q0 = low.and(nibbles).or(high.lanewise(LSHL, 4).and(highs));
+                    q1 = low.lanewise(LSHR, 4).and(nibbles).or(high.lanewise(LSHL, 2).and(highs));
+                    q2 = next.and(nibbles).or(high.and(highs));
+                    q3 = next.lanewise(LSHR, 4).and(nibbles).or(high.lanewise(LSHR, 2).and(highs));
+                    sum = ShortVector.fromArray(S, six, k);
+                    sum = S_VECTOR.cast(q0.reinterpretShape(S, 0)).mul(ShortVector.fromArray(S, six, k + SHORTS)).add(sum);
+                    more = S_VECTOR.cast(q0.lanewise(LSHR, 8).and(lowBytes).reinterpretShape(S, 0))
+                            .mul(ShortVector.fromArray(S, six, k + 2 * SHORTS));
+                    sum = S_VECTOR.cast(q1.reinterpretShape(S, 0)).mul(ShortVector.fromArray(S, six, k + 3 * SHORTS)).add(sum);
+                    more = S_VECTOR.cast(q1.lanewise(LSHR, 8).and(lowBytes).reinterpretShape(S, 0))
+                            .mul(ShortVector.fromArray(S, six, k + 4 * SHORTS)).add(more);
+                    sum = S_VECTOR.cast(q2.reinterpretShape(S, 0)).mul(ShortVector.fromArray(S, six, k + 5 * SHORTS)).add(sum);
+                    more = S_VECTOR.cast(q2.lanewise(LSHR, 8).and(lowBytes).reinterpretShape(S, 0))
+                            .mul(ShortVector.fromArray(S, six, k + 6 * SHORTS)).add(more);
+                    sum = S_VECTOR.cast(q3.reinterpretShape(S, 0)).mul(ShortVector.fromArray(S, six, k + 7 * SHORTS)).add(sum);
+                    more = S_VECTOR.cast(q3.lanewise(LSHR, 8).and(lowBytes).reinterpretShape(S, 0))
+                            .mul(ShortVector.fromArray(S, six, k + 8 * SHORTS)).add(more);
+                    x = I_VECTOR.cast(S_VECTOR.cast(sum).add(more).reinterpretShape(I, 0));
+                    scale = I_VECTOR.cast(ByteVector.fromArray(B_QUARTER, w, p + SCALES + SUB * sb).convertShape(B2I, I, 0));
+                    isum = x.lanewise(LSHL, 16).lanewise(ASHR, 16).add(x.lanewise(ASHR, 16)).mul(scale).add(I_VECTOR.cast(isum));
+                    low = I_VECTOR.cast(ByteVector.fromArray(B, w, words + stride).reinterpretShape(I, 0));
+                    next = I_VECTOR.cast(ByteVector.fromArray(B, w, words + stride + WORDS).reinterpretShape(I, 0));
+                    high = I_VECTOR.cast(ByteVector.fromArray(B, w, words + stride + 2 * WORDS).reinterpretShape(I, 0));
+                    q0 = low.and(nibbles).or(high.lanewise(LSHL, 4).and(highs));
+                    q1 = low.lanewise(LSHR, 4).and(nibbles).or(high.lanewise(LSHL, 2).and(highs));
+                    q2 = next.and(nibbles).or(high.and(highs));
+                    q3 = next.lanewise(LSHR, 4).and(nibbles).or(high.lanewise(LSHR, 2).and(highs));
+                    sum = ShortVector.fromArray(S, six, k);
+                    sum = S_VECTOR.cast(q0.reinterpretShape(S, 0)).mul(ShortVector.fromArray(S, six, k + SHORTS)).add(sum);
+                    more = S_VECTOR.cast(q0.lanewise(LSHR, 8).and(lowBytes).reinterpretShape(S, 0))
+                            .mul(ShortVector.fromArray(S, six, k + 2 * SHORTS));
+                    sum = S_VECTOR.cast(q1.reinterpretShape(S, 0)).mul(ShortVector.fromArray(S, six, k + 3 * SHORTS)).add(sum);
+                    more = S_VECTOR.cast(q1.lanewise(LSHR, 8).and(lowBytes).reinterpretShape(S, 0))
+                            .mul(ShortVector.fromArray(S, six, k + 4 * SHORTS)).add(more);
+                    sum = S_VECTOR.cast(q2.reinterpretShape(S, 0)).mul(ShortVector.fromArray(S, six, k + 5 * SHORTS)).add(sum);
+                    more = S_VECTOR.cast(q2.lanewise(LSHR, 8).and(lowBytes).reinterpretShape(S, 0))
+                            .mul(ShortVector.fromArray(S, six, k + 6 * SHORTS)).add(more);
+                    sum = S_VECTOR.cast(q3.reinterpretShape(S, 0)).mul(ShortVector.fromArray(S, six, k + 7 * SHORTS)).add(sum);
+                    more = S_VECTOR.cast(q3.lanewise(LSHR, 8).and(lowBytes).reinterpretShape(S, 0))
+                            .mul(ShortVector.fromArray(S, six, k + 8 * SHORTS)).add(more);
+                    x = I_VECTOR.cast(S_VECTOR.cast(sum).add(more).reinterpretShape(I, 0));
+                    scale = I_VECTOR.cast(ByteVector.fromArray(B_QUARTER, w, p2 + SCALES + SUB * sb).convertShape(B2I, I, 0));
+                    isum2 = x.lanewise(LSHL, 16).lanewise(ASHR, 16).add(x.lanewise(ASHR, 16)).mul(scale).add(I_VECTOR.cast(isum2));
+                }
+                IntVector h;
+                FloatVector scales, sums;
+                h = I_VECTOR.cast(S_HALF_VECTOR.cast(ByteVector.fromArray(B_HALF, w, p).reinterpretShape(S_HALF, 0)).convertShape(S2I, I, 0));
+                scales = F_VECTOR.cast(h.lanewise(LSHL, 13).and(0x8FFFFFFF).reinterpretShape(F, 0)).mul(0x1p112f);
+                sums = F_VECTOR.cast(I_VECTOR.cast(isum).convertShape(I2F, F, 0));
+                if (half == 0) {
+                    acc0 = sums.fma(scales.mul(dy), F_VECTOR.cast(acc0));
+                } else {
+                    acc1 = sums.fma(scales.mul(dy), F_VECTOR.cast(acc1));
+                }
+                h = I_VECTOR.cast(S_HALF_VECTOR.cast(ByteVector.fromArray(B_HALF, w, p2).reinterpretShape(S_HALF, 0)).convertShape(S2I, I, 0));
+                scales = F_VECTOR.cast(h.lanewise(LSHL, 13).and(0x8FFFFFFF).reinterpretShape(F, 0)).mul(0x1p112f);
+                sums = F_VECTOR.cast(I_VECTOR.cast(isum2).convertShape(I2F, F, 0));
+                if (half == 0) {
+                    acc2 = sums.fma(scales.mul(dy), F_VECTOR.cast(acc2));
+                } else {
+                    acc3 = sums.fma(scales.mul(dy), F_VECTOR.cast(acc3));
+                }
+            }
+        }
+        F_VECTOR.cast(acc0).intoArray(out, at);
+        F_VECTOR.cast(acc1).intoArray(out, at + SUB);
+        F_VECTOR.cast(acc2).intoArray(out, at + GROUP);
+        F_VECTOR.cast(acc3).intoArray(out, at + GROUP + SUB);
     }
 
     @Override
