@@ -54,8 +54,10 @@ import jdk.incubator.vector.ShortVector;
  * matrix streams from memory. Telescoping each 2- and 4-bit field with its own shift and multiply (no masks) cost
  * two multiplies per value and ran at 6-12 GMAC/s (docs/PERFORMANCE.md, "Q6_K at the file's size").
  *
- * <p>Two groups a pass where a call has them ({@link #twoGroups}), as the Q4_0 and Q8_0 mat-vecs: in-JVM
- * pairs 1.056 from cache (1 thread), 1.094 (2048 x 5632) and 1.036 (32000 x 2048) from memory at 2.
+ * <p>Two groups a pass where a call has them and rows are 8 blocks or longer ({@link #twoGroups}), as the
+ * Q4_0 and Q8_0 mat-vecs: in-JVM pairs 1.056 from cache (1 thread), 1.094 (2048 x 5632), 1.064 (768 x
+ * 2048) and 1.036 (32000 x 2048) from memory at 2; with rows of 3 blocks (stories110M's 768 columns)
+ * 0.93-0.97, so those go a group at a time.
  */
 final class Q6_Kx8Kernel extends InterleavedKernel {
     private static final int BLOCK = 210;
@@ -98,7 +100,8 @@ final class Q6_Kx8Kernel extends InterleavedKernel {
         IntVector lowBytes = I_VECTOR.cast(IntVector.fromArray(I, MASKS, 2 * I.length()));
         int stride = blocks * GROUP_BLOCK;
         int g = 0;
-        for (; g + 1 < groups; g += 2, offset += 2 * stride, at += 2 * GROUP) {
+        // In pairs only for rows of 8 blocks or more: at 3 (768 columns) pairs ran at 0.93-0.97.
+        for (int paired = blocks >= 8 ? groups & ~1 : 0; g < paired; g += 2, offset += 2 * stride, at += 2 * GROUP) {
             twoGroups(w, offset, stride, blocks, six, d, c0, di, out, at);
         }
         for (; g < groups; g++, offset += blocks * GROUP_BLOCK, at += GROUP) {
