@@ -40,8 +40,9 @@ import jdk.incubator.vector.ShortVector;
  * magnitude, which 16 bits hold exactly.
  *
  * <p>The mat-vec takes two groups a pass where it can ({@link #twoGroups}): each broadcast pair then
- * meets four loads instead of two (in-JVM pairs from memory at 2 threads: 1.018 at 5632 x 2048, 1.095
- * at 2048 x 5632; TinyLlama Q4_0 decode 1.057).
+ * meets four loads instead of two, and two streams of weights are in flight at once (in-JVM pairs from
+ * memory at 2 threads: 1.018 at 5632 x 2048, 1.095 at 2048 x 5632; TinyLlama Q4_0 decode 1.057). Four
+ * groups a pass left C2 too few registers (0.88-0.92).
  *
  * <p>Each pair is broadcast from its int where the multiply needs it. Session 5 stored every pair
  * pre-broadcast (a short vector each, 16 times the activations' size) for the multiplies to take as

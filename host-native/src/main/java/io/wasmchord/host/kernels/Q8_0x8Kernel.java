@@ -28,8 +28,8 @@ import jdk.incubator.vector.ShortVector;
  * byte {@code 2r + e} of run k holding value {@code 2k + e} of row r, met by the broadcast
  * activation pair k. A 16-bit lane takes the products of two runs (each at most 128 x 127, together
  * 32,512) before the lane pairs of a row are added into its 32-bit lane. Two groups a pass where a call
- * has them, as Q4_0x8Kernel: from memory at 2 threads 1.146 (5632 x 2048) and 1.202 (2048 x 5632), the
- * same from cache, so what it buys is more than the broadcasts it saves: two streams of weights in
+ * has them, as Q4_0x8Kernel: from memory at 2 threads 1.146 (5632 x 2048) and 1.202 (2048 x 5632), from
+ * cache no faster (0.998), so what it buys is not the broadcasts it saves but two streams of weights in
  * flight at once; TinyLlama Q8_0 decode 1.144 (in-JVM pairs).
  */
 final class Q8_0x8Kernel extends InterleavedKernel {
@@ -75,8 +75,9 @@ final class Q8_0x8Kernel extends InterleavedKernel {
                     isum1 = x.lanewise(LSHL, 16).lanewise(ASHR, 16).add(x.lanewise(ASHR, 16)).add(I_VECTOR.cast(isum1));
                 }
                 // The rows' fp16 scales, finite (see accept), converted exactly: the sign-extended bits moved to
-                // a float's places, the copies of the sign between them cleared, the exponent's bias set.
-                float dy = d[di + b] * 0x1p112f; // an fp16 value: finite times 2^112 (the scales' exponent bias, see Q4_0x8Kernel)
+                // a float's places, the copies of the sign between them cleared; the exponent's bias comes with
+                // the activations' scale, an fp16 value, so times 2^112 still finite (the same product).
+                float dy = d[di + b] * 0x1p112f;
                 IntVector half = I_VECTOR.cast(S_HALF_VECTOR.cast(ByteVector.fromArray(B_HALF, w, p).reinterpretShape(S_HALF, 0)).convertShape(S2I, I, 0));
                 FloatVector scales = F_VECTOR.cast(half.lanewise(LSHL, 13).and(0x8FFFFFFF).reinterpretShape(F, 0));
                 acc0 = F_VECTOR.cast(I_VECTOR.cast(isum0).convertShape(I2F, F, 0)).fma(scales.mul(dy), F_VECTOR.cast(acc0));
