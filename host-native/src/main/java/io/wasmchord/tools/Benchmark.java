@@ -11,14 +11,20 @@ import java.util.SplittableRandom;
  * llama-bench's two tests on a loaded model: prompt processing ({@code pp}: n tokens in one batch from an
  * empty cache) and text generation ({@code tg}: n single-token steps from an empty cache, starting at
  * BOS, each producing logits). Tokens are random ids, as llama-bench's are. Warm-up runs precede the
- * timed repetitions: one, as llama-bench does, then more until {@link #WARM_UP_NANOS} have passed, because
- * the JIT compiles the small per-token vector methods (norms, attention) seconds after the matmuls, and
- * until it has they run as slow, allocating interpreted vector code.
+ * timed repetitions: one, as llama-bench does, then more until {@link #WARM_UP_NANOS} have passed and a
+ * whole run went by without the JIT compiling anything (within {@link #MAX_WARM_UP_RUNS} runs and
+ * {@link #MAX_WARM_UP_NANOS}), because the JIT compiles the small per-token vector methods (norms,
+ * attention, the output matrix's encoding, called once a token) seconds after the matmuls, and until it
+ * has they run as slow, allocating interpreted or C1 vector code. The time alone was not enough once
+ * the mat-vecs grew (session 9): stories110M Q4_0's timed runs then still met Q8_K's encoding in C1 code
+ * (~5 kB allocated per token, 3 runs of 6).
  */
 public final class Benchmark {
-    /** Warm-up lasts at least this long (and at most {@link #MAX_WARM_UP_RUNS} runs). */
+    /** Warm-up lasts at least this long, and until a run goes by without JIT compilation ... */
     static final long WARM_UP_NANOS = 3_000_000_000L;
+    /** ... but at most this many runs and this long. */
     static final int MAX_WARM_UP_RUNS = 20;
+    static final long MAX_WARM_UP_NANOS = 30_000_000_000L;
 
     /** One test's timings: tokens per second of each repetition. */
     public record Result(String test, int prompt, int gen, double[] tokensPerSecond, long[] nanos, long cpuNanos,
@@ -146,8 +152,12 @@ public final class Benchmark {
     private Result run(String name, int prompt, int gen, int repetitions, TimedRun timed) {
         // Warm-up: JIT compilation and page faults happen here.
         long warm = 0;
-        for (int run = 0; run == 0 || (warm < WARM_UP_NANOS && run < MAX_WARM_UP_RUNS); run++) {
+        boolean compiled = true;
+        for (int run = 0; run == 0 || ((warm < WARM_UP_NANOS || compiled) && run < MAX_WARM_UP_RUNS && warm < MAX_WARM_UP_NANOS);
+                run++) {
+            long compiling = compilationMillis();
             warm += timed.nanos();
+            compiled = compiling >= 0 && compilationMillis() != compiling;
         }
         double[] tps = new double[repetitions];
         long[] nanos = new long[repetitions];
@@ -162,6 +172,12 @@ public final class Benchmark {
         long cpu = cpuStart < 0 ? -1 : processCpuNanos() - cpuStart;
         long allocated = allocatedBytes() < 0 ? -1 : leanest;
         return new Result(name, prompt, gen, tps, nanos, cpu, allocated);
+    }
+
+    /** Milliseconds the JIT has spent compiling so far, or -1 when the JVM cannot tell. */
+    private static long compilationMillis() {
+        var jit = ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
     }
 
     /** Heap bytes allocated so far by all live threads (the pool's workers included), or -1. */
