@@ -159,7 +159,8 @@ final class Q6_Kx8Kernel extends InterleavedKernel {
     /**
      * Groups at {@code w[offset]} and {@code w[offset + stride]} in one pass, as dotGroups does one, each
      * sub-block of the first group's half block then the same of the second's: two streams of weights in
-     * flight at once (see Q8_0x8Kernel).
+     * flight at once (see Q8_0x8Kernel). The two sub-blocks are written out: as one body in a two-trip
+     * loop (the accumulator chosen by an if) C2's code ran at 0.95 from cache and 0.85 from memory.
      */
     private static void twoGroups(byte[] w, int offset, int stride, int blocks, short[] six, float[] d, int c0, int di,
             float[] out, int at) {
