@@ -33,12 +33,13 @@ final class BenchCommand implements Command {
                 Runs llama-bench's tests on random tokens: ppN processes N prompt tokens as one input from
                 an empty cache; tgN generates N tokens one at a time from an empty cache. Each test first
                 runs to warm up (JIT compilation, page faults: once, and again until 3 s have passed and a
-                run went by without the JIT compiling; at most 20 runs, 30 s), then REPS timed times; the
-                table shows the median tokens/s with the spread (min-max) and t/CPU-s, tokens per second of CPU time the process used (what the code does per core on a
-                shared machine; spinning workers count) and B/token, Java heap bytes allocated per token
-                in the leanest timed run (all threads; 0 once warm; a decode test above 64 KiB per token gets
-                a warning on stderr: the JIT boxed vectors in that process); the JSON llama-bench's fields (avg_ts,
-                stddev_ts) plus cpu_ts and alloc_bytes_per_token.
+                run went by without the JIT compiling; at most 20 runs, 30 s), then REPS timed times.
+                The table shows the median tokens/s with the spread (min-max); t/CPU-s, tokens per
+                second of CPU time the process used (what the code does per core on a shared machine;
+                spinning workers count); and B/token, Java heap bytes allocated per token in the leanest
+                timed run (all threads; 0 once warm; a decode test above 64 KiB per token gets a warning
+                on stderr: the JIT boxed vectors in that process). The JSON has llama-bench's fields
+                (avg_ts, stddev_ts) plus cpu_ts and alloc_bytes_per_token.
 
                 options:
                   -m, --model FILE     the model

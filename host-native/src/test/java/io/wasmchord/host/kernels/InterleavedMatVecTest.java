@@ -39,17 +39,19 @@ class InterleavedMatVecTest {
             kernel.prepare(a);
             int actBytes = (int) act.bytesFor(cols);
             byte[] encoded = new byte[2 * actBytes];
-            float[] dequantized = new float[cols];
+            float[] dequantized = new float[rows * cols];
+            for (int r = 0; r < rows; r++) {
+                type.format().dequantize(file, r * rowBytes, dequantized, r * cols, cols);
+            }
             for (int t = 0; t < 2; t++) {
                 act.format().quantize(x, t * cols, encoded, t * actBytes, cols);
                 float[] out = new float[rows];
                 kernel.dotGroups(kernel.packed(), 0, groups, a, t, out, 0);
                 for (int r = 0; r < rows; r++) {
                     float expected = type.format().dot(file, r * rowBytes, encoded, t * actBytes, cols);
-                    type.format().dequantize(file, r * rowBytes, dequantized, 0, cols);
                     double magnitude = 0;
                     for (int i = 0; i < cols; i++) {
-                        magnitude += Math.abs(dequantized[i] * x[t * cols + i]);
+                        magnitude += Math.abs(dequantized[r * cols + i] * x[t * cols + i]);
                     }
                     assertEquals(expected, out[r], 2e-5 * magnitude + 1e-6,
                             type + " " + blocks + " blocks, row " + r + " of activation row " + t);
