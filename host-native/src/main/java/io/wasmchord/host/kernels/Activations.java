@@ -51,13 +51,12 @@ final class Activations {
     private int[] runPairs = new int[0];
     private boolean runPairsValid;
     /**
-     * Q8_K: per sub-block of 16, the {@link #SIX_BIT_PAIRS} short vectors a repacked Q6_K sub-block meets
-     * (see {@link Q6_Kx8Kernel}), each a pair of 16-bit values (wrapped) repeated across a short vector,
-     * cols/16 x SIX_BIT_PAIRS x SHORTS per row. With A_i the pair of quants
-     * {@code (2i, 2i + 1)} of the sub-block: -32 times the sums of its even and of its odd quants; then
-     * for m in [0, 4), A_m and A_(m+4) - 256 A_m.
+     * Q8_K: per sub-block of 16, the {@link #SIX_BIT_PAIRS} pairs of 16-bit values (wrapped) a repacked Q6_K
+     * sub-block meets (see {@link Q6_Kx8Kernel}), each as one int that the kernel broadcasts, cols/16 x
+     * SIX_BIT_PAIRS per row. With A_i the pair of quants {@code (2i, 2i + 1)} of the sub-block: -32 times
+     * the sums of its even and of its odd quants; then for m in [0, 4), A_m and A_(m+4) - 256 A_m.
      */
-    private short[] sixBitVectors = new short[0];
+    private int[] sixBitPairs = new int[0];
     private boolean sixBitValid;
     static final int SIX_BIT_PAIRS = 9;
     /** Float types: the values as the weight type rounds them (F16, BF16) or as they are (F32). */
@@ -304,46 +303,43 @@ final class Activations {
     }
 
     /**
-     * The {@link #sixBitVectors} of a Q8_K encoding, computed once per encoding (about 15 ns per sub-block,
-     * 1.9 us for 2048 columns: more than the encoding itself, so only for the matrices that need them): by
-     * {@link InterleavedKernel#prepare} on the calling thread before the mat-vec's parts run on the pool,
-     * which then only read them.
+     * The {@link #sixBitPairs} of a Q8_K encoding, computed once per encoding (only for the matrices that
+     * need them): by {@link InterleavedKernel#prepare} on the calling thread before the mat-vec's parts run
+     * on the pool, which then only read them.
      */
-    short[] sixBitVectors() {
+    int[] sixBitPairs() {
         if (!sixBitValid) {
             if (type != GgmlType.Q8_K) {
                 throw new IllegalStateException("six-bit activation pairs need the Q8_K encoding, not " + type.displayName);
             }
-            fillSixBitVectors(cols / 16 * rows);
+            fillSixBitPairs(cols / 16 * rows);
             sixBitValid = true;
         }
-        return sixBitVectors;
+        return sixBitPairs;
     }
 
-    /** {@link #sixBitVectors} of the first {@code subBlocks} sub-blocks of 16, from {@link #pairs}. */
-    private void fillSixBitVectors(int subBlocks) {
-        short[] v = sixBitVectors = grow(sixBitVectors, SIX_BIT_PAIRS * SHORTS * subBlocks);
+    /** {@link #sixBitPairs} of the first {@code subBlocks} sub-blocks of 16, from {@link #pairs}. */
+    private void fillSixBitPairs(int subBlocks) {
+        int[] v = sixBitPairs = grow(sixBitPairs, SIX_BIT_PAIRS * subBlocks);
         int[] pairs = this.pairs;
         for (int s = 0; s < subBlocks; s++) {
             int at = 8 * s;
-            int to = SIX_BIT_PAIRS * SHORTS * s;
+            int to = SIX_BIT_PAIRS * s;
             int even = 0;
             int odd = 0;
             for (int i = 0; i < 8; i++) {
                 even += (short) pairs[at + i];
                 odd += pairs[at + i] >> 16;
             }
-            S_VECTOR.cast(IntVector.broadcast(I, pair(-32 * even, -32 * odd)).reinterpretShape(S, 0)).intoArray(v, to);
+            v[to] = pair(-32 * even, -32 * odd);
             for (int m = 0; m < 4; m++) {
                 int first = pairs[at + m];
-                int second = pairs[at + 4 + m];
-                S_VECTOR.cast(IntVector.broadcast(I, first).reinterpretShape(S, 0)).intoArray(v, to + (1 + 2 * m) * SHORTS);
-                S_VECTOR.cast(IntVector.broadcast(I, lessTimes(second, 256, first)).reinterpretShape(S, 0)).intoArray(v, to + (2 + 2 * m) * SHORTS);
+                v[to + 1 + 2 * m] = first;
+                v[to + 2 + 2 * m] = lessTimes(pairs[at + 4 + m], 256, first);
             }
         }
     }
 
-    /** Pair {@code a} less {@code factor} times pair {@code b}, half by half (wrapped to 16 bits). */
     private static int lessTimes(int a, int factor, int b) {
         return pair((short) a - factor * (short) b, (a >> 16) - factor * (b >> 16));
     }

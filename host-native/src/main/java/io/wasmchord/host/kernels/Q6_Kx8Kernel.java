@@ -10,7 +10,6 @@ import static io.wasmchord.host.kernels.Simd.I_VECTOR;
 import static io.wasmchord.host.kernels.Simd.S;
 import static io.wasmchord.host.kernels.Simd.S_HALF;
 import static io.wasmchord.host.kernels.Simd.S_HALF_VECTOR;
-import static io.wasmchord.host.kernels.Simd.SHORTS;
 import static io.wasmchord.host.kernels.Simd.S_VECTOR;
 import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.B2I;
@@ -41,8 +40,9 @@ import jdk.incubator.vector.ShortVector;
  * <p>The mat-vec puts each quant word together with masks and shifts over whole vectors, in 32-bit lanes
  * (C2 gives a 16-bit shift its count through a general register, two more instructions per shift), as
  * {@code q_m + 256 q_(m+4)} per 16-bit lane. The word times the activation pair A_m plus its upper byte
- * times {@code A_(m+4) - 256 A_m} ({@link Activations#sixBitVectors}, pre-broadcast so the loads fold into
- * the multiplies) is {@code q_m A_m + q_(m+4) A_(m+4)}: one multiply per value, as with values in bytes.
+ * times {@code A_(m+4) - 256 A_m} (ints of {@link Activations#sixBitPairs}, broadcast: 36 bytes per
+ * sub-block to read, where pre-broadcast vectors took 9 vectors, more than the weights at 512 bits) is
+ * {@code q_m A_m + q_(m+4) A_(m+4)}: one multiply per value, as with values in bytes.
  * The products overflow 16 bits, but 16-bit arithmetic wraps and what they come to does not: each lane
  * starts from -32 times the sum of its 8 activations, so it ends at the sub-block's dot of {@code q - 32},
  * at most 8 x 32 x 127 = 32,512 (Q8_K activations are within +-127). The sums are widened and times the
@@ -69,8 +69,8 @@ final class Q6_Kx8Kernel extends InterleavedKernel {
     private static final int WORDS = 4 * SUB;
     private static final int SUB_BLOCK = VALUES + 16 * 3 * WORDS;
     private static final int GROUP_BLOCK = 2 * SUB_BLOCK;
-    /** Shorts of activation vectors per sub-block. */
-    private static final int PAIRS = Activations.SIX_BIT_PAIRS * SHORTS;
+    /** Activation pairs per sub-block. */
+    private static final int PAIRS = Activations.SIX_BIT_PAIRS;
     private static final int NIBBLES = 0x0F0F0F0F;
     private static final int HIGHS = 0x30303030;
     /**
@@ -85,13 +85,13 @@ final class Q6_Kx8Kernel extends InterleavedKernel {
 
     @Override
     void prepare(Activations a) {
-        a.sixBitVectors();
+        a.sixBitPairs();
     }
 
     @Override
     void dotGroups(byte[] w, int offset, int groups, Activations a, int t, float[] out, int at) {
         int blocks = a.cols >> 8;
-        short[] six = a.sixBitVectors();
+        int[] six = a.sixBitPairs();
         float[] d = a.d;
         int c0 = t * (a.cols >> 4) * PAIRS;
         int di = t * blocks;
@@ -122,19 +122,19 @@ final class Q6_Kx8Kernel extends InterleavedKernel {
                         IntVector q2 = next.and(nibbles).or(high.and(highs));
                         IntVector q3 = next.lanewise(LSHR, 4).and(nibbles).or(high.lanewise(LSHR, 2).and(highs));
                         // Two chains of four products, one from -32 times the activations' sums.
-                        ShortVector sum = ShortVector.fromArray(S, six, k);
-                        sum = S_VECTOR.cast(q0.reinterpretShape(S, 0)).mul(ShortVector.fromArray(S, six, k + SHORTS)).add(sum);
+                        ShortVector sum = S_VECTOR.cast(IntVector.broadcast(I, six[k]).reinterpretShape(S, 0));
+                        sum = S_VECTOR.cast(q0.reinterpretShape(S, 0)).mul(S_VECTOR.cast(IntVector.broadcast(I, six[k + 1]).reinterpretShape(S, 0))).add(sum);
                         ShortVector more = S_VECTOR.cast(q0.lanewise(LSHR, 8).and(lowBytes).reinterpretShape(S, 0))
-                                .mul(ShortVector.fromArray(S, six, k + 2 * SHORTS));
-                        sum = S_VECTOR.cast(q1.reinterpretShape(S, 0)).mul(ShortVector.fromArray(S, six, k + 3 * SHORTS)).add(sum);
+                                .mul(S_VECTOR.cast(IntVector.broadcast(I, six[k + 2]).reinterpretShape(S, 0)));
+                        sum = S_VECTOR.cast(q1.reinterpretShape(S, 0)).mul(S_VECTOR.cast(IntVector.broadcast(I, six[k + 3]).reinterpretShape(S, 0))).add(sum);
                         more = S_VECTOR.cast(q1.lanewise(LSHR, 8).and(lowBytes).reinterpretShape(S, 0))
-                                .mul(ShortVector.fromArray(S, six, k + 4 * SHORTS)).add(more);
-                        sum = S_VECTOR.cast(q2.reinterpretShape(S, 0)).mul(ShortVector.fromArray(S, six, k + 5 * SHORTS)).add(sum);
+                                .mul(S_VECTOR.cast(IntVector.broadcast(I, six[k + 4]).reinterpretShape(S, 0))).add(more);
+                        sum = S_VECTOR.cast(q2.reinterpretShape(S, 0)).mul(S_VECTOR.cast(IntVector.broadcast(I, six[k + 5]).reinterpretShape(S, 0))).add(sum);
                         more = S_VECTOR.cast(q2.lanewise(LSHR, 8).and(lowBytes).reinterpretShape(S, 0))
-                                .mul(ShortVector.fromArray(S, six, k + 6 * SHORTS)).add(more);
-                        sum = S_VECTOR.cast(q3.reinterpretShape(S, 0)).mul(ShortVector.fromArray(S, six, k + 7 * SHORTS)).add(sum);
+                                .mul(S_VECTOR.cast(IntVector.broadcast(I, six[k + 6]).reinterpretShape(S, 0))).add(more);
+                        sum = S_VECTOR.cast(q3.reinterpretShape(S, 0)).mul(S_VECTOR.cast(IntVector.broadcast(I, six[k + 7]).reinterpretShape(S, 0))).add(sum);
                         more = S_VECTOR.cast(q3.lanewise(LSHR, 8).and(lowBytes).reinterpretShape(S, 0))
-                                .mul(ShortVector.fromArray(S, six, k + 8 * SHORTS)).add(more);
+                                .mul(S_VECTOR.cast(IntVector.broadcast(I, six[k + 8]).reinterpretShape(S, 0))).add(more);
                         IntVector x = I_VECTOR.cast(S_VECTOR.cast(sum).add(more).reinterpretShape(I, 0));
                         IntVector scale = I_VECTOR.cast(ByteVector.fromArray(B_QUARTER, w, p + SCALES + SUB * sb)
                                 .convertShape(B2I, I, 0));
@@ -162,7 +162,7 @@ final class Q6_Kx8Kernel extends InterleavedKernel {
      * flight at once (see Q8_0x8Kernel). The two sub-blocks are written out: as one body in a two-trip
      * loop (the accumulator chosen by an if) C2's code ran at 0.95 from cache and 0.85 from memory.
      */
-    private static void twoGroups(byte[] w, int offset, int stride, int blocks, short[] six, float[] d, int c0, int di,
+    private static void twoGroups(byte[] w, int offset, int stride, int blocks, int[] six, float[] d, int c0, int di,
             float[] out, int at) {
         IntVector nibbles = I_VECTOR.cast(IntVector.fromArray(I, MASKS, 0));
         IntVector highs = I_VECTOR.cast(IntVector.fromArray(I, MASKS, I.length()));
@@ -189,19 +189,19 @@ final class Q6_Kx8Kernel extends InterleavedKernel {
                     q1 = low.lanewise(LSHR, 4).and(nibbles).or(high.lanewise(LSHL, 2).and(highs));
                     q2 = next.and(nibbles).or(high.and(highs));
                     q3 = next.lanewise(LSHR, 4).and(nibbles).or(high.lanewise(LSHR, 2).and(highs));
-                    sum = ShortVector.fromArray(S, six, k);
-                    sum = S_VECTOR.cast(q0.reinterpretShape(S, 0)).mul(ShortVector.fromArray(S, six, k + SHORTS)).add(sum);
+                    sum = S_VECTOR.cast(IntVector.broadcast(I, six[k]).reinterpretShape(S, 0));
+                    sum = S_VECTOR.cast(q0.reinterpretShape(S, 0)).mul(S_VECTOR.cast(IntVector.broadcast(I, six[k + 1]).reinterpretShape(S, 0))).add(sum);
                     more = S_VECTOR.cast(q0.lanewise(LSHR, 8).and(lowBytes).reinterpretShape(S, 0))
-                            .mul(ShortVector.fromArray(S, six, k + 2 * SHORTS));
-                    sum = S_VECTOR.cast(q1.reinterpretShape(S, 0)).mul(ShortVector.fromArray(S, six, k + 3 * SHORTS)).add(sum);
+                            .mul(S_VECTOR.cast(IntVector.broadcast(I, six[k + 2]).reinterpretShape(S, 0)));
+                    sum = S_VECTOR.cast(q1.reinterpretShape(S, 0)).mul(S_VECTOR.cast(IntVector.broadcast(I, six[k + 3]).reinterpretShape(S, 0))).add(sum);
                     more = S_VECTOR.cast(q1.lanewise(LSHR, 8).and(lowBytes).reinterpretShape(S, 0))
-                            .mul(ShortVector.fromArray(S, six, k + 4 * SHORTS)).add(more);
-                    sum = S_VECTOR.cast(q2.reinterpretShape(S, 0)).mul(ShortVector.fromArray(S, six, k + 5 * SHORTS)).add(sum);
+                            .mul(S_VECTOR.cast(IntVector.broadcast(I, six[k + 4]).reinterpretShape(S, 0))).add(more);
+                    sum = S_VECTOR.cast(q2.reinterpretShape(S, 0)).mul(S_VECTOR.cast(IntVector.broadcast(I, six[k + 5]).reinterpretShape(S, 0))).add(sum);
                     more = S_VECTOR.cast(q2.lanewise(LSHR, 8).and(lowBytes).reinterpretShape(S, 0))
-                            .mul(ShortVector.fromArray(S, six, k + 6 * SHORTS)).add(more);
-                    sum = S_VECTOR.cast(q3.reinterpretShape(S, 0)).mul(ShortVector.fromArray(S, six, k + 7 * SHORTS)).add(sum);
+                            .mul(S_VECTOR.cast(IntVector.broadcast(I, six[k + 6]).reinterpretShape(S, 0))).add(more);
+                    sum = S_VECTOR.cast(q3.reinterpretShape(S, 0)).mul(S_VECTOR.cast(IntVector.broadcast(I, six[k + 7]).reinterpretShape(S, 0))).add(sum);
                     more = S_VECTOR.cast(q3.lanewise(LSHR, 8).and(lowBytes).reinterpretShape(S, 0))
-                            .mul(ShortVector.fromArray(S, six, k + 8 * SHORTS)).add(more);
+                            .mul(S_VECTOR.cast(IntVector.broadcast(I, six[k + 8]).reinterpretShape(S, 0))).add(more);
                     x = I_VECTOR.cast(S_VECTOR.cast(sum).add(more).reinterpretShape(I, 0));
                     scale = I_VECTOR.cast(ByteVector.fromArray(B_QUARTER, w, p + SCALES + SUB * sb).convertShape(B2I, I, 0));
                     isum = x.lanewise(LSHL, 16).lanewise(ASHR, 16).add(x.lanewise(ASHR, 16)).mul(scale).add(I_VECTOR.cast(isum));
@@ -212,19 +212,19 @@ final class Q6_Kx8Kernel extends InterleavedKernel {
                     q1 = low.lanewise(LSHR, 4).and(nibbles).or(high.lanewise(LSHL, 2).and(highs));
                     q2 = next.and(nibbles).or(high.and(highs));
                     q3 = next.lanewise(LSHR, 4).and(nibbles).or(high.lanewise(LSHR, 2).and(highs));
-                    sum = ShortVector.fromArray(S, six, k);
-                    sum = S_VECTOR.cast(q0.reinterpretShape(S, 0)).mul(ShortVector.fromArray(S, six, k + SHORTS)).add(sum);
+                    sum = S_VECTOR.cast(IntVector.broadcast(I, six[k]).reinterpretShape(S, 0));
+                    sum = S_VECTOR.cast(q0.reinterpretShape(S, 0)).mul(S_VECTOR.cast(IntVector.broadcast(I, six[k + 1]).reinterpretShape(S, 0))).add(sum);
                     more = S_VECTOR.cast(q0.lanewise(LSHR, 8).and(lowBytes).reinterpretShape(S, 0))
-                            .mul(ShortVector.fromArray(S, six, k + 2 * SHORTS));
-                    sum = S_VECTOR.cast(q1.reinterpretShape(S, 0)).mul(ShortVector.fromArray(S, six, k + 3 * SHORTS)).add(sum);
+                            .mul(S_VECTOR.cast(IntVector.broadcast(I, six[k + 2]).reinterpretShape(S, 0)));
+                    sum = S_VECTOR.cast(q1.reinterpretShape(S, 0)).mul(S_VECTOR.cast(IntVector.broadcast(I, six[k + 3]).reinterpretShape(S, 0))).add(sum);
                     more = S_VECTOR.cast(q1.lanewise(LSHR, 8).and(lowBytes).reinterpretShape(S, 0))
-                            .mul(ShortVector.fromArray(S, six, k + 4 * SHORTS)).add(more);
-                    sum = S_VECTOR.cast(q2.reinterpretShape(S, 0)).mul(ShortVector.fromArray(S, six, k + 5 * SHORTS)).add(sum);
+                            .mul(S_VECTOR.cast(IntVector.broadcast(I, six[k + 4]).reinterpretShape(S, 0))).add(more);
+                    sum = S_VECTOR.cast(q2.reinterpretShape(S, 0)).mul(S_VECTOR.cast(IntVector.broadcast(I, six[k + 5]).reinterpretShape(S, 0))).add(sum);
                     more = S_VECTOR.cast(q2.lanewise(LSHR, 8).and(lowBytes).reinterpretShape(S, 0))
-                            .mul(ShortVector.fromArray(S, six, k + 6 * SHORTS)).add(more);
-                    sum = S_VECTOR.cast(q3.reinterpretShape(S, 0)).mul(ShortVector.fromArray(S, six, k + 7 * SHORTS)).add(sum);
+                            .mul(S_VECTOR.cast(IntVector.broadcast(I, six[k + 6]).reinterpretShape(S, 0))).add(more);
+                    sum = S_VECTOR.cast(q3.reinterpretShape(S, 0)).mul(S_VECTOR.cast(IntVector.broadcast(I, six[k + 7]).reinterpretShape(S, 0))).add(sum);
                     more = S_VECTOR.cast(q3.lanewise(LSHR, 8).and(lowBytes).reinterpretShape(S, 0))
-                            .mul(ShortVector.fromArray(S, six, k + 8 * SHORTS)).add(more);
+                            .mul(S_VECTOR.cast(IntVector.broadcast(I, six[k + 8]).reinterpretShape(S, 0))).add(more);
                     x = I_VECTOR.cast(S_VECTOR.cast(sum).add(more).reinterpretShape(I, 0));
                     scale = I_VECTOR.cast(ByteVector.fromArray(B_QUARTER, w, p2 + SCALES + SUB * sb).convertShape(B2I, I, 0));
                     isum2 = x.lanewise(LSHL, 16).lanewise(ASHR, 16).add(x.lanewise(ASHR, 16)).mul(scale).add(I_VECTOR.cast(isum2));
