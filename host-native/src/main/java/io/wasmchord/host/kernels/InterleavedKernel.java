@@ -42,6 +42,13 @@ abstract class InterleavedKernel extends RowKernel {
     static final int GROUP = Math.max(8, 2 * Simd.FLOATS);
     /** Bytes of a run: a 2-byte piece of each row of a group, as are its fp16 scales. */
     static final int RUN = 2 * GROUP;
+    /**
+     * Q4_0 and Q8_0 take two groups a pass ({@code twoGroups}) only for rows at least this long. On the
+     * Zen 5 (AVX-512) VM, one thread from memory, pairs against one group at a time ran at 0.49 (768
+     * columns), 0.74-0.76 (2,048), 0.89 (2,816), 1.04 (4,096), 1.11-1.15 (5,632), 1.16 (8,192) for Q4_0 and
+     * 0.62, 0.94, 1.12 at 768, 2,048, 5,632 for Q8_0; on session 9's Zen 3 (AVX2) pairs won at 2,048 too.
+     */
+    static final int PAIRED_MIN_COLUMNS = 4096;
     /** The file-layout kernel: rows past the last group, and the reference for the repacked ones. */
     final RowKernel plain;
     /** Rows of the matrix; those from {@code groupedRows} on keep the file layout. */

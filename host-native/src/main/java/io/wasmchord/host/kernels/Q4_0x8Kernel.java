@@ -39,10 +39,11 @@ import jdk.incubator.vector.ShortVector;
  * (in the upper one) come to the reference's integer block dot, at most 8 x 127 x 32 = 32,512 in
  * magnitude, which 16 bits hold exactly.
  *
- * <p>The mat-vec takes two groups a pass where it can ({@link #twoGroups}): each broadcast pair then
- * meets four loads instead of two, and two streams of weights are in flight at once (in-JVM pairs from
- * memory at 2 threads: 1.018 at 5632 x 2048, 1.095 at 2048 x 5632; TinyLlama Q4_0 decode 1.057). Four
- * groups a pass left C2 too few registers (0.88-0.92).
+ * <p>The mat-vec takes two groups a pass in rows of {@link #PAIRED_MIN_COLUMNS} or more ({@link #twoGroups}):
+ * each broadcast pair then meets four loads instead of two, and two streams of weights are in flight at
+ * once (on Zen 3, in-JVM pairs from memory at 2 threads: 1.018 at 5632 x 2048, 1.095 at 2048 x 5632;
+ * TinyLlama Q4_0 decode 1.057; on Zen 5 shorter rows lose, see there). Four groups a pass left C2 too few
+ * registers (0.88-0.92).
  *
  * <p>Each pair is broadcast from its int where the multiply needs it. Session 5 stored every pair
  * pre-broadcast (a short vector each, 16 times the activations' size) for the multiplies to take as
@@ -70,7 +71,7 @@ final class Q4_0x8Kernel extends InterleavedKernel {
         int di = t * blocks;
         int stride = blocks * GROUP_BLOCK;
         int g = 0;
-        for (; g + 1 < groups; g += 2, offset += 2 * stride, at += 2 * GROUP) {
+        for (int paired = a.cols >= PAIRED_MIN_COLUMNS ? groups & ~1 : 0; g < paired; g += 2, offset += 2 * stride, at += 2 * GROUP) {
             twoGroups(w, offset, stride, blocks, pairs, nibbles, sums, d, o0, n0, di, out, at);
         }
         for (; g < groups; g++, offset += blocks * GROUP_BLOCK, at += GROUP) {

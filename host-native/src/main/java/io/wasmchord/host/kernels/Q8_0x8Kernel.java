@@ -28,7 +28,7 @@ import jdk.incubator.vector.ShortVector;
  * byte {@code 2r + e} of run k holding value {@code 2k + e} of row r, met by the broadcast
  * activation pair k. A 16-bit lane takes the products of two runs (each at most 128 x 127, together
  * 32,512) before the lane pairs of a row are added into its 32-bit lane. Two groups a pass where a call
- * has them, as Q4_0x8Kernel: from memory at 2 threads 1.146 (5632 x 2048) and 1.202 (2048 x 5632), from
+ * has them and rows are long enough, as Q4_0x8Kernel: on Zen 3 from memory at 2 threads 1.146 (5632 x 2048) and 1.202 (2048 x 5632), from
  * cache no faster (0.998), so what it buys is not the broadcasts it saves but two streams of weights in
  * flight at once; TinyLlama Q8_0 decode 1.144 (in-JVM pairs).
  */
@@ -49,7 +49,7 @@ final class Q8_0x8Kernel extends InterleavedKernel {
         int di = t * blocks;
         int stride = blocks * GROUP_BLOCK;
         int g = 0;
-        for (; g + 1 < groups; g += 2, offset += 2 * stride, at += 2 * GROUP) {
+        for (int paired = a.cols >= PAIRED_MIN_COLUMNS ? groups & ~1 : 0; g < paired; g += 2, offset += 2 * stride, at += 2 * GROUP) {
             twoGroups(w, offset, stride, blocks, pairs, d, p0, di, out, at);
         }
         for (; g < groups; g++, offset += blocks * GROUP_BLOCK, at += GROUP) {
