@@ -32,6 +32,15 @@ import java.lang.foreign.ValueLayout;
  * loop splitting in the hot loop (Q4_0 decode ran at 16 GMAC/s from a segment, 19 from an array).
  * Matrices whose repacked form would not fit one array keep the file layout.
  *
+ * <p>The mat-vecs take two groups a pass: group g of a call's first half with group g of its second, so
+ * each thread has two streams of weights in flight, far apart. On this Zen 5 (AVX-512) VM two streams
+ * next to each other (groups g and g + 1: sessions 9-10, tuned on Zen 3) lost to one group at a time, up
+ * to 2x from memory in short rows, where far apart they won: one thread from memory, far pairs against
+ * adjacent ones 1.10-1.27 (Q4_0), 1.09-1.25 (Q8_0), 1.04-2.1 (Q6_K), and against one group at a time
+ * 1.23-1.30 (Q4_K, 2 threads); in calls of 2, 4 and 8 groups (the pairs' distance 1, 2, 4 groups) Q4_0's
+ * pairs ran at 0.84, 0.94 and 1.07 of one group at a time. A pool part's run of groups is one call (see
+ * MatVecJob), and the first runs a thread claims are long.
+ *
  * <p>Every format here stores a block's values as runs of {@link #RUN} bytes (byte {@code 2r + e} of a
  * run belongs to row r; Q6_K: runs of 16-bit words, word {@code 2r + e} row r's), which widen straight
  * into a column-major panel ({@link #expandColumns}); a single row ({@link #dequantize}) is read out of
@@ -42,13 +51,6 @@ abstract class InterleavedKernel extends RowKernel {
     static final int GROUP = Math.max(8, 2 * Simd.FLOATS);
     /** Bytes of a run: a 2-byte piece of each row of a group, as are its fp16 scales. */
     static final int RUN = 2 * GROUP;
-    /**
-     * Q4_0 and Q8_0 take two groups a pass ({@code twoGroups}) only for rows at least this long. On the
-     * Zen 5 (AVX-512) VM, one thread from memory, pairs against one group at a time ran at 0.49 (768
-     * columns), 0.74-0.76 (2,048), 0.89 (2,816), 1.04 (4,096), 1.11-1.15 (5,632), 1.16 (8,192) for Q4_0 and
-     * 0.62, 0.94, 1.12 at 768, 2,048, 5,632 for Q8_0; on session 9's Zen 3 (AVX2) pairs won at 2,048 too.
-     */
-    static final int PAIRED_MIN_COLUMNS = 4096;
     /** The file-layout kernel: rows past the last group, and the reference for the repacked ones. */
     final RowKernel plain;
     /** Rows of the matrix; those from {@code groupedRows} on keep the file layout. */

@@ -39,11 +39,9 @@ import jdk.incubator.vector.ShortVector;
  * (in the upper one) come to the reference's integer block dot, at most 8 x 127 x 32 = 32,512 in
  * magnitude, which 16 bits hold exactly.
  *
- * <p>The mat-vec takes two groups a pass in rows of {@link #PAIRED_MIN_COLUMNS} or more ({@link #twoGroups}):
+ * <p>The mat-vec takes two groups a pass ({@link #twoGroups}, paired far apart as InterleavedKernel says):
  * each broadcast pair then meets four loads instead of two, and two streams of weights are in flight at
- * once (on Zen 3, in-JVM pairs from memory at 2 threads: 1.018 at 5632 x 2048, 1.095 at 2048 x 5632;
- * TinyLlama Q4_0 decode 1.057; on Zen 5 shorter rows lose, see there). Four groups a pass left C2 too few
- * registers (0.88-0.92).
+ * once. Four groups a pass left C2 too few registers (0.88-0.92, Zen 3).
  *
  * <p>Each pair is broadcast from its int where the multiply needs it. Session 5 stored every pair
  * pre-broadcast (a short vector each, 16 times the activations' size) for the multiplies to take as
@@ -70,10 +68,14 @@ final class Q4_0x8Kernel extends InterleavedKernel {
         int n0 = t * (a.cols >> 2);
         int di = t * blocks;
         int stride = blocks * GROUP_BLOCK;
-        int g = 0;
-        for (int paired = a.cols >= PAIRED_MIN_COLUMNS ? groups & ~1 : 0; g < paired; g += 2, offset += 2 * stride, at += 2 * GROUP) {
-            twoGroups(w, offset, stride, blocks, pairs, nibbles, sums, d, o0, n0, di, out, at);
+        // Group g of the first half with group g of the second: two streams far apart (see InterleavedKernel).
+        int pairCount = groups >> 1;
+        for (int g = 0; g < pairCount; g++) {
+            twoGroups(w, offset + g * stride, pairCount * stride, blocks, pairs, nibbles, sums, d, o0, n0, di, out, at + g * GROUP, at + (pairCount + g) * GROUP);
         }
+        int g = 2 * pairCount;
+        offset += g * stride;
+        at += g * GROUP;
         for (; g < groups; g++, offset += blocks * GROUP_BLOCK, at += GROUP) {
             FloatVector acc0 = FloatVector.zero(F);
             FloatVector acc1 = FloatVector.zero(F);
@@ -127,13 +129,14 @@ final class Q4_0x8Kernel extends InterleavedKernel {
     }
 
     /**
-     * Groups at {@code w[offset]} and {@code w[offset + stride]} in one pass, as dotGroups does one: each
+     * Groups at {@code w[offset]} and {@code w[offset + stride]} in one pass into {@code out[at]} and
+     * {@code out[at2]}, as dotGroups does one: each
      * broadcast activation pair serves four half-runs instead of two. One run a trip: two (as dotGroups
      * takes them) ran at 0.83 of this, in cache and from memory. Written out, as Q4_Kx8Kernel's block is:
      * with a helper for the four scalings C2 boxed the vectors (4x slower).
      */
     private static void twoGroups(byte[] w, int offset, int stride, int blocks, int[] pairs, int[] nibbles, int[] sums,
-            float[] d, int o0, int n0, int di, float[] out, int at) {
+            float[] d, int o0, int n0, int di, float[] out, int at, int at2) {
         FloatVector acc0 = FloatVector.zero(F);
         FloatVector acc1 = FloatVector.zero(F);
         FloatVector acc2 = FloatVector.zero(F);
@@ -186,8 +189,8 @@ final class Q4_0x8Kernel extends InterleavedKernel {
         }
         F_VECTOR.cast(acc0).intoArray(out, at);
         F_VECTOR.cast(acc1).intoArray(out, at + FLOATS);
-        F_VECTOR.cast(acc2).intoArray(out, at + GROUP);
-        F_VECTOR.cast(acc3).intoArray(out, at + GROUP + FLOATS);
+        F_VECTOR.cast(acc2).intoArray(out, at2);
+        F_VECTOR.cast(acc3).intoArray(out, at2 + FLOATS);
     }
 
     @Override

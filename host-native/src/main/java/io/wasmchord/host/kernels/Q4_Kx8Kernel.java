@@ -39,7 +39,7 @@ import jdk.incubator.vector.ShortVector;
  * {@link Activations#runPairs}. A lane's true sum per sub-block is 16 products of at most 15 x 127
  * (30,480), so its 16-bit sum, wrapped on the way, ends exact; the sums are widened and times the
  * sub-block's scales once per sub-block, the minimums go through the activations' sums of 32 as in the
- * plain kernel.
+ * plain kernel. Two groups a pass, paired far apart ({@link #twoBlocks}).
  */
 final class Q4_Kx8Kernel extends InterleavedKernel {
     private static final int BLOCK = 144;
@@ -60,7 +60,20 @@ final class Q4_Kx8Kernel extends InterleavedKernel {
         int p0 = t * (a.cols >> 1);
         int s0 = t * (a.cols >> 5);
         int di = t * blocks;
-        for (int g = 0; g < groups; g++, offset += blocks * GROUP_BLOCK, at += GROUP) {
+        int stride = blocks * GROUP_BLOCK;
+        // Group g of the first half with group g of the second: two streams far apart (see InterleavedKernel).
+        int pairs = groups >> 1;
+        for (int g = 0; g < pairs; g++, offset += stride, at += GROUP) {
+            int at2 = at + pairs * GROUP;
+            Arrays.fill(out, at, at + GROUP, 0f);
+            Arrays.fill(out, at2, at2 + GROUP, 0f);
+            for (int b = 0; b < blocks; b++) {
+                twoBlocks(w, offset + b * GROUP_BLOCK, pairs * stride, a, p0 + 128 * b, s0 + 8 * b, a.d[di + b], out, at, at2);
+            }
+        }
+        offset += pairs * stride;
+        at += pairs * GROUP;
+        for (int g = 2 * pairs; g < groups; g++, offset += stride, at += GROUP) {
             // The group's accumulators live in out until its last block: a call per block keeps C2's graph small
             // enough to inline every vector helper (the whole loop in one method hit C2's node limit, and its
             // vectors ran boxed).
@@ -134,6 +147,110 @@ final class Q4_Kx8Kernel extends InterleavedKernel {
         d = F_VECTOR.cast(h.lanewise(LSHL, 13).and(0x8FFFFFFF).reinterpretShape(F, 0)).mul(0x1p112f);
         F_VECTOR.cast(I_VECTOR.cast(isum1).convertShape(I2F, F, 0)).fma(d.mul(dy), FloatVector.fromArray(F, out, at + FLOATS)).intoArray(out, at + FLOATS);
         subtractMinimums(w, p, a.sums32, si, dy, out, at);
+    }
+
+    /**
+     * {@link #block} for two groups, at {@code w[p]} and {@code w[p + stride]}, into {@code out[at]} and
+     * {@code out[at2]}: both groups' runs each trip, so two streams of weights are in flight (see
+     * InterleavedKernel; against one group at a time 1.07 from cache, 1.23-1.30 from memory at 2 threads,
+     * TinyLlama Q4_K_M decode 1.09). Written out as block is. On Zen 3's 16 vector registers such a pass
+     * spilled (session 10); AVX-512's 32 hold it.
+     */
+    private static void twoBlocks(byte[] w, int p, int stride, Activations a, int pi, int si, float dy, float[] out, int at, int at2) {
+        int p2 = p + stride;
+        int[] pairs = a.runPairs();
+        IntVector u0 = I_VECTOR.cast(ByteVector.fromArray(B, w, p + WORDS).reinterpretShape(I, 0));
+        IntVector u2 = I_VECTOR.cast(ByteVector.fromArray(B, w, p + WORDS + 2 * WORD).reinterpretShape(I, 0));
+        IntVector v0 = I_VECTOR.cast(ByteVector.fromArray(B, w, p + WORDS + 2 * SHORTS).reinterpretShape(I, 0));
+        IntVector v2 = I_VECTOR.cast(ByteVector.fromArray(B, w, p + WORDS + 2 * WORD + 2 * SHORTS).reinterpretShape(I, 0));
+        // The rows' 6-bit scales of sub-blocks 0-3 and 4-7, one byte each, unpacked as ggml does; per half.
+        IntVector scales0 = u0.and(0x3F3F3F3F);
+        IntVector scales4 = u2.and(0x0F0F0F0F).or(u0.lanewise(LSHR, 6).and(0x03030303).lanewise(LSHL, 4));
+        IntVector scales1 = v0.and(0x3F3F3F3F);
+        IntVector scales5 = v2.and(0x0F0F0F0F).or(v0.lanewise(LSHR, 6).and(0x03030303).lanewise(LSHL, 4));
+        u0 = I_VECTOR.cast(ByteVector.fromArray(B, w, p2 + WORDS).reinterpretShape(I, 0));
+        u2 = I_VECTOR.cast(ByteVector.fromArray(B, w, p2 + WORDS + 2 * WORD).reinterpretShape(I, 0));
+        v0 = I_VECTOR.cast(ByteVector.fromArray(B, w, p2 + WORDS + 2 * SHORTS).reinterpretShape(I, 0));
+        v2 = I_VECTOR.cast(ByteVector.fromArray(B, w, p2 + WORDS + 2 * WORD + 2 * SHORTS).reinterpretShape(I, 0));
+        IntVector scales20 = u0.and(0x3F3F3F3F);
+        IntVector scales24 = u2.and(0x0F0F0F0F).or(u0.lanewise(LSHR, 6).and(0x03030303).lanewise(LSHL, 4));
+        IntVector scales21 = v0.and(0x3F3F3F3F);
+        IntVector scales25 = v2.and(0x0F0F0F0F).or(v0.lanewise(LSHR, 6).and(0x03030303).lanewise(LSHL, 4));
+        IntVector isum0 = IntVector.zero(I);
+        IntVector isum1 = IntVector.zero(I);
+        ShortVector sum0 = ShortVector.zero(S);
+        ShortVector sum1 = ShortVector.zero(S);
+        IntVector isum2 = IntVector.zero(I);
+        IntVector isum3 = IntVector.zero(I);
+        ShortVector sum2 = ShortVector.zero(S);
+        ShortVector sum3 = ShortVector.zero(S);
+        // One loop over the block's 64 runs, two a trip, both halves of the group each; every 4 trips (a
+        // sub-block) the short sums are widened and times the scales. One loop, not one per sub-block: C2
+        // then checks the arrays' bounds once per block.
+        for (int k = 0; k < 32; k++) {
+            int q = p + QS + 2 * RUN * k;
+            int x = pi + 4 * k;
+            // A byte times the low nibble's pair, then its high nibble times the telescoped pair: no mask.
+            ShortVector lowPair = S_VECTOR.cast(IntVector.broadcast(I, pairs[x]).reinterpretShape(S, 0));
+            ShortVector highPair = S_VECTOR.cast(IntVector.broadcast(I, pairs[x + 2]).reinterpretShape(S, 0));
+            ShortVector v = S_VECTOR.cast(ByteVector.fromArray(B_HALF, w, q).convertShape(ZERO_EXTEND_B2S, S, 0));
+            ShortVector a0 = v.mul(lowPair).add(v.lanewise(LSHR, 4).mul(highPair));
+            v = S_VECTOR.cast(ByteVector.fromArray(B_HALF, w, q + SHORTS).convertShape(ZERO_EXTEND_B2S, S, 0));
+            ShortVector a1 = v.mul(lowPair).add(v.lanewise(LSHR, 4).mul(highPair));
+            v = S_VECTOR.cast(ByteVector.fromArray(B_HALF, w, q + stride).convertShape(ZERO_EXTEND_B2S, S, 0));
+            ShortVector a2 = v.mul(lowPair).add(v.lanewise(LSHR, 4).mul(highPair));
+            v = S_VECTOR.cast(ByteVector.fromArray(B_HALF, w, q + stride + SHORTS).convertShape(ZERO_EXTEND_B2S, S, 0));
+            ShortVector a3 = v.mul(lowPair).add(v.lanewise(LSHR, 4).mul(highPair));
+            lowPair = S_VECTOR.cast(IntVector.broadcast(I, pairs[x + 1]).reinterpretShape(S, 0));
+            highPair = S_VECTOR.cast(IntVector.broadcast(I, pairs[x + 3]).reinterpretShape(S, 0));
+            v = S_VECTOR.cast(ByteVector.fromArray(B_HALF, w, q + RUN).convertShape(ZERO_EXTEND_B2S, S, 0));
+            sum0 = v.mul(lowPair).add(v.lanewise(LSHR, 4).mul(highPair)).add(a0).add(S_VECTOR.cast(sum0));
+            v = S_VECTOR.cast(ByteVector.fromArray(B_HALF, w, q + RUN + SHORTS).convertShape(ZERO_EXTEND_B2S, S, 0));
+            sum1 = v.mul(lowPair).add(v.lanewise(LSHR, 4).mul(highPair)).add(a1).add(S_VECTOR.cast(sum1));
+            v = S_VECTOR.cast(ByteVector.fromArray(B_HALF, w, q + stride + RUN).convertShape(ZERO_EXTEND_B2S, S, 0));
+            sum2 = v.mul(lowPair).add(v.lanewise(LSHR, 4).mul(highPair)).add(a2).add(S_VECTOR.cast(sum2));
+            v = S_VECTOR.cast(ByteVector.fromArray(B_HALF, w, q + stride + RUN + SHORTS).convertShape(ZERO_EXTEND_B2S, S, 0));
+            sum3 = v.mul(lowPair).add(v.lanewise(LSHR, 4).mul(highPair)).add(a3).add(S_VECTOR.cast(sum3));
+            if ((k & 3) == 3) {
+                // Sub-block k / 4: lane pairs added, times the rows' scales.
+                int shift = 8 * ((k >> 2) & 3);
+                IntVector sc = I_VECTOR.cast(k < 16 ? scales0 : scales4);
+                IntVector x0 = I_VECTOR.cast(S_VECTOR.cast(sum0).reinterpretShape(I, 0));
+                isum0 = x0.lanewise(LSHL, 16).lanewise(ASHR, 16).add(x0.lanewise(ASHR, 16)).mul(sc.lanewise(LSHR, shift).and(0xFF))
+                        .add(I_VECTOR.cast(isum0));
+                sc = I_VECTOR.cast(k < 16 ? scales1 : scales5);
+                IntVector x1 = I_VECTOR.cast(S_VECTOR.cast(sum1).reinterpretShape(I, 0));
+                isum1 = x1.lanewise(LSHL, 16).lanewise(ASHR, 16).add(x1.lanewise(ASHR, 16)).mul(sc.lanewise(LSHR, shift).and(0xFF))
+                        .add(I_VECTOR.cast(isum1));
+                sc = I_VECTOR.cast(k < 16 ? scales20 : scales24);
+                x0 = I_VECTOR.cast(S_VECTOR.cast(sum2).reinterpretShape(I, 0));
+                isum2 = x0.lanewise(LSHL, 16).lanewise(ASHR, 16).add(x0.lanewise(ASHR, 16)).mul(sc.lanewise(LSHR, shift).and(0xFF))
+                        .add(I_VECTOR.cast(isum2));
+                sc = I_VECTOR.cast(k < 16 ? scales21 : scales25);
+                x1 = I_VECTOR.cast(S_VECTOR.cast(sum3).reinterpretShape(I, 0));
+                isum3 = x1.lanewise(LSHL, 16).lanewise(ASHR, 16).add(x1.lanewise(ASHR, 16)).mul(sc.lanewise(LSHR, shift).and(0xFF))
+                        .add(I_VECTOR.cast(isum3));
+                sum0 = ShortVector.zero(S);
+                sum1 = ShortVector.zero(S);
+                sum2 = ShortVector.zero(S);
+                sum3 = ShortVector.zero(S);
+            }
+        }
+        // The rows' fp16 d, finite (see accept), converted exactly as Q4_0x8Kernel's scales.
+        IntVector h = I_VECTOR.cast(S_HALF_VECTOR.cast(ByteVector.fromArray(B_HALF, w, p).reinterpretShape(S_HALF, 0)).convertShape(S2I, I, 0));
+        FloatVector d = F_VECTOR.cast(h.lanewise(LSHL, 13).and(0x8FFFFFFF).reinterpretShape(F, 0)).mul(0x1p112f);
+        F_VECTOR.cast(I_VECTOR.cast(isum0).convertShape(I2F, F, 0)).fma(d.mul(dy), FloatVector.fromArray(F, out, at)).intoArray(out, at);
+        h = I_VECTOR.cast(S_HALF_VECTOR.cast(ByteVector.fromArray(B_HALF, w, p + SHORTS).reinterpretShape(S_HALF, 0)).convertShape(S2I, I, 0));
+        d = F_VECTOR.cast(h.lanewise(LSHL, 13).and(0x8FFFFFFF).reinterpretShape(F, 0)).mul(0x1p112f);
+        F_VECTOR.cast(I_VECTOR.cast(isum1).convertShape(I2F, F, 0)).fma(d.mul(dy), FloatVector.fromArray(F, out, at + FLOATS)).intoArray(out, at + FLOATS);
+        h = I_VECTOR.cast(S_HALF_VECTOR.cast(ByteVector.fromArray(B_HALF, w, p2).reinterpretShape(S_HALF, 0)).convertShape(S2I, I, 0));
+        d = F_VECTOR.cast(h.lanewise(LSHL, 13).and(0x8FFFFFFF).reinterpretShape(F, 0)).mul(0x1p112f);
+        F_VECTOR.cast(I_VECTOR.cast(isum2).convertShape(I2F, F, 0)).fma(d.mul(dy), FloatVector.fromArray(F, out, at2)).intoArray(out, at2);
+        h = I_VECTOR.cast(S_HALF_VECTOR.cast(ByteVector.fromArray(B_HALF, w, p2 + SHORTS).reinterpretShape(S_HALF, 0)).convertShape(S2I, I, 0));
+        d = F_VECTOR.cast(h.lanewise(LSHL, 13).and(0x8FFFFFFF).reinterpretShape(F, 0)).mul(0x1p112f);
+        F_VECTOR.cast(I_VECTOR.cast(isum3).convertShape(I2F, F, 0)).fma(d.mul(dy), FloatVector.fromArray(F, out, at2 + FLOATS)).intoArray(out, at2 + FLOATS);
+        subtractMinimums(w, p, a.sums32, si, dy, out, at);
+        subtractMinimums(w, p2, a.sums32, si, dy, out, at2);
     }
 
     /**

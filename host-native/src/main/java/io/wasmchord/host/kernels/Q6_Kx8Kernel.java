@@ -54,10 +54,9 @@ import jdk.incubator.vector.ShortVector;
  * matrix streams from memory. Telescoping each 2- and 4-bit field with its own shift and multiply (no masks) cost
  * two multiplies per value and ran at 6-12 GMAC/s (docs/PERFORMANCE.md, "Q6_K at the file's size").
  *
- * <p>Two groups a pass where a call has them and rows are 8 blocks or longer ({@link #twoGroups}), as the
- * Q4_0 and Q8_0 mat-vecs: in-JVM pairs 1.056 from cache (1 thread), 1.094 (2048 x 5632), 1.064 (768 x
- * 2048) and 1.036 (32000 x 2048) from memory at 2; with rows of 3 blocks (stories110M's 768 columns)
- * 0.93-0.97, so those go a group at a time.
+ * <p>Two groups a pass ({@link #twoGroups}), paired far apart as in InterleavedKernel, as the Q4_0 and Q8_0
+ * mat-vecs: also with rows of 3 blocks (stories110M's 768 columns), where adjacent pairs ran at 0.93-0.97
+ * on Zen 3 and far pairs at 2.1x one group at a time on Zen 5 (one thread, from memory).
  */
 final class Q6_Kx8Kernel extends InterleavedKernel {
     private static final int BLOCK = 210;
@@ -99,11 +98,14 @@ final class Q6_Kx8Kernel extends InterleavedKernel {
         IntVector highs = I_VECTOR.cast(IntVector.fromArray(I, MASKS, I.length()));
         IntVector lowBytes = I_VECTOR.cast(IntVector.fromArray(I, MASKS, 2 * I.length()));
         int stride = blocks * GROUP_BLOCK;
-        int g = 0;
-        // In pairs only for rows of 8 blocks or more: at 3 (768 columns) pairs ran at 0.93-0.97.
-        for (int paired = blocks >= 8 ? groups & ~1 : 0; g < paired; g += 2, offset += 2 * stride, at += 2 * GROUP) {
-            twoGroups(w, offset, stride, blocks, six, d, c0, di, out, at);
+        // Group g of the first half with group g of the second: two streams far apart (see InterleavedKernel).
+        int pairs = groups >> 1;
+        for (int g = 0; g < pairs; g++) {
+            twoGroups(w, offset + g * stride, pairs * stride, blocks, six, d, c0, di, out, at + g * GROUP, at + (pairs + g) * GROUP);
         }
+        int g = 2 * pairs;
+        offset += g * stride;
+        at += g * GROUP;
         for (; g < groups; g++, offset += blocks * GROUP_BLOCK, at += GROUP) {
             FloatVector acc0 = FloatVector.zero(F);
             FloatVector acc1 = FloatVector.zero(F);
@@ -157,13 +159,14 @@ final class Q6_Kx8Kernel extends InterleavedKernel {
     }
 
     /**
-     * Groups at {@code w[offset]} and {@code w[offset + stride]} in one pass, as dotGroups does one, each
+     * Groups at {@code w[offset]} and {@code w[offset + stride]} in one pass into {@code out[at]} and
+     * {@code out[at2]}, as dotGroups does one, each
      * sub-block of the first group's half block then the same of the second's: two streams of weights in
      * flight at once (see Q8_0x8Kernel). The two sub-blocks are written out: as one body in a two-trip
      * loop (the accumulator chosen by an if) C2's code ran at 0.95 from cache and 0.85 from memory.
      */
     private static void twoGroups(byte[] w, int offset, int stride, int blocks, int[] six, float[] d, int c0, int di,
-            float[] out, int at) {
+            float[] out, int at, int at2) {
         IntVector nibbles = I_VECTOR.cast(IntVector.fromArray(I, MASKS, 0));
         IntVector highs = I_VECTOR.cast(IntVector.fromArray(I, MASKS, I.length()));
         IntVector lowBytes = I_VECTOR.cast(IntVector.fromArray(I, MASKS, 2 * I.length()));
@@ -251,8 +254,8 @@ final class Q6_Kx8Kernel extends InterleavedKernel {
         }
         F_VECTOR.cast(acc0).intoArray(out, at);
         F_VECTOR.cast(acc1).intoArray(out, at + SUB);
-        F_VECTOR.cast(acc2).intoArray(out, at + GROUP);
-        F_VECTOR.cast(acc3).intoArray(out, at + GROUP + SUB);
+        F_VECTOR.cast(acc2).intoArray(out, at2);
+        F_VECTOR.cast(acc3).intoArray(out, at2 + SUB);
     }
 
     @Override

@@ -27,10 +27,9 @@ import jdk.incubator.vector.ShortVector;
  * file's rows. Per block of 32 columns a group takes GROUP x 34 bytes: the rows' fp16 scales, then 16 runs,
  * byte {@code 2r + e} of run k holding value {@code 2k + e} of row r, met by the broadcast
  * activation pair k. A 16-bit lane takes the products of two runs (each at most 128 x 127, together
- * 32,512) before the lane pairs of a row are added into its 32-bit lane. Two groups a pass where a call
- * has them and rows are long enough, as Q4_0x8Kernel: on Zen 3 from memory at 2 threads 1.146 (5632 x 2048) and 1.202 (2048 x 5632), from
- * cache no faster (0.998), so what it buys is not the broadcasts it saves but two streams of weights in
- * flight at once; TinyLlama Q8_0 decode 1.144 (in-JVM pairs).
+ * 32,512) before the lane pairs of a row are added into its 32-bit lane. Two groups a pass, paired far
+ * apart (see InterleavedKernel), as Q4_0x8Kernel: from cache no faster (0.998 on Zen 3), so what it buys is
+ * not the broadcasts it saves but two streams of weights in flight at once.
  */
 final class Q8_0x8Kernel extends InterleavedKernel {
     private static final int BLOCK = 34;
@@ -48,10 +47,14 @@ final class Q8_0x8Kernel extends InterleavedKernel {
         int p0 = t * (a.cols >> 1);
         int di = t * blocks;
         int stride = blocks * GROUP_BLOCK;
-        int g = 0;
-        for (int paired = a.cols >= PAIRED_MIN_COLUMNS ? groups & ~1 : 0; g < paired; g += 2, offset += 2 * stride, at += 2 * GROUP) {
-            twoGroups(w, offset, stride, blocks, pairs, d, p0, di, out, at);
+        // Group g of the first half with group g of the second: two streams far apart (see InterleavedKernel).
+        int pairCount = groups >> 1;
+        for (int g = 0; g < pairCount; g++) {
+            twoGroups(w, offset + g * stride, pairCount * stride, blocks, pairs, d, p0, di, out, at + g * GROUP, at + (pairCount + g) * GROUP);
         }
+        int g = 2 * pairCount;
+        offset += g * stride;
+        at += g * GROUP;
         for (; g < groups; g++, offset += blocks * GROUP_BLOCK, at += GROUP) {
             FloatVector acc0 = FloatVector.zero(F);
             FloatVector acc1 = FloatVector.zero(F);
@@ -91,11 +94,12 @@ final class Q8_0x8Kernel extends InterleavedKernel {
     }
 
     /**
-     * Groups at {@code w[offset]} and {@code w[offset + stride]} in one pass, as dotGroups does one: each
+     * Groups at {@code w[offset]} and {@code w[offset + stride]} in one pass into {@code out[at]} and
+     * {@code out[at2]}, as dotGroups does one: each
      * broadcast activation pair meets four loads instead of two (see Q4_0x8Kernel#twoGroups).
      */
     private static void twoGroups(byte[] w, int offset, int stride, int blocks, int[] pairs, float[] d, int p0, int di,
-            float[] out, int at) {
+            float[] out, int at, int at2) {
         FloatVector acc0 = FloatVector.zero(F);
         FloatVector acc1 = FloatVector.zero(F);
         FloatVector acc2 = FloatVector.zero(F);
@@ -148,8 +152,8 @@ final class Q8_0x8Kernel extends InterleavedKernel {
         }
         F_VECTOR.cast(acc0).intoArray(out, at);
         F_VECTOR.cast(acc1).intoArray(out, at + FLOATS);
-        F_VECTOR.cast(acc2).intoArray(out, at + GROUP);
-        F_VECTOR.cast(acc3).intoArray(out, at + GROUP + FLOATS);
+        F_VECTOR.cast(acc2).intoArray(out, at2);
+        F_VECTOR.cast(acc3).intoArray(out, at2 + FLOATS);
     }
 
     @Override
