@@ -197,6 +197,21 @@ abstract class InterleavedKernel extends RowKernel {
      */
     abstract void dotGroups(byte[] w, int offset, int groups, Activations a, int t, float[] out, int at);
 
+    /**
+     * {@link #dotGroups} for activation rows {@code [0, n)}, row t into {@code out[t * stride + at, ...)}:
+     * by default one row after the other, each reading the groups again (from cache after the first).
+     */
+    void dotGroupsRows(byte[] w, int offset, int groups, Activations a, int n, float[] out, int at, int stride) {
+        for (int t = 0; t < n; t++) {
+            dotGroups(w, offset, groups, a, t, out, t * stride + at);
+        }
+    }
+
+    /** Whether batches of activation rows run through {@link #dotGroupsRows} rather than the float mat-mat. */
+    boolean batchesRows() {
+        return false;
+    }
+
     /** Rows past the last group, at {@link #tailOffset}. */
     @Override
     float dot(MemorySegment w, long offset, Activations a, int t, Scratch s) {

@@ -132,9 +132,7 @@ final class MatVecJob implements WorkerPool.Job {
             int grouped = Math.min(to, g.groupedRows);
             if (from < grouped) {
                 int offset = (int) g.groupOffset(from / InterleavedKernel.GROUP, cols);
-                for (int t = 0; t < n; t++) {
-                    g.dotGroups(packed, offset, (grouped - from) / InterleavedKernel.GROUP, a, t, out, t * rows + from);
-                }
+                g.dotGroupsRows(packed, offset, (grouped - from) / InterleavedKernel.GROUP, a, n, out, from, rows);
                 from = grouped;
             }
             for (int r = from; r < to; r++) {

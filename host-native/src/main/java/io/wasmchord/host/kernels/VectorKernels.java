@@ -105,7 +105,7 @@ public final class VectorKernels implements Kernels, AutoCloseable {
         Prepared ready = prepare(w, kernel);
         int rows = w.rows();
         boolean small = (long) rows * w.cols() * n < PARALLEL_FROM;
-        if (gemmFits(w, n)) {
+        if (gemmFits(w, n) && !batchesRows(ready)) {
             runGemm(w, ready, gemmInput.encode(encoding, x, w.cols(), n, pool), out, n);
             return;
         }
@@ -115,7 +115,12 @@ public final class VectorKernels implements Kernels, AutoCloseable {
         runMatVec(small);
     }
 
-    /** Whether a batch of {@code n} rows through {@code w} runs as the float mat-mat. */
+    /** Whether batches through this matrix run as its repacked kernel's batched mat-vec, not the float mat-mat. */
+    private static boolean batchesRows(Prepared ready) {
+        return ready.kernel instanceof InterleavedKernel g && g.batchesRows();
+    }
+
+    /** Whether a batch of {@code n} rows through {@code w} can run as the float mat-mat. */
     private static boolean gemmFits(WeightMatrix w, int n) {
         return n >= GEMM_FROM && w.cols() % Simd.FLOATS == 0 && GemmInput.supports(w.type().vecDotType());
     }
@@ -139,10 +144,11 @@ public final class VectorKernels implements Kernels, AutoCloseable {
     @Override
     public void matmuls(WeightMatrix[] ws, float[] x, float[][] outs, int n) {
         GgmlType encoding = ws[0].type().vecDotType();
-        boolean together = ws.length <= MatVecJob.MAX && n < GEMM_FROM;
+        boolean together = ws.length <= MatVecJob.MAX;
         long macs = 0;
         for (WeightMatrix w : ws) {
-            together &= w.type().vecDotType() == encoding && w.cols() == ws[0].cols();
+            together &= w.type().vecDotType() == encoding && w.cols() == ws[0].cols()
+                    && (n < GEMM_FROM || batchesRows(prepare(w, kernel(w))));
             macs += (long) w.rows() * w.cols() * n;
         }
         if (!together) {
@@ -175,7 +181,8 @@ public final class VectorKernels implements Kernels, AutoCloseable {
     /** Mat-mats of matrices with one input encoding and width, the input encoded once; false if they differ. */
     private boolean sharedGemm(WeightMatrix[] ws, float[] x, float[][] outs, int n) {
         for (WeightMatrix w : ws) {
-            if (!gemmFits(w, n) || w.type().vecDotType() != ws[0].type().vecDotType() || w.cols() != ws[0].cols()) {
+            if (!gemmFits(w, n) || batchesRows(prepare(w, kernel(w))) || w.type().vecDotType() != ws[0].type().vecDotType()
+                    || w.cols() != ws[0].cols()) {
                 return false;
             }
         }
