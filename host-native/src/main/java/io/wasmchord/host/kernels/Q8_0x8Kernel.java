@@ -106,6 +106,11 @@ final class Q8_0x8Kernel extends InterleavedKernel {
         FloatVector acc3 = FloatVector.zero(F);
         for (int b = 0; b < blocks; b++) {
             int p = offset + b * GROUP_BLOCK;
+            // The blocks' scales first: read in file order (see Q4_0x8Kernel#twoGroups).
+            IntVector scaleBits0 = I_VECTOR.cast(S_HALF_VECTOR.cast(ByteVector.fromArray(B_HALF, w, p).reinterpretShape(S_HALF, 0)).convertShape(S2I, I, 0));
+            IntVector scaleBits1 = I_VECTOR.cast(S_HALF_VECTOR.cast(ByteVector.fromArray(B_HALF, w, p + SHORTS).reinterpretShape(S_HALF, 0)).convertShape(S2I, I, 0));
+            IntVector scaleBits2 = I_VECTOR.cast(S_HALF_VECTOR.cast(ByteVector.fromArray(B_HALF, w, p + stride).reinterpretShape(S_HALF, 0)).convertShape(S2I, I, 0));
+            IntVector scaleBits3 = I_VECTOR.cast(S_HALF_VECTOR.cast(ByteVector.fromArray(B_HALF, w, p + stride + SHORTS).reinterpretShape(S_HALF, 0)).convertShape(S2I, I, 0));
             int pi = p0 + 16 * b;
             IntVector isum0 = IntVector.zero(I);
             IntVector isum1 = IntVector.zero(I);
@@ -137,16 +142,16 @@ final class Q8_0x8Kernel extends InterleavedKernel {
             float dy = d[di + b] * 0x1p112f;
             IntVector half;
             FloatVector scales;
-                half = I_VECTOR.cast(S_HALF_VECTOR.cast(ByteVector.fromArray(B_HALF, w, p).reinterpretShape(S_HALF, 0)).convertShape(S2I, I, 0));
+                half = scaleBits0;
                 scales = F_VECTOR.cast(half.lanewise(LSHL, 13).and(0x8FFFFFFF).reinterpretShape(F, 0));
                 acc0 = F_VECTOR.cast(I_VECTOR.cast(isum0).convertShape(I2F, F, 0)).fma(scales.mul(dy), F_VECTOR.cast(acc0));
-                half = I_VECTOR.cast(S_HALF_VECTOR.cast(ByteVector.fromArray(B_HALF, w, p + SHORTS).reinterpretShape(S_HALF, 0)).convertShape(S2I, I, 0));
+                half = scaleBits1;
                 scales = F_VECTOR.cast(half.lanewise(LSHL, 13).and(0x8FFFFFFF).reinterpretShape(F, 0));
                 acc1 = F_VECTOR.cast(I_VECTOR.cast(isum1).convertShape(I2F, F, 0)).fma(scales.mul(dy), F_VECTOR.cast(acc1));
-                half = I_VECTOR.cast(S_HALF_VECTOR.cast(ByteVector.fromArray(B_HALF, w, p + stride).reinterpretShape(S_HALF, 0)).convertShape(S2I, I, 0));
+                half = scaleBits2;
                 scales = F_VECTOR.cast(half.lanewise(LSHL, 13).and(0x8FFFFFFF).reinterpretShape(F, 0));
                 acc2 = F_VECTOR.cast(I_VECTOR.cast(isum2).convertShape(I2F, F, 0)).fma(scales.mul(dy), F_VECTOR.cast(acc2));
-                half = I_VECTOR.cast(S_HALF_VECTOR.cast(ByteVector.fromArray(B_HALF, w, p + stride + SHORTS).reinterpretShape(S_HALF, 0)).convertShape(S2I, I, 0));
+                half = scaleBits3;
                 scales = F_VECTOR.cast(half.lanewise(LSHL, 13).and(0x8FFFFFFF).reinterpretShape(F, 0));
                 acc3 = F_VECTOR.cast(I_VECTOR.cast(isum3).convertShape(I2F, F, 0)).fma(scales.mul(dy), F_VECTOR.cast(acc3));
         }
