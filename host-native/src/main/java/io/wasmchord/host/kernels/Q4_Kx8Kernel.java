@@ -154,6 +154,7 @@ final class Q4_Kx8Kernel extends InterleavedKernel {
         F_VECTOR.cast(I_VECTOR.cast(isum0).convertShape(I2F, F, 0)).fma(F_VECTOR.cast(d0).mul(scaled), FloatVector.fromArray(F, out, at)).intoArray(out, at);
         F_VECTOR.cast(I_VECTOR.cast(isum1).convertShape(I2F, F, 0)).fma(F_VECTOR.cast(d1).mul(scaled), FloatVector.fromArray(F, out, at + FLOATS)).intoArray(out, at + FLOATS);
     }
+
     /**
      * {@link #block} for two groups, at {@code w[p]} and {@code w[p + stride]}, into {@code out[at]} and
      * {@code out[at2]}: both groups' runs each trip, so two streams of weights are in flight (see
@@ -199,9 +200,7 @@ final class Q4_Kx8Kernel extends InterleavedKernel {
         IntVector isum3 = IntVector.zero(I);
         ShortVector sum2 = ShortVector.zero(S);
         ShortVector sum3 = ShortVector.zero(S);
-        // One loop over the block's 64 runs, two a trip, both halves of the group each; every 4 trips (a
-        // sub-block) the short sums are widened and times the scales. One loop, not one per sub-block: C2
-        // then checks the arrays' bounds once per block.
+        // As in block: one loop over the block's 64 runs, two a trip, both halves of both groups each.
         for (int k = 0; k < 32; k++) {
             int q = p + QS + 2 * RUN * k;
             int x = pi + 4 * k;
