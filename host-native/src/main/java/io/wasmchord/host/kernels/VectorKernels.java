@@ -105,7 +105,7 @@ public final class VectorKernels implements Kernels, AutoCloseable {
         Prepared ready = prepare(w, kernel);
         int rows = w.rows();
         boolean small = (long) rows * w.cols() * n < PARALLEL_FROM;
-        if (gemmFits(w, n) && !batchesRows(ready)) {
+        if (gemmFits(w, ready, n)) {
             runGemm(w, ready, gemmInput.encode(encoding, x, w.cols(), n, pool), out, n);
             return;
         }
@@ -120,9 +120,13 @@ public final class VectorKernels implements Kernels, AutoCloseable {
         return ready.kernel instanceof InterleavedKernel g && g.batchesRows();
     }
 
-    /** Whether a batch of {@code n} rows through {@code w} can run as the float mat-mat. */
-    private static boolean gemmFits(WeightMatrix w, int n) {
-        return n >= GEMM_FROM && w.cols() % Simd.FLOATS == 0 && GemmInput.supports(w.type().vecDotType());
+    /**
+     * Whether a batch of {@code n} rows through {@code w} runs as the float mat-mat: not where the repacked
+     * kernel batches rows itself ({@link #batchesRows}).
+     */
+    private static boolean gemmFits(WeightMatrix w, Prepared ready, int n) {
+        return n >= GEMM_FROM && w.cols() % Simd.FLOATS == 0 && GemmInput.supports(w.type().vecDotType())
+                && !batchesRows(ready);
     }
 
     /** The mat-mat of {@code w} with activations already encoded by {@link GemmInput}. */
@@ -181,7 +185,7 @@ public final class VectorKernels implements Kernels, AutoCloseable {
     /** Mat-mats of matrices with one input encoding and width, the input encoded once; false if they differ. */
     private boolean sharedGemm(WeightMatrix[] ws, float[] x, float[][] outs, int n) {
         for (WeightMatrix w : ws) {
-            if (!gemmFits(w, n) || batchesRows(prepare(w, kernel(w))) || w.type().vecDotType() != ws[0].type().vecDotType()
+            if (!gemmFits(w, prepare(w, kernel(w)), n) || w.type().vecDotType() != ws[0].type().vecDotType()
                     || w.cols() != ws[0].cols()) {
                 return false;
             }
