@@ -52,6 +52,11 @@ final class MatVecJob implements WorkerPool.Job {
         return firstPart[count];
     }
 
+    /** Activation rows of this call. */
+    int activationRows() {
+        return n;
+    }
+
     /** A range of a repacked matrix's bytes (see {@link WorkerPool#prefetchNext}); bytes null: none. */
     static final class Range {
         byte[] bytes;

@@ -207,8 +207,13 @@ public final class VectorKernels implements Kernels, AutoCloseable {
             for (int p = 0; p < matVec.parts(); p++) {
                 matVec.run(p, 0);
             }
+        } else if (matVec.activationRows() == 1) {
+            // One activation row streams the weights from memory: even shares (see WorkerPool). Batches do
+            // more work per byte and keep guided runs.
+            prefetchAfter(matVec, pool.shareOf(matVec.parts()));
+            pool.runShares(matVec, matVec.parts());
         } else {
-            prefetchAfter(matVec);
+            prefetchAfter(matVec, pool.reservedParts(matVec.parts()));
             pool.run(matVec, matVec.parts());
         }
         matVec.clear();
@@ -230,12 +235,12 @@ public final class VectorKernels implements Kernels, AutoCloseable {
      * following this one are handed to the pool to read while this job's end and the serial work after it
      * leave those threads waiting.
      */
-    private void prefetchAfter(MatVecJob job) {
+    private void prefetchAfter(MatVecJob job, int firstWorkerPart) {
         if (PREFETCH_BYTES <= 0 || pool.threads() < 2) {
             return;
         }
         if (following != null) {
-            job.bytesFrom(pool.reservedParts(job.parts()), PREFETCH_BYTES, following[0]);
+            job.bytesFrom(firstWorkerPart, PREFETCH_BYTES, following[0]);
             job.bytesFrom(0, PREFETCH_BYTES, following[1]);
         }
         following = nextStart.computeIfAbsent(job.first(), k -> new MatVecJob.Range[] {new MatVecJob.Range(), new MatVecJob.Range()});

@@ -14,10 +14,15 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Every claim and every completion is an atomic update of a line that both cores write, and such an
  * update costs about as much as a few hundred multiply-adds: a stories110M token dispatched ~2,700 parts
- * and paid ~5,400 of them. So a thread claims runs of parts, large while many are left and single ones
- * at the end (guided self-scheduling: a run is the unclaimed parts over twice the threads), and it
- * reports its finished parts once, when no part is left to claim. The two counters sit on cache lines of
- * their own, away from each other and from the fields the workers spin on.
+ * and paid ~5,400 of them. So a thread claims runs of parts, and it reports its finished parts once, when
+ * no part is left to claim. {@link #run} claims guided runs, large while many are left and single ones at
+ * the end (a run is the unclaimed parts over twice the threads), for jobs whose parts cost unevenly.
+ * {@link #runShares} claims even shares, a thread's share of the parts in one claim, for jobs whose parts
+ * cost alike, the mat-vecs: a mat-vec streams its weights from memory, and one long run per thread
+ * streams faster than guided runs, whose last ones are short streams that start cold (TinyLlama Q4_K_M
+ * decode +11% with the caller's first run half the parts, +6% more with shares; see docs/PERFORMANCE.md,
+ * "Session 12"). A thread that is late for its share leaves it to the others. The two counters sit on
+ * cache lines of their own, away from each other and from the fields the workers spin on.
  *
  * <p>The caller runs its first run without claiming it, so the first worker's first claim starts at the
  * same part every time; between jobs that worker reads ahead the bytes a mat-vec caller names for it
@@ -63,6 +68,8 @@ public final class WorkerPool implements AutoCloseable {
     private volatile Throwable failure;
     private static final int MAX_PARTS = (1 << 20) - 1;
     private Job job;
+    /** Parts per claim in the current job: a thread's share ({@link #runShares}), or 0 for guided runs. */
+    private int share;
     /** The first worker's read-ahead range, set by the caller ({@link #prefetchNext}); the epoch counts the sets. */
     private byte[] prefetchBytes;
     private int prefetchFrom;
@@ -96,8 +103,17 @@ public final class WorkerPool implements AutoCloseable {
         return workers.length + 1;
     }
 
-    /** Runs {@code job} on parts {@code [0, parts)} and returns when all are done. Not reentrant. */
+    /** Runs {@code job} on parts {@code [0, parts)} in guided runs and returns when all are done. Not reentrant. */
     public void run(Job job, int parts) {
+        run(job, parts, false);
+    }
+
+    /** Runs {@code job} on parts {@code [0, parts)}, a thread's share per claim, and returns when all are done. */
+    public void runShares(Job job, int parts) {
+        run(job, parts, true);
+    }
+
+    private void run(Job job, int parts, boolean shares) {
         if (workers.length == 0 || parts <= 1) {
             for (int p = 0; p < parts; p++) {
                 job.run(p, 0);
@@ -108,10 +124,11 @@ public final class WorkerPool implements AutoCloseable {
             throw new IllegalArgumentException(parts + " parts; at most " + MAX_PARTS);
         }
         this.job = job;
+        share = shares ? shareOf(parts) : 0;
         counters.set(PENDING, parts);
         waiter = Thread.currentThread();
         long gen = (generation + 1) & 0xFFFFFF;
-        int reserved = reservedParts(parts);
+        int reserved = shares ? share : reservedParts(parts);
         counters.set(TICKET, gen << 40 | (long) parts << 20 | reserved); // publishes job to whoever claims a part
         generation = gen;
         for (Thread w : workers) {
@@ -158,6 +175,11 @@ public final class WorkerPool implements AutoCloseable {
      */
     int reservedParts(int parts) {
         return parts / (2 * threads());
+    }
+
+    /** A thread's share of {@code parts} in {@link #runShares}: also the parts the caller runs unclaimed. */
+    int shareOf(int parts) {
+        return (parts + threads() - 1) / threads();
     }
 
     /**
@@ -225,7 +247,7 @@ public final class WorkerPool implements AutoCloseable {
             if (t >>> 40 != gen || p >= n) {
                 break;
             }
-            int run = Math.max(1, (n - p) / (2 * threads));
+            int run = share > 0 ? Math.min(share, n - p) : Math.max(1, (n - p) / (2 * threads));
             if (!counters.compareAndSet(TICKET, t, t + run)) {
                 continue;
             }

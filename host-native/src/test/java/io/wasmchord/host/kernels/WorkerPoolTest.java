@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
 
@@ -24,6 +25,47 @@ class WorkerPoolTest {
                 for (int p = 0; p < parts; p++) {
                     assertEquals(1, seen.get(p), "round " + round + " part " + p);
                     assertEquals(round, rounds[p]);
+                }
+            }
+        }
+    }
+
+    @Test
+    void evenSharesRunEveryPartOnceInRunsOfAShareAtMostBesideGuidedJobs() {
+        try (WorkerPool pool = new WorkerPool(3)) {
+            for (int round = 0; round < 20_000; round++) {
+                int parts = 1 + round % 13;
+                boolean shares = round % 2 == 0;
+                AtomicIntegerArray seen = new AtomicIntegerArray(parts);
+                AtomicInteger longestRun = new AtomicInteger();
+                AtomicInteger firstRun = new AtomicInteger();
+                WorkerPool.Job job = new WorkerPool.Job() {
+                    @Override
+                    public void run(int part, int worker) {
+                        seen.incrementAndGet(part);
+                    }
+
+                    @Override
+                    public void run(int from, int to, int worker) {
+                        longestRun.accumulateAndGet(to - from, Math::max);
+                        if (from == 0) {
+                            firstRun.set(to);
+                        }
+                        WorkerPool.Job.super.run(from, to, worker);
+                    }
+                };
+                if (shares) {
+                    pool.runShares(job, parts);
+                } else {
+                    pool.run(job, parts);
+                }
+                for (int p = 0; p < parts; p++) {
+                    assertEquals(1, seen.get(p), "round " + round + " part " + p);
+                }
+                if (shares && parts > 1) {
+                    // The caller's share comes first, unclaimed; no run is longer than a share.
+                    assertEquals((parts + 2) / 3, firstRun.get(), "round " + round);
+                    assertTrue(longestRun.get() <= (parts + 2) / 3, "round " + round + ": a run of " + longestRun.get());
                 }
             }
         }
