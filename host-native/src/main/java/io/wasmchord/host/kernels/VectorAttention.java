@@ -17,7 +17,11 @@ import jdk.incubator.vector.VectorOperators;
  *
  * <p>A part is one kv head with its group of query heads and a block of up to {@link #QUERY_BLOCK}
  * consecutive queries, each query a vector lane wherever it can be. Keys and values are taken
- * {@link #KEY_BLOCK} positions at a time and converted to float once for all the part's heads and queries. Per key block: the scores, position-major (vectors
+ * {@link #KEY_BLOCK} positions at a time, as floats: converted once per call for all parts while the
+ * call's keys take at most {@link #CONVERTED_MAX} floats ({@link #convertAll}, by the caller), else
+ * per part and key block for the part's heads and queries, so that memory stays a few blocks per worker
+ * at any context length. (Per part only, stories110M's prompts converted every key and value once per
+ * block of queries, as its heads share none: 8% of a 128-token prompt.) Per key block: the scores, position-major (vectors
  * along the queries, each key element broadcast: no horizontal sums, no transposed keys); the online
  * softmax for all queries at once, a lane each, giving per position each query's multiplier of its
  * accumulator and weight of the value row; then per position the value row times the weights for all
@@ -52,6 +56,23 @@ final class VectorAttention implements WorkerPool.Job {
     private float[] out;
     private int outOffset;
     private Buffers[] scratch = new Buffers[0];
+    /** Floats of a call's keys, and as many of its values, up to which they are converted once per call. */
+    static final int CONVERTED_MAX = 1 << 20;
+    private final int convertedMax;
+    /** The call's keys and values as floats, kv head after kv head, {@link #convertedPositions} rows each. */
+    private float[] keyFloats = new float[0];
+    private float[] valueFloats = new float[0];
+    /** Rows per kv head in those arrays; 0: each part converts its own blocks. */
+    private int convertedPositions;
+
+    VectorAttention() {
+        this(CONVERTED_MAX);
+    }
+
+    /** With a lower bound on the converted arrays (0: always per part), for tests of both paths. */
+    VectorAttention(int convertedMax) {
+        this.convertedMax = convertedMax;
+    }
 
     /** One worker's blocks. Arrays indexed by query run over {@link #QUERY_BLOCK} lanes, whole vectors. */
     private static final class Buffers {
@@ -111,10 +132,32 @@ final class VectorAttention implements WorkerPool.Job {
                 scratch[i] = new Buffers(shape.headDim(), group);
             }
         }
+        // Rows up to a multiple of 8: the scores read keys 8 at a time (those past the end are never used).
+        int rows = (start + n + 7) / 8 * 8;
+        long floats = (long) rows * shape.kvDim();
+        convertedPositions = floats <= convertedMax ? rows : 0;
+        if (convertedPositions > 0) {
+            if (keyFloats.length < floats) {
+                keyFloats = new float[(int) floats];
+                valueFloats = new float[(int) floats];
+            }
+            convertAll(keys, keyFloats, start + n, rows, shape);
+            convertAll(values, valueFloats, start + n, rows, shape);
+        }
         return shape.kvHeads() * blocks;
     }
 
+    /** The first {@code positions} rows of every kv head of {@code src} into {@code dst}, head after head, {@code rows} apart. */
+    private static void convertAll(short[] src, float[] dst, int positions, int rows, AttentionShape shape) {
+        int hd = shape.headDim();
+        int kvDim = shape.kvDim();
+        for (int h = 0; h < shape.kvHeads(); h++) {
+            convertRows(src, h * hd, kvDim, positions, dst, h * rows * hd, hd);
+        }
+    }
+
     void clear() {
+        convertedPositions = 0;
         q = null;
         keys = null;
         values = null;
@@ -158,18 +201,26 @@ final class VectorAttention implements WorkerPool.Job {
         for (int p0 = 0; p0 < end; p0 += KEY_BLOCK) {
             int kb = Math.min(KEY_BLOCK, end - p0);
             int first = start + t0 - p0; // query i sees the block's positions j < first + i + 1
-            convertRows(keys, p0 * kvDim + kvBase, kvDim, kb, b.keys, hd);
-            convertRows(values, p0 * kvDim + kvBase, kvDim, kb, b.values, hd);
+            float[] kf = keyFloats;
+            float[] vf = valueFloats;
+            int row0 = (kvHead * convertedPositions + p0) * hd;
+            if (convertedPositions == 0) {
+                convertRows(keys, p0 * kvDim + kvBase, kvDim, kb, b.keys, 0, hd);
+                convertRows(values, p0 * kvDim + kvBase, kvDim, kb, b.values, 0, hd);
+                kf = b.keys;
+                vf = b.values;
+                row0 = 0;
+            }
             for (int g = 0; g < group; g++) { // the block's keys and values serve every head of the group
                 int base = g * QUERY_BLOCK * hd;
-                scores(b.queries, g * hd * QUERY_BLOCK, lanes, b.keys, kb, hd, b.scores);
+                scores(b.queries, g * hd * QUERY_BLOCK, lanes, kf, row0, kb, hd, b.scores);
                 weigh(b, g * QUERY_BLOCK, lanes, kb, first, shape.scale());
                 for (int j = 0; j < kb; j++) {
                     int i0 = Math.max(0, j - first); // the queries from i0 on see position j
                     if (b.anyRaise[j]) {
                         rescale(b, base, i0, nq, j, hd);
                     }
-                    products(b.products, base, b.values, j * hd, b.weight, j * QUERY_BLOCK, i0, nq, hd);
+                    products(b.products, base, vf, row0 + j * hd, b.weight, j * QUERY_BLOCK, i0, nq, hd);
                     addRound(acc, b.products, base + i0 * hd, (nq - i0) * hd);
                 }
             }
@@ -194,12 +245,12 @@ final class VectorAttention implements WorkerPool.Job {
      * time (keys past {@code kb} up to the tile's end give scores that are never read). Each score is one
      * fma chain over the head in order.
      */
-    private static void scores(float[] qt, int qBase, int lanes, float[] kf, int kb, int hd, float[] scores) {
+    private static void scores(float[] qt, int qBase, int lanes, float[] kf, int row0, int kb, int hd, float[] scores) {
         for (int i = 0; i < lanes; i += FLOATS) {
             for (int j = 0; j < kb; j += 8) {
                 FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F), s2 = FloatVector.zero(F), s3 = FloatVector.zero(F);
                 FloatVector s4 = FloatVector.zero(F), s5 = FloatVector.zero(F), s6 = FloatVector.zero(F), s7 = FloatVector.zero(F);
-                int k = j * hd;
+                int k = row0 + j * hd;
                 for (int d = 0; d < hd; d++) {
                     FloatVector qv = FloatVector.fromArray(F, qt, qBase + d * QUERY_BLOCK + i);
                     s0 = qv.fma(FloatVector.broadcast(F, kf[k + d]), s0);
@@ -322,10 +373,13 @@ final class VectorAttention implements WorkerPool.Job {
         }
     }
 
-    /** {@code kb} rows of a head's fp16 keys or values ({@code stride} apart from {@code at}) as floats, row after row. */
-    private static void convertRows(short[] src, int at, int stride, int kb, float[] dst, int hd) {
+    /**
+     * {@code kb} rows of a head's fp16 keys or values ({@code stride} apart from {@code at}) as floats, row
+     * after row from {@code dst[to]}.
+     */
+    private static void convertRows(short[] src, int at, int stride, int kb, float[] dst, int to, int hd) {
         for (int j = 0; j < kb; j++) {
-            toFloats(src, at + j * stride, dst, j * hd, hd);
+            toFloats(src, at + j * stride, dst, to + j * hd, hd);
         }
     }
 

@@ -70,6 +70,54 @@ class VectorAttentionKernelsTest {
         }
     }
 
+    /**
+     * Keys and values converted once per call (what the tests above check against the reference) and per
+     * part and key block (calls past {@link VectorAttention#CONVERTED_MAX}) give the same results within
+     * a few fp16 steps: the vector exponential is the Vector API's Java fallback until C2 compiles its
+     * intrinsic, the two may differ in the last place, and the accumulators' rounding to fp16 after every
+     * position can carry that to an fp16 step.
+     */
+    @Test
+    void convertingPerPartGivesWhatConvertingOncePerCallGives() {
+        SplittableRandom random = new SplittableRandom(10);
+        for (AttentionShape shape : new AttentionShape[] {
+                new AttentionShape(12, 12, 64, 0.125f),
+                new AttentionShape(8, 2, 80, 1f / (float) Math.sqrt(80)),
+                new AttentionShape(32, 4, 64, 0.125f)}) {
+            for (int[] run : new int[][] {{0, 5}, {0, 37}, {63, 20}, {100, 130}}) {
+                int start = run[0];
+                int n = run[1];
+                int length = start + n;
+                short[] keys = new short[length * shape.kvDim()];
+                short[] values = new short[length * shape.kvDim()];
+                for (int i = 0; i < keys.length; i++) {
+                    keys[i] = Half.fromFloat((float) random.nextGaussian() * 2);
+                    values[i] = Half.fromFloat((float) random.nextGaussian());
+                }
+                float[] q = new float[n * shape.qDim()];
+                for (int i = 0; i < q.length; i++) {
+                    q[i] = (float) random.nextGaussian();
+                }
+                float[] once = attend(new VectorAttention(), q, keys, values, start, n, shape);
+                float[] perPart = attend(new VectorAttention(0), q, keys, values, start, n, shape);
+                for (int i = 0; i < once.length; i++) {
+                    assertEquals(once[i], perPart[i], 1e-3f * Math.max(1f, Math.abs(once[i])), shape + " start " + start + " n " + n + " at " + i);
+                }
+            }
+        }
+    }
+
+    private static float[] attend(VectorAttention attention, float[] q, short[] keys, short[] values, int start, int n,
+                                  AttentionShape shape) {
+        float[] out = new float[n * shape.qDim()];
+        int parts = attention.set(q, 0, keys, values, start, n, shape, out, 0, 1);
+        for (int p = 0; p < parts; p++) {
+            attention.run(p, 0);
+        }
+        attention.clear();
+        return out;
+    }
+
     @Test
     void roundsToHalfLikeAStoreAndLoad() {
         SplittableRandom random = new SplittableRandom(9);
