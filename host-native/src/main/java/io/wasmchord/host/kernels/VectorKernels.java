@@ -253,7 +253,8 @@ public final class VectorKernels implements Kernels, AutoCloseable {
      * how long one thread waits for the other, so about 64 parts per thread where each still holds
      * {@link #MIN_PART_MACS} (with 16 per thread, TinyLlama's 2-thread decode spent ~1.8 ms of a token's
      * thread time waiting for a last part, ~0.3 ms with these; see docs/PERFORMANCE.md, "Session 6"), and
-     * never fewer than 16 per thread.
+     * never fewer than 16 per thread. That was for guided runs, which batches still take; a job of one
+     * activation row is claimed in even shares since session 12, and its parts only set where a share ends.
      */
     private int rowsPerPart(int rows, long macsPerRow, boolean small) {
         int coarse = rows / (pool.threads() * 16);
