@@ -21,13 +21,15 @@ import jdk.incubator.vector.VectorOperators;
  * call's keys take at most {@link #CONVERTED_MAX} floats ({@link #convertAll}, by the caller), else
  * per part and key block for the part's heads and queries, so that memory stays a few blocks per worker
  * at any context length. (Per part only, stories110M's prompts converted every key and value once per
- * block of queries, as its heads share none: 8% of a 128-token prompt.) Per key block: the scores, position-major (vectors
- * along the queries, each key element broadcast: no horizontal sums, no transposed keys); the online
+ * block of queries, as its heads share none: 8% of a 128-token prompt.) Per key block: the scores,
+ * position-major (vectors along the queries, each key element broadcast: no horizontal sums, no
+ * transposed keys); the online
  * softmax for all queries at once, a lane each, giving per position each query's multiplier of its
  * accumulator and weight of the value row; then per position the value row times the weights for all
  * queries that see it, added to their accumulators and rounded to fp16 in one loop over up to
  * 16 x head-dim values, which SuperWord runs whole (a 64-value loop per query spends most of its time
- * in a pre- and a post-loop). Memory per worker is a few blocks, whatever the context length.
+ * in a pre- and a post-loop). Memory per worker is a few blocks, whatever the context length, beside
+ * the converted keys and values (at most 8 MiB, kept for the next call).
  *
  * <p>fp16 conversions run as plain loops over {@link Float#floatToFloat16}/{@link Float#float16ToFloat},
  * which C2 vectorises into the F16C instructions, where the Vector API has no fp16 conversion but
@@ -147,7 +149,7 @@ final class VectorAttention implements WorkerPool.Job {
         return shape.kvHeads() * blocks;
     }
 
-    /** The first {@code positions} rows of every kv head of {@code src} into {@code dst}, head after head, {@code rows} apart. */
+    /** The first {@code positions} rows of each kv head of {@code src} into {@code dst}, heads {@code rows} rows apart. */
     private static void convertAll(short[] src, float[] dst, int positions, int rows, AttentionShape shape) {
         int hd = shape.headDim();
         int kvDim = shape.kvDim();

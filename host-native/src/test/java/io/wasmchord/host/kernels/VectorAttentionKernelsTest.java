@@ -87,30 +87,20 @@ class VectorAttentionKernelsTest {
             for (int[] run : new int[][] {{0, 5}, {0, 37}, {63, 20}, {100, 130}}) {
                 int start = run[0];
                 int n = run[1];
-                int length = start + n;
-                short[] keys = new short[length * shape.kvDim()];
-                short[] values = new short[length * shape.kvDim()];
-                for (int i = 0; i < keys.length; i++) {
-                    keys[i] = Half.fromFloat((float) random.nextGaussian() * 2);
-                    values[i] = Half.fromFloat((float) random.nextGaussian());
-                }
-                float[] q = new float[n * shape.qDim()];
-                for (int i = 0; i < q.length; i++) {
-                    q[i] = (float) random.nextGaussian();
-                }
-                float[] once = attend(new VectorAttention(), q, keys, values, start, n, shape);
-                float[] perPart = attend(new VectorAttention(0), q, keys, values, start, n, shape);
+                Batch batch = Batch.random(shape, start, n, 1f, random);
+                float[] once = attend(new VectorAttention(), batch, start, n, shape);
+                float[] perPart = attend(new VectorAttention(0), batch, start, n, shape);
                 for (int i = 0; i < once.length; i++) {
-                    assertEquals(once[i], perPart[i], 1e-3f * Math.max(1f, Math.abs(once[i])), shape + " start " + start + " n " + n + " at " + i);
+                    assertEquals(once[i], perPart[i], 1e-3f * Math.max(1f, Math.abs(once[i])),
+                            shape + " start " + start + " n " + n + " at " + i);
                 }
             }
         }
     }
 
-    private static float[] attend(VectorAttention attention, float[] q, short[] keys, short[] values, int start, int n,
-                                  AttentionShape shape) {
+    private static float[] attend(VectorAttention attention, Batch batch, int start, int n, AttentionShape shape) {
         float[] out = new float[n * shape.qDim()];
-        int parts = attention.set(q, 0, keys, values, start, n, shape, out, 0, 1);
+        int parts = attention.set(batch.q, 0, batch.keys, batch.values, start, n, shape, out, 0, 1);
         for (int p = 0; p < parts; p++) {
             attention.run(p, 0);
         }
@@ -142,20 +132,29 @@ class VectorAttentionKernelsTest {
         }
     }
 
+    /** A cache of {@code start + n} random fp16 positions and {@code n} queries. */
+    private record Batch(float[] q, short[] keys, short[] values) {
+        static Batch random(AttentionShape shape, int start, int n, float qScale, SplittableRandom random) {
+            short[] keys = new short[(start + n) * shape.kvDim()];
+            short[] values = new short[keys.length];
+            for (int i = 0; i < keys.length; i++) {
+                keys[i] = Half.fromFloat((float) random.nextGaussian() * 2);
+                values[i] = Half.fromFloat((float) random.nextGaussian());
+            }
+            float[] q = new float[n * shape.qDim()];
+            for (int i = 0; i < q.length; i++) {
+                q[i] = (float) random.nextGaussian() * qScale;
+            }
+            return new Batch(q, keys, values);
+        }
+    }
+
     private static void checkBatch(VectorKernels kernels, AttentionShape shape, int start, int n, float qScale,
                                    SplittableRandom random) {
-        int kvDim = shape.kvDim();
-        int length = start + n;
-        short[] keys = new short[length * kvDim];
-        short[] values = new short[length * kvDim];
-        for (int i = 0; i < keys.length; i++) {
-            keys[i] = Half.fromFloat((float) random.nextGaussian() * 2);
-            values[i] = Half.fromFloat((float) random.nextGaussian());
-        }
-        float[] q = new float[n * shape.qDim()];
-        for (int i = 0; i < q.length; i++) {
-            q[i] = (float) random.nextGaussian() * qScale;
-        }
+        Batch batch = Batch.random(shape, start, n, qScale, random);
+        float[] q = batch.q;
+        short[] keys = batch.keys;
+        short[] values = batch.values;
         float[] expected = new float[n * shape.qDim()];
         float[] actual = new float[n * shape.qDim()];
         for (int t = 0; t < n; t++) {

@@ -65,7 +65,7 @@ class WorkerPoolTest {
                 if (shares && parts > 1) {
                     // The caller's share comes first, unclaimed; no run is longer than a share.
                     assertEquals((parts + 2) / 3, firstRun.get(), "round " + round);
-                    assertTrue(longestRun.get() <= (parts + 2) / 3, "round " + round + ": a run of " + longestRun.get());
+                    assertTrue(longestRun.get() <= (parts + 2) / 3, "round " + round + ": a run of " + longestRun);
                 }
             }
         }
