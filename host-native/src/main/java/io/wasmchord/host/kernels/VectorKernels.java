@@ -40,6 +40,7 @@ public final class VectorKernels implements Kernels, AutoCloseable {
     private final GemmInput gemmInput = new GemmInput();
     private final Scratch[] scratch;
     private final VectorAttention attention = new VectorAttention();
+    private final BatchEncodeJob batchEncode = new BatchEncodeJob();
     private final DecodeAttention decodeAttention = new DecodeAttention();
     /** Per weight tensor: the kernel and the bytes it reads (the mapping, a heap copy or a repacked copy). */
     private final Map<ByteSource, Prepared> prepared = new WeakHashMap<>();
@@ -109,7 +110,7 @@ public final class VectorKernels implements Kernels, AutoCloseable {
             runGemm(w, ready, gemmInput.encode(encoding, x, w.cols(), n, pool), out, n);
             return;
         }
-        activations.encode(encoding, x, w.cols(), n, kernel instanceof ScalarRowKernel);
+        encode(encoding, x, w.cols(), n, kernel instanceof ScalarRowKernel);
         matVec.start(activations, n, scratch);
         matVec.add(ready.kernel, ready.segment, w.rowBytes(), rows, out, rowsPerPart(rows, (long) w.cols() * n, small));
         runMatVec(small);
@@ -171,7 +172,7 @@ public final class VectorKernels implements Kernels, AutoCloseable {
         for (WeightMatrix w : ws) {
             raw |= kernel(w) instanceof ScalarRowKernel;
         }
-        activations.encode(encoding, x, ws[0].cols(), n, raw);
+        encode(encoding, x, ws[0].cols(), n, raw);
         matVec.start(activations, n, scratch);
         boolean small = macs < PARALLEL_FROM;
         for (int i = 0; i < ws.length; i++) {
@@ -199,6 +200,19 @@ public final class VectorKernels implements Kernels, AutoCloseable {
             runGemm(ws[i], prepare(ws[i], kernel(ws[i])), input, outs[i], n);
         }
         return true;
+    }
+
+    /** Values of a Q8_0 batch from which its encoding runs on the pool's threads ({@link BatchEncodeJob}). */
+    private static final int BATCH_ENCODE_FROM = 1 << 15;
+
+    /** Encodes {@code n} rows of {@code x} into {@link #activations} for weights of vec-dot type {@code encoding}. */
+    private void encode(GgmlType encoding, float[] x, int cols, int n, boolean raw) {
+        if (encoding == GgmlType.Q8_0 && !raw && (long) n * cols >= BATCH_ENCODE_FROM && pool.threads() > 1) {
+            pool.run(batchEncode, batchEncode.set(activations, x, cols, n));
+            batchEncode.finish();
+            return;
+        }
+        activations.encode(encoding, x, cols, n, raw);
     }
 
     /** Runs the mat-vec set up in {@link #matVec}: on the calling thread alone when it is small. */

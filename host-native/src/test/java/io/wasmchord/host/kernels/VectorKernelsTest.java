@@ -210,6 +210,20 @@ class VectorKernelsTest {
     }
 
     /**
+     * Batches large enough to be encoded on the pool's threads (Q8_0 for Q4_0 weights: {@link BatchEncodeJob}),
+     * with a last part of fewer blocks, give what the reference gives; then a small batch and a single row,
+     * encoded on the calling thread, still do.
+     */
+    @Test
+    void batchesEncodedOnThePoolMatchTheScalarReference() {
+        SplittableRandom random = new SplittableRandom(43);
+        check(GgmlType.Q4_0, 2 * InterleavedKernel.GROUP + 3, 1024, 40, random);
+        check(GgmlType.Q4_0, InterleavedKernel.GROUP, 32 * 97, 13, random);
+        check(GgmlType.Q4_0, InterleavedKernel.GROUP + 1, 1024, 5, random);
+        check(GgmlType.Q4_0, InterleavedKernel.GROUP + 1, 1024, 1, random);
+    }
+
+    /**
      * A block scale that is infinite or NaN (a damaged file) gives infinities or NaNs as the reference does: the
      * repacked kernels convert scales without that case, so such a matrix keeps the file layout
      * (InterleavedKernel.accept). Rows whose blocks are all finite still match as usual.
