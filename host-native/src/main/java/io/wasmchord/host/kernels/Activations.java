@@ -74,14 +74,8 @@ final class Activations {
      * {@code raw}: also keep the reference encoding's bytes (for {@link ScalarRowKernel}s).
      */
     void encode(GgmlType type, float[] x, int cols, int rows, boolean raw) {
-        this.type = type;
-        this.cols = cols;
-        this.rows = rows;
+        begin(type, cols, rows);
         int n = cols * rows;
-        expandedValid = false;
-        nibblePairsValid = false;
-        runPairsValid = false;
-        sixBitValid = false;
         switch (type) {
             case F32 -> f = x;
             case F16 -> {
@@ -188,19 +182,24 @@ final class Activations {
         encodeQ8_0Blocks(x, 0, blocks, false);
     }
 
-    /**
-     * Starts a Q8_0 encoding of {@code rows} rows of {@code x} whose blocks {@link #encodeQ8_0Blocks} then
-     * encode, with their {@link #nibblePairs}, on any threads, each block once (a batch's encoding was a
-     * tenth of a stories110M prompt on the calling thread, the others waiting); {@link #finishQ8_0} ends it.
-     */
-    void startQ8_0(int cols, int rows) {
-        type = GgmlType.Q8_0;
+    /** A new encoding: what was derived from the last one is stale. */
+    private void begin(GgmlType type, int cols, int rows) {
+        this.type = type;
         this.cols = cols;
         this.rows = rows;
         expandedValid = false;
         nibblePairsValid = false;
         runPairsValid = false;
         sixBitValid = false;
+    }
+
+    /**
+     * Starts a Q8_0 encoding of {@code rows} rows of {@code cols} values whose blocks {@link #encodeQ8_0Blocks}
+     * then encode, with their {@link #nibblePairs}, on any threads, each block once (a batch's encoding was a
+     * tenth of a stories110M prompt on the calling thread, the others waiting); {@link #finishQ8_0} ends it.
+     */
+    void startQ8_0(int cols, int rows) {
+        begin(GgmlType.Q8_0, cols, rows);
         int n = cols * rows;
         q = grow(q, n);
         d = grow(d, n >> 5);
