@@ -128,9 +128,10 @@ public final class LlamaModel implements LanguageModel {
         }
         if (s.rope == null) { // made once per state: decoding allocates nothing per token
             s.rope = new Rope(c.architecture().ropeStyle, c.ropeDimensions(), c.ropeFreqBase(), c.ropeFreqScale(),
-                    ropeFreqFactors);
+                    ropeFreqFactors, s.batchCapacity);
         }
         Rope rope = s.rope;
+        rope.setPositions(pos0, n);
         for (int l = 0; l < layers.length; l++) {
             Layer L = layers[l];
             kernels.rmsNorm(s.x, L.attnNorm, s.xb, dim, n, c.rmsEps());
@@ -145,9 +146,8 @@ public final class LlamaModel implements LanguageModel {
                 normHeads(s.k, n * c.headCountKv(), L.kNorm);
             }
             for (int t = 0; t < n; t++) {
-                rope.setPosition(pos0 + t);
-                rope.apply(s.q, t * qDim, c.headCount(), c.headDim());
-                rope.apply(s.k, t * kvDim, c.headCountKv(), c.headDim());
+                rope.apply(s.q, t * qDim, c.headCount(), c.headDim(), t);
+                rope.apply(s.k, t * kvDim, c.headCountKv(), c.headDim(), t);
                 s.cache.store(kernels, l, pos0 + t, s.k, t * kvDim, s.v, t * kvDim);
             }
             kernels.causalAttention(s.q, s.cache.keys(l), s.cache.values(l), pos0, n, attentionShape, s.att);

@@ -19,9 +19,10 @@ final class FusedOps {
     private FusedOps() {
     }
 
-    static void rmsNorm(float[] x, float[] weight, float[] out, int n, int rows, float eps) {
+    /** Rows {@code [fromRow, toRow)} of {@code n} values each. */
+    static void rmsNorm(float[] x, float[] weight, float[] out, int n, int fromRow, int toRow, float eps) {
         int whole = n - n % FLOATS;
-        for (int t = 0; t < rows; t++) {
+        for (int t = fromRow; t < toRow; t++) {
             int base = t * n;
             DoubleVector sum0 = DoubleVector.zero(D);
             DoubleVector sum1 = DoubleVector.zero(D);
@@ -47,13 +48,14 @@ final class FusedOps {
         }
     }
 
-    static void swiglu(float[] gate, float[] up, int n) {
-        int whole = n - n % FLOATS;
-        for (int i = 0; i < whole; i += FLOATS) {
+    /** Values {@code [from, to)}. */
+    static void swiglu(float[] gate, float[] up, int from, int to) {
+        int whole = to - (to - from) % FLOATS;
+        for (int i = from; i < whole; i += FLOATS) {
             FloatVector g = FloatVector.fromArray(F, gate, i);
             g.div(g.neg().lanewise(VectorOperators.EXP).add(1f)).mul(FloatVector.fromArray(F, up, i)).intoArray(gate, i);
         }
-        for (int i = whole; i < n; i++) {
+        for (int i = whole; i < to; i++) {
             float g = gate[i];
             gate[i] = g / (1f + (float) Math.exp(-g)) * up[i];
         }

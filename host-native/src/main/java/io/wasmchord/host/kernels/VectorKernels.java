@@ -41,6 +41,7 @@ public final class VectorKernels implements Kernels, AutoCloseable {
     private final Scratch[] scratch;
     private final VectorAttention attention = new VectorAttention();
     private final BatchEncodeJob batchEncode = new BatchEncodeJob();
+    private final ElementwiseJob elementwise = new ElementwiseJob();
     private final DecodeAttention decodeAttention = new DecodeAttention();
     /** Per weight tensor: the kernel and the bytes it reads (the mapping, a heap copy or a repacked copy). */
     private final Map<ByteSource, Prepared> prepared = new WeakHashMap<>();
@@ -301,14 +302,30 @@ public final class VectorKernels implements Kernels, AutoCloseable {
         }
     }
 
+    /** Values of a batch's RMSNorm or SwiGLU from which it runs on the pool's threads ({@link ElementwiseJob}). */
+    private static final int ELEMENTWISE_PARALLEL_FROM = 1 << 14;
+
     @Override
     public void rmsNorm(float[] x, float[] weight, float[] out, int n, int rows, float eps) {
-        FusedOps.rmsNorm(x, weight, out, n, rows, eps);
+        if (rows > 1 && (long) rows * n >= ELEMENTWISE_PARALLEL_FROM) {
+            runElementwise(elementwise.rmsNorm(x, weight, out, n, rows, eps));
+        } else {
+            FusedOps.rmsNorm(x, weight, out, n, 0, rows, eps);
+        }
     }
 
     @Override
     public void swiglu(float[] gate, float[] up, int n) {
-        FusedOps.swiglu(gate, up, n);
+        if (n >= 2 * ELEMENTWISE_PARALLEL_FROM) {
+            runElementwise(elementwise.swiglu(gate, up, n));
+        } else {
+            FusedOps.swiglu(gate, up, 0, n);
+        }
+    }
+
+    private void runElementwise(int parts) {
+        pool.runShares(elementwise, parts);
+        elementwise.clear();
     }
 
     @Override

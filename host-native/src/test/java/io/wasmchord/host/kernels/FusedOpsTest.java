@@ -1,5 +1,6 @@
 package io.wasmchord.host.kernels;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.wasmchord.kernel.VectorMath;
@@ -20,7 +21,7 @@ class FusedOpsTest {
             float[] weight = randoms(random, n, 2f);
             float[] out = new float[n * rows];
             float[] expected = new float[n * rows];
-            FusedOps.rmsNorm(x, weight, out, n, rows, 1e-5f);
+            FusedOps.rmsNorm(x, weight, out, n, 0, rows, 1e-5f);
             for (int t = 0; t < rows; t++) {
                 VectorMath.rmsNorm(x, t * n, weight, expected, t * n, n, 1e-5f);
             }
@@ -39,10 +40,34 @@ class FusedOpsTest {
             float[] up = randoms(random, n, 3f);
             float[] expected = gate.clone();
             VectorMath.swiglu(expected, up, n);
-            FusedOps.swiglu(gate, up, n);
+            FusedOps.swiglu(gate, up, 0, n);
             for (int i = 0; i < n; i++) {
                 assertEquals(expected[i], gate[i], 4 * Math.ulp(expected[i]) + 1e-30f, "n " + n + " value " + i);
             }
+        }
+    }
+
+    /** Batches big enough to be split over the pool ({@link ElementwiseJob}) give the single-thread result. */
+    @Test
+    void batchesSplitOverThreadsMatchOneThread() {
+        SplittableRandom random = new SplittableRandom(7);
+        int n = 771;
+        int rows = 37;
+        float[] x = randoms(random, n * rows, 5f);
+        float[] weight = randoms(random, n, 2f);
+        float[] expected = new float[n * rows];
+        FusedOps.rmsNorm(x, weight, expected, n, 0, rows, 1e-5f);
+        int length = 3 * ElementwiseJob.SWIGLU_PART * 4 + 13;
+        float[] gate = randoms(random, length, 20f);
+        float[] up = randoms(random, length, 3f);
+        float[] expectedGate = gate.clone();
+        FusedOps.swiglu(expectedGate, up, 0, length);
+        try (VectorKernels kernels = new VectorKernels(3)) {
+            float[] out = new float[n * rows];
+            kernels.rmsNorm(x, weight, out, n, rows, 1e-5f);
+            assertArrayEquals(expected, out);
+            kernels.swiglu(gate, up, length);
+            assertArrayEquals(expectedGate, gate);
         }
     }
 
