@@ -220,37 +220,11 @@ final class Activations {
             // F16C's conversions (intrinsics on the JVM): round to nearest even, as Half's.
             d[b] = Float.float16ToFloat(Float.floatToFloat16(amax / 127f));
             float inverse = amax != 0f ? 127f / amax : 0f;
-            // The two halves of the block side by side: the nibble pairs come from the rounded quants in
-            // registers, and each store is read back by nothing (a wide load of two narrower stores, as
-            // quantize's pairs make, waits for both to retire: the encoding ran at 25 ns a block).
-            IntVector sum = IntVector.zero(I);
-            for (int j = 0; j < 16; j += FLOATS) {
-                IntVector low = roundToQuants(x, in + j, inverse);
-                IntVector high = roundToQuants(x, in + 16 + j, inverse);
-                sum = low.add(high).add(sum); // not a call on the loop-carried sum: see Simd
-                storeQuants(low, in + j);
-                storeQuants(high, in + 16 + j);
-                if (nibbles) {
-                    ShortVector telescoped = (ShortVector) high.sub(low.lanewise(VectorOperators.LSHL, 4))
-                            .convertShape(VectorOperators.I2S, S_HALF, 0);
-                    telescoped.reinterpretAsInts().intoArray(nibblePairs, 8 * b + (j >> 1));
-                }
-            }
-            blockSums[b] = sum.reduceLanes(VectorOperators.ADD);
+            blockSums[b] = quantize(x, in, 32, inverse);
         }
-    }
-
-    /** A vector of x from {@code at} times {@code scale}, rounded and clamped as {@link #quantize} does. */
-    private static IntVector roundToQuants(float[] x, int at, float scale) {
-        return FloatVector.fromArray(F, x, at).mul(scale).add(12582912f).reinterpretAsInts()
-                .and(0x7FFFFF).sub(0x400000).max(-128).min(127);
-    }
-
-    /** Quants {@code [at, at + FLOATS)} into {@link #q} and {@link #pairs}. */
-    private void storeQuants(IntVector quants, int at) {
-        ShortVector shorts = (ShortVector) quants.convertShape(VectorOperators.I2S, S_HALF, 0);
-        shorts.intoArray(q, at);
-        shorts.reinterpretAsInts().intoArray(pairs, at >> 1);
+        if (nibbles) {
+            fillNibblePairs(from, to);
+        }
     }
 
     /** Ends the encoding {@link #startQ8_0} began, every block encoded: its nibble pairs are made. */
