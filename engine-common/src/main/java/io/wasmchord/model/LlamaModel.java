@@ -29,13 +29,13 @@ public final class LlamaModel implements LanguageModel {
     private record Layer(float[] attnNorm, WeightMatrix wq, WeightMatrix wk, WeightMatrix wv, WeightMatrix wo,
                          float[] bq, float[] bk, float[] bv, float[] bo, float[] qNorm, float[] kNorm,
                          float[] ffnNorm, WeightMatrix gate, WeightMatrix up, WeightMatrix down,
-                         WeightMatrix[] qkv, WeightMatrix[] gateUp) {
+                         WeightMatrix[] qkv, WeightMatrix[] kv, WeightMatrix[] gateUp) {
         Layer(float[] attnNorm, WeightMatrix wq, WeightMatrix wk, WeightMatrix wv, WeightMatrix wo,
               float[] bq, float[] bk, float[] bv, float[] bo, float[] qNorm, float[] kNorm,
               float[] ffnNorm, WeightMatrix gate, WeightMatrix up, WeightMatrix down) {
             // The matrices that read the same input, for one Kernels.matmuls call each (made once).
             this(attnNorm, wq, wk, wv, wo, bq, bk, bv, bo, qNorm, kNorm, ffnNorm, gate, up, down,
-                    new WeightMatrix[] {wq, wk, wv}, new WeightMatrix[] {gate, up});
+                    new WeightMatrix[] {wq, wk, wv}, new WeightMatrix[] {wk, wv}, new WeightMatrix[] {gate, up});
         }
     }
 
@@ -109,7 +109,11 @@ public final class LlamaModel implements LanguageModel {
         }
     }
 
-    /** Runs {@code n <= batchCapacity} tokens; rows from {@code outFrom} on produce logits. */
+    /**
+     * Runs {@code n <= batchCapacity} tokens; rows from {@code outFrom} on produce logits. In the last layer
+     * only those rows go on past the keys and values, as in llama.cpp (its inp_out_ids): a prompt asks for
+     * one row of logits, and the other rows' queries, attention and feed-forward there would feed nothing.
+     */
     private void forwardBatch(ModelState s, int[] tokens, int offset, int n, int outFrom, float[] logits, int logitsRow) {
         ModelConfig c = config;
         Kernels kernels = s.kernels;
@@ -134,46 +138,67 @@ public final class LlamaModel implements LanguageModel {
         rope.setPositions(pos0, n);
         for (int l = 0; l < layers.length; l++) {
             Layer L = layers[l];
+            int from = l == layers.length - 1 ? outFrom : 0; // rows [from, n) go on past the cache
+            int m = n - from;
             kernels.rmsNorm(s.x, L.attnNorm, s.xb, dim, n, c.rmsEps());
-            kernels.matmuls(L.qkv, s.xb, s.qkv, n);
+            if (from == 0) {
+                kernels.matmuls(L.qkv, s.xb, s.qkv, n);
+            } else {
+                kernels.matmuls(L.kv, s.xb, s.kv, n);
+                dropFirstRows(s.xb, from, m, dim);
+                dropFirstRows(s.x, from, m, dim);
+                if (m > 0) {
+                    kernels.matmul(L.wq, s.xb, s.q, m);
+                }
+            }
             if (L.bq != null) {
-                VectorMath.addBias(s.q, L.bq, n);
+                VectorMath.addBias(s.q, L.bq, m);
                 VectorMath.addBias(s.k, L.bk, n);
                 VectorMath.addBias(s.v, L.bv, n);
             }
             if (L.qNorm != null) {
-                normHeads(s.q, n * c.headCount(), L.qNorm);
+                normHeads(s.q, m * c.headCount(), L.qNorm);
                 normHeads(s.k, n * c.headCountKv(), L.kNorm);
             }
             for (int t = 0; t < n; t++) {
-                rope.apply(s.q, t * qDim, c.headCount(), c.headDim(), t);
                 rope.apply(s.k, t * kvDim, c.headCountKv(), c.headDim(), t);
                 s.cache.store(kernels, l, pos0 + t, s.k, t * kvDim, s.v, t * kvDim);
             }
-            kernels.causalAttention(s.q, s.cache.keys(l), s.cache.values(l), pos0, n, attentionShape, s.att);
-            kernels.matmul(L.wo, s.att, s.xb2, n);
-            if (L.bo != null) {
-                VectorMath.addBias(s.xb2, L.bo, n);
+            if (m == 0) {
+                continue; // the last layer of a slice that produces no logits: its cache rows were all it gave
             }
-            VectorMath.add(s.x, 0, s.xb2, 0, n * dim);
+            for (int r = 0; r < m; r++) {
+                rope.apply(s.q, r * qDim, c.headCount(), c.headDim(), from + r);
+            }
+            kernels.causalAttention(s.q, s.cache.keys(l), s.cache.values(l), pos0 + from, m, attentionShape, s.att);
+            kernels.matmul(L.wo, s.att, s.xb2, m);
+            if (L.bo != null) {
+                VectorMath.addBias(s.xb2, L.bo, m);
+            }
+            VectorMath.add(s.x, 0, s.xb2, 0, m * dim);
 
-            kernels.rmsNorm(s.x, L.ffnNorm, s.xb, dim, n, c.rmsEps());
-            kernels.matmuls(L.gateUp, s.xb, s.gateUp, n);
-            kernels.swiglu(s.gate, s.up, n * ff);
-            kernels.matmul(L.down, s.gate, s.xb2, n);
-            VectorMath.add(s.x, 0, s.xb2, 0, n * dim);
+            kernels.rmsNorm(s.x, L.ffnNorm, s.xb, dim, m, c.rmsEps());
+            kernels.matmuls(L.gateUp, s.xb, s.gateUp, m);
+            kernels.swiglu(s.gate, s.up, m * ff);
+            kernels.matmul(L.down, s.gate, s.xb2, m);
+            VectorMath.add(s.x, 0, s.xb2, 0, m * dim);
         }
         s.cache.setLength(pos0 + n);
 
-        int outputs = n - outFrom;
+        int outputs = n - outFrom; // now rows 0 .. outputs - 1 of x
         if (outputs > 0) {
-            for (int t = outFrom; t < n; t++) {
-                VectorMath.rmsNorm(s.x, t * dim, outputNorm, s.xb, (t - outFrom) * dim, dim, c.rmsEps());
+            for (int t = 0; t < outputs; t++) {
+                VectorMath.rmsNorm(s.x, t * dim, outputNorm, s.xb, t * dim, dim, c.rmsEps());
             }
             float[] rows = s.logits(outputs, c.vocabSize());
             kernels.matmul(output, s.xb, rows, outputs);
             System.arraycopy(rows, 0, logits, logitsRow * c.vocabSize(), outputs * c.vocabSize());
         }
+    }
+
+    /** Moves rows {@code [from, from + m)} of {@code width} values to the front of {@code a}. */
+    private static void dropFirstRows(float[] a, int from, int m, int width) {
+        System.arraycopy(a, from * width, a, 0, m * width);
     }
 
     /** RMS-normalises each of {@code heads} head vectors in place and scales it by {@code weight}. */

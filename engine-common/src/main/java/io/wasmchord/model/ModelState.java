@@ -24,6 +24,7 @@ public final class ModelState {
     float[] gate;    // rows x ff
     float[] up;      // rows x ff
     float[][] qkv;    // {q, k, v}: the outputs of one Kernels.matmuls
+    float[][] kv;     // {k, v}
     float[][] gateUp; // {gate, up}
     private float[] logits;
     Rope rope;       // the model's rotary tables for this sequence's positions
@@ -56,6 +57,7 @@ public final class ModelState {
         gate = new float[n * c.feedForwardLength()];
         up = new float[n * c.feedForwardLength()];
         qkv = new float[][] {q, k, v};
+        kv = new float[][] {k, v};
         gateUp = new float[][] {gate, up};
         rows = n;
     }
