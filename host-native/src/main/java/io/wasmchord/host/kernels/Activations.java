@@ -14,6 +14,7 @@ import io.wasmchord.quant.Half;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -253,19 +254,33 @@ final class Activations {
     }
 
     /**
-     * Per block, 8 pairs: quants 16 + j less 16 times quants j. Plain code: the vector form (a half-width
-     * species) ran in the Vector API's Java fallback, 41% of a stories110M prefill's samples.
+     * Per block, 8 pairs: quants 16 + j less 16 times quants j. Full-width vectors only: the half-width
+     * species ran in the Vector API's Java fallback, 41% of a stories110M prefill's samples. Where a vector
+     * holds more than a half block (512 bits), the second half is loaded and the result stored under masks,
+     * so nothing outside the block is read or written (another thread may be encoding the next).
      */
     private void fillNibblePairs(int from, int to) {
         int[] v = nibblePairs;
         short[] q = this.q;
         for (int b = from; b < to; b++) {
             int at = 32 * b;
-            for (int j = 0; j < 16; j += 2) {
-                v[8 * b + (j >> 1)] = pair(q[at + 16 + j] - 16 * q[at + j], q[at + 17 + j] - 16 * q[at + 1 + j]);
+            if (SHORTS > 16) {
+                ShortVector low = ShortVector.fromArray(S, q, at);
+                ShortVector high = ShortVector.fromArray(S, q, at + 16, HALF_BLOCK_SHORTS);
+                high.sub(low.lanewise(VectorOperators.LSHL, 4)).reinterpretAsInts().intoArray(v, 8 * b, HALF_BLOCK_PAIRS);
+            } else {
+                for (int j = 0; j < 16; j += SHORTS) {
+                    ShortVector low = ShortVector.fromArray(S, q, at + j);
+                    ShortVector high = ShortVector.fromArray(S, q, at + 16 + j);
+                    high.sub(low.lanewise(VectorOperators.LSHL, 4)).reinterpretAsInts().intoArray(v, 8 * b + (j >> 1));
+                }
             }
         }
     }
+
+    /** The first 16 lanes of a short vector, and the 8 ints they make: a half block, where vectors are wider. */
+    private static final VectorMask<Short> HALF_BLOCK_SHORTS = S.indexInRange(0, 16);
+    private static final VectorMask<Integer> HALF_BLOCK_PAIRS = I.indexInRange(0, 8);
 
     /**
      * Q8_K, per sub-block of 32 and j in [0, 4): pairs {@code 2j} and {@code 2j + 1} of the sub-block
