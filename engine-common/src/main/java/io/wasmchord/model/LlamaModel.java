@@ -132,7 +132,7 @@ public final class LlamaModel implements LanguageModel {
         }
         if (s.rope == null) { // made once per state: decoding allocates nothing per token
             s.rope = new Rope(c.architecture().ropeStyle, c.ropeDimensions(), c.ropeFreqBase(), c.ropeFreqScale(),
-                    ropeFreqFactors, s.batchCapacity);
+                    ropeFreqFactors);
         }
         Rope rope = s.rope;
         rope.setPositions(pos0, n);

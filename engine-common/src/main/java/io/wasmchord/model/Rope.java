@@ -14,35 +14,33 @@ final class Rope {
     private final float thetaScale;
     private final float freqScale;
     private final float[] freqFactors;
-    /** Row r: the angles of position {@code first + r}, {@code dims / 2} of them. */
-    private final float[] cos;
-    private final float[] sin;
-    private final int capacity;
+    /** Row r: the angles of position {@code first + r}, {@code dims / 2} of them; grown to the largest batch. */
+    private float[] cos;
+    private float[] sin;
     /** The positions the tables hold: every layer asks for the same ones. */
     private int first = -1;
     private int count;
 
-    /** Rotates up to {@code capacity} positions at a time. */
-    Rope(RopeStyle style, int dims, float freqBase, float freqScale, float[] freqFactors, int capacity) {
+    Rope(RopeStyle style, int dims, float freqBase, float freqScale, float[] freqFactors) {
         this.style = style;
         this.dims = dims;
         this.thetaScale = (float) Math.pow(freqBase, -2.0f / dims);
         this.freqScale = freqScale;
         this.freqFactors = freqFactors;
-        this.capacity = capacity;
-        this.cos = new float[capacity * (dims / 2)];
-        this.sin = new float[capacity * (dims / 2)];
+        this.cos = new float[dims / 2];
+        this.sin = new float[dims / 2];
     }
 
     /** Prepares the angles of positions {@code first .. first + count - 1}; {@link #apply} row r rotates at the r-th. */
     void setPositions(int first, int count) {
-        if (count > capacity) {
-            throw new IllegalArgumentException(count + " positions; this table holds " + capacity);
-        }
         if (first == this.first && count <= this.count) {
             return;
         }
         int half = dims / 2;
+        if (cos.length < count * half) { // a decoding sequence keeps one row: it allocates nothing per token
+            cos = new float[count * half];
+            sin = new float[count * half];
+        }
         for (int r = 0; r < count; r++) {
             float theta = first + r;
             for (int i = 0; i < half; i++) {

@@ -15,7 +15,7 @@ class RopeTest {
 
     @Test
     void normalStyleRotatesAdjacentPairs() {
-        Rope r = new Rope(RopeStyle.NORMAL, 8, 10000f, 1f, null, 1);
+        Rope r = new Rope(RopeStyle.NORMAL, 8, 10000f, 1f, null);
         r.setPositions(3, 1);
         float[] x = unit(8, 2); // first element of pair 1, angle 3 * 10000^(-2/8)
         r.apply(x, 0, 1, 8, 0);
@@ -27,7 +27,7 @@ class RopeTest {
 
     @Test
     void neoxStyleRotatesHalves() {
-        Rope r = new Rope(RopeStyle.NEOX, 8, 10000f, 1f, null, 1);
+        Rope r = new Rope(RopeStyle.NEOX, 8, 10000f, 1f, null);
         r.setPositions(3, 1);
         float[] x = unit(8, 1); // pairs (1, 5), angle 3 * 10000^(-2/8)
         r.apply(x, 0, 1, 8, 0);
@@ -39,14 +39,14 @@ class RopeTest {
 
     @Test
     void onlyTheFirstRopeDimensionsTurnAndLinearScalingSlowsPositions() {
-        Rope partial = new Rope(RopeStyle.NEOX, 4, 10000f, 1f, null, 1);
+        Rope partial = new Rope(RopeStyle.NEOX, 4, 10000f, 1f, null);
         partial.setPositions(5, 1);
         float[] x = unit(8, 6);
         partial.apply(x, 0, 1, 8, 0);
         assertEquals(1f, x[6]); // beyond the 4 rotated dimensions
 
-        Rope scaled = new Rope(RopeStyle.NORMAL, 8, 10000f, 0.25f, null, 1);
-        Rope plain = new Rope(RopeStyle.NORMAL, 8, 10000f, 1f, null, 1);
+        Rope scaled = new Rope(RopeStyle.NORMAL, 8, 10000f, 0.25f, null);
+        Rope plain = new Rope(RopeStyle.NORMAL, 8, 10000f, 1f, null);
         scaled.setPositions(8, 1);
         plain.setPositions(2, 1);
         float[] a = unit(8, 0);
@@ -60,7 +60,7 @@ class RopeTest {
     @Test
     void frequencyFactorsDivideTheAngle() {
         float[] factors = {2f, 1f, 1f, 1f};
-        Rope r = new Rope(RopeStyle.NORMAL, 8, 10000f, 1f, factors, 1);
+        Rope r = new Rope(RopeStyle.NORMAL, 8, 10000f, 1f, factors);
         r.setPositions(4, 1);
         float[] x = unit(8, 0);
         r.apply(x, 0, 1, 8, 0);
@@ -71,8 +71,8 @@ class RopeTest {
     @Test
     void aBatchTableRotatesEachRowAsItsOwnPosition() {
         float[] factors = {1f, 1.5f, 2f, 4f};
-        Rope batch = new Rope(RopeStyle.NEOX, 8, 500000f, 0.5f, factors, 5);
-        Rope single = new Rope(RopeStyle.NEOX, 8, 500000f, 0.5f, factors, 1);
+        Rope batch = new Rope(RopeStyle.NEOX, 8, 500000f, 0.5f, factors);
+        Rope single = new Rope(RopeStyle.NEOX, 8, 500000f, 0.5f, factors);
         batch.setPositions(11, 5);
         for (int r = 0; r < 5; r++) {
             float[] a = new float[16];

@@ -213,11 +213,13 @@ final class Activations {
     void encodeQ8_0Blocks(float[] x, int from, int to, boolean nibbles) {
         for (int b = from; b < to; b++) {
             int in = 32 * b;
-            FloatVector largest = FloatVector.zero(F);
+            // Simd.largestMagnitude written out: through the call C2 stopped inlining quantize here, and its
+            // Q8_K form then ran in the Vector API's Java fallback while decoding (2.3 KB a token).
+            IntVector largest = IntVector.zero(I);
             for (int j = 0; j < 32; j += FLOATS) {
-                largest = FloatVector.fromArray(F, x, in + j).abs().max(largest);
+                largest = FloatVector.fromArray(F, x, in + j).reinterpretAsInts().and(0x7FFFFFFF).max(largest);
             }
-            float amax = largest.reduceLanes(VectorOperators.MAX);
+            float amax = Float.intBitsToFloat(largest.reduceLanes(VectorOperators.MAX));
             // F16C's conversions (intrinsics on the JVM): round to nearest even, as Half's.
             d[b] = Float.float16ToFloat(Float.floatToFloat16(amax / 127f));
             float inverse = amax != 0f ? 127f / amax : 0f;

@@ -143,11 +143,7 @@ final class GemmInput implements WorkerPool.Job {
      * into {@code out[to, to + 32)}.
      */
     private static void q8_0(float[] in, int at, float[] out, int to) {
-        FloatVector amaxv = FloatVector.zero(F);
-        for (int j = 0; j < 32; j += FLOATS) {
-            amaxv = FloatVector.fromArray(F, in, at + j).abs().max(amaxv);
-        }
-        float amax = amaxv.reduceLanes(VectorOperators.MAX);
+        float amax = Simd.largestMagnitude(in, at, 32);
         float d = Float.float16ToFloat(Float.floatToFloat16(amax / 127f)); // as Half's, through F16C
         float inverse = amax != 0f ? 127f / amax : 0f;
         for (int j = 0; j < 32; j += FLOATS) {
@@ -161,11 +157,7 @@ final class GemmInput implements WorkerPool.Job {
      * value = (1 / (-127/x)) * q.
      */
     private static void q8_K(float[] in, int at, float[] out, int to) {
-        FloatVector amaxv = FloatVector.zero(F);
-        for (int j = 0; j < 256; j += FLOATS) {
-            amaxv = FloatVector.fromArray(F, in, at + j).abs().max(amaxv);
-        }
-        float amax = amaxv.reduceLanes(VectorOperators.MAX);
+        float amax = Simd.largestMagnitude(in, at, 256);
         if (amax == 0f) {
             for (int j = 0; j < 256; j += FLOATS) {
                 FloatVector.zero(F).intoArray(out, to + j);

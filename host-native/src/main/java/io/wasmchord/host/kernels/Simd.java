@@ -112,6 +112,20 @@ final class Simd {
     }
 
     /**
+     * The largest magnitude among {@code count} floats (a multiple of FLOATS) of {@code x} from {@code from},
+     * found as the largest bit pattern of the magnitudes: for floats of one sign the two orders agree, and
+     * an integer max is one instruction where a float max, with Java's rules for NaN and -0, is several
+     * (the float reduction was a third of a Q8_0 encoding's time). A NaN among them comes out as NaN.
+     */
+    static float largestMagnitude(float[] x, int from, int count) {
+        IntVector largest = IntVector.zero(I);
+        for (int j = 0; j < count; j += FLOATS) {
+            largest = FloatVector.fromArray(F, x, from + j).reinterpretAsInts().and(0x7FFFFFFF).max(largest);
+        }
+        return Float.intBitsToFloat(largest.reduceLanes(VectorOperators.MAX));
+    }
+
+    /**
      * Rounds {@code n} floats of {@code a} from {@code offset} (a multiple of FLOATS) to the nearest fp16
      * value, ties to even, kept as floats: what storing to fp16 and loading back gives. Normal halves round
      * the float mantissa to 10 bits; below 2^-14 the step is 2^-24, which adding and removing 0.5 gives;
