@@ -1,6 +1,5 @@
 package io.wasmchord.host.kernels;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.wasmchord.kernel.VectorMath;
@@ -47,7 +46,7 @@ class FusedOpsTest {
         }
     }
 
-    /** Batches big enough to be split over the pool ({@link ElementwiseJob}) give the single-thread result. */
+    /** Batches big enough to be split over the pool ({@link ElementwiseJob}) give the single-thread result, every row. */
     @Test
     void batchesSplitOverThreadsMatchOneThread() {
         SplittableRandom random = new SplittableRandom(7);
@@ -62,12 +61,18 @@ class FusedOpsTest {
         float[] up = randoms(random, length, 3f);
         float[] expectedGate = gate.clone();
         FusedOps.swiglu(expectedGate, up, 0, length);
+        // Within the ulps the other tests allow: a thread whose copy of the code C2 has not compiled yet runs
+        // the Vector API's Java fallback, which sums lanes and takes exponentials its own way.
         try (VectorKernels kernels = new VectorKernels(3)) {
             float[] out = new float[n * rows];
             kernels.rmsNorm(x, weight, out, n, rows, 1e-5f);
-            assertArrayEquals(expected, out);
+            for (int i = 0; i < out.length; i++) {
+                assertEquals(expected[i], out[i], Math.ulp(expected[i]) * 2, "norm value " + i);
+            }
             kernels.swiglu(gate, up, length);
-            assertArrayEquals(expectedGate, gate);
+            for (int i = 0; i < length; i++) {
+                assertEquals(expectedGate[i], gate[i], 4 * Math.ulp(expectedGate[i]) + 1e-30f, "swiglu value " + i);
+            }
         }
     }
 
