@@ -14,9 +14,10 @@ import org.teavm.runtime.heap.Heap;
  * (exp, running maximum) as FlashAttention does, and the module accumulates the value rows (a mirror
  * of the value cache) with each position's (rescale, weight) pair.
  *
- * <p>A mirror copies position {@code length - 1} on every call (and any positions past what it
- * holds): the model stores a position's key and value and then attends with {@code length = position + 1}
- * before it reads that position again, also when a shared prefix is kept and the rest recomputed.
+ * <p>A mirror copies, on every call, the positions written since its last copy ({@link #written}, which
+ * the kernels' fp16 stores report) and any past what it holds. Attention need not come after each store:
+ * a prompt's last layer stores every position's key and value but attends only with the rows that give
+ * logits, and a reset prompt then overwrites positions an earlier generation had copied.
  */
 final class SimdAttention {
     private final List<CacheMirror> mirrors = new ArrayList<>();
@@ -72,6 +73,16 @@ final class SimdAttention {
         }
     }
 
+    /** Reports that {@code cache[at, ...)} was just written, so a mirror of it copies from there next time. */
+    void written(short[] cache, int at) {
+        for (CacheMirror m : mirrors) {
+            if (m.values == cache) {
+                m.dirty = Math.min(m.dirty, at);
+                return;
+            }
+        }
+    }
+
     private CacheMirror mirror(short[] cache) {
         for (CacheMirror m : mirrors) {
             if (m.values == cache) {
@@ -98,7 +109,9 @@ final class SimdAttention {
     private static final class CacheMirror {
         final short[] values;
         final int address;
+        /** Positions copied; and the first element written since the last copy (MAX_VALUE: none). */
         int synced;
+        int dirty = Integer.MAX_VALUE;
 
         CacheMirror(short[] values) {
             this.values = values;
@@ -112,12 +125,13 @@ final class SimdAttention {
 
         /** Copies positions from the first that may have changed up to {@code length}; returns the address. */
         int sync(int length, int kvDim) {
-            int from = Math.min(synced, length - 1) * kvDim;
+            int from = Math.min(Math.min(synced, length - 1) * kvDim, dirty);
             int to = length * kvDim;
             for (int i = from; i < to; i++) {
                 Address.fromInt(address + 2 * i).putShort(values[i]);
             }
             synced = length;
+            dirty = Integer.MAX_VALUE;
             return address;
         }
     }

@@ -100,6 +100,13 @@ final class WasmSimdKernels implements Kernels {
         FlashAttention.compute(q, qOffset, keys, values, length, shape, out, outOffset, attentionScratch);
     }
 
+    /** The KV cache's stores: converted as the reference does, and reported to the attention's mirrors. */
+    @Override
+    public void toHalf(float[] src, int from, short[] dst, int at, int n) {
+        Kernels.super.toHalf(src, from, dst, at, n);
+        attention.written(dst, at);
+    }
+
     /** Frees the linear-memory scratch (when the model is disposed). */
     void release() {
         activations.release();
