@@ -5,7 +5,7 @@ package io.wasmchord.host.kernels;
  * part is a run of {@link #BLOCKS} blocks. On the calling thread alone, with the other threads waiting,
  * it was a tenth of a stories110M prompt's time (docs/PERFORMANCE.md, "Session 12").
  */
-final class BatchEncodeJob implements WorkerPool.Job {
+final class BatchEncodeJob implements WorkerPool.RangeJob {
     static final int BLOCKS = 64;
 
     private Activations a;
@@ -19,11 +19,6 @@ final class BatchEncodeJob implements WorkerPool.Job {
         blocks = cols * rows >> 5;
         a.startQ8_0(cols, rows);
         return (blocks + BLOCKS - 1) / BLOCKS;
-    }
-
-    @Override
-    public void run(int part, int worker) {
-        run(part, part + 1, worker);
     }
 
     @Override

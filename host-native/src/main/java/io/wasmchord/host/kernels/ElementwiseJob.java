@@ -5,7 +5,7 @@ package io.wasmchord.host.kernels;
  * the other threads waiting, they were ~5% of a stories110M prompt's time (docs/PERFORMANCE.md,
  * "Session 13"). Parts cost alike, so they run as even shares.
  */
-final class ElementwiseJob implements WorkerPool.Job {
+final class ElementwiseJob implements WorkerPool.RangeJob {
     /** SwiGLU values per part: a multiple of every vector width. */
     static final int SWIGLU_PART = 1 << 12;
 
@@ -33,11 +33,6 @@ final class ElementwiseJob implements WorkerPool.Job {
         this.out = null;
         this.length = length;
         return (length + SWIGLU_PART - 1) / SWIGLU_PART;
-    }
-
-    @Override
-    public void run(int part, int worker) {
-        run(part, part + 1, worker);
     }
 
     @Override

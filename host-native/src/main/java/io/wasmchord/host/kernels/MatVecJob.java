@@ -10,7 +10,7 @@ import java.lang.foreign.MemorySegment;
  * once is one kernel call per matrix (a call per part cost TinyLlama Q4_0 decode 4.6%, stories110M Q4_0
  * 6.6%: in-JVM pairs, medians of 16). Set up per call; allocates nothing.
  */
-final class MatVecJob implements WorkerPool.Job {
+final class MatVecJob implements WorkerPool.RangeJob {
     static final int MAX = 4;
 
     private final RowKernel[] kernels = new RowKernel[MAX];
@@ -98,11 +98,6 @@ final class MatVecJob implements WorkerPool.Job {
             kernels[m] = null;
         }
         a = null;
-    }
-
-    @Override
-    public void run(int part, int worker) {
-        run(part, part + 1, worker);
     }
 
     /** Parts {@code [from, to)}: per matrix they cover, its rows in one pass. */

@@ -47,6 +47,17 @@ public final class WorkerPool implements AutoCloseable {
         }
     }
 
+    /** A job that runs a run of adjacent parts in one call; a single part is a run of one. */
+    public interface RangeJob extends Job {
+        @Override
+        void run(int from, int to, int worker);
+
+        @Override
+        default void run(int part, int worker) {
+            run(part, part + 1, worker);
+        }
+    }
+
     /** Spin this long waiting for the next job or for helpers to finish, ... */
     private static final long SPIN_NANOS = 50_000;
     /** ... then poll, yielding, this much longer, then block. */
