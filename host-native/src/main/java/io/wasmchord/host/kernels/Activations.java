@@ -42,8 +42,17 @@ final class Activations {
     int[] sums32 = new int[0];
     /** Q8_0, Q8_K: quants 2k and 2k + 1 as the low and high halves of one int, cols/2 per row (broadcast by {@link InterleavedKernel}s). */
     int[] pairs = new int[0];
-    /** Q8_0: the sum of each block's 32 quants, cols/32 per row. */
-    int[] blockSums = new int[0];
+    /**
+     * Q8_0, per block (cols/32 per row): minus 8 times the sum of its 32 quants, wrapped to 16 bits, in an
+     * int's low half: where a Q4_0 block's 16-bit sums start (see {@link Q4_0x8Kernel}), ready to broadcast.
+     */
+    int[] offsetStarts = new int[0];
+    /**
+     * Q8_0, per block: d times 2^112, the fp16 exponent's bias folded in (see {@link Q4_0x8Kernel}). Made
+     * with the encoding, so that the kernels broadcast it from memory: per block and row, the scalar
+     * work and broadcasts from registers were a few percent of the four-row pass.
+     */
+    float[] scaledD = new float[0];
     /** The Q4_0 nibble pairs of this encoding (see {@link #nibblePairs}), once made. */
     private int[] nibblePairs = new int[0];
     private boolean nibblePairsValid;
@@ -135,7 +144,8 @@ final class Activations {
             pairs = grow(pairs, cols / 2 * rows);
         }
         if (q80) {
-            blockSums = grow(blockSums, blocks);
+            offsetStarts = grow(offsetStarts, blocks);
+            scaledD = grow(scaledD, blocks);
         }
         for (int b = 0; b < blocks; b++) {
             int at = b * type.typeSize;
@@ -155,7 +165,8 @@ final class Activations {
                     sum += lo + hi;
                 }
                 if (q80) {
-                    blockSums[b] = sum;
+                    offsetStarts[b] = offsetStart(sum);
+                    scaledD[b] = d[b] * 0x1p112f;
                 }
             }
             if (k) {
@@ -179,7 +190,8 @@ final class Activations {
         q = grow(q, n);
         d = grow(d, blocks);
         pairs = grow(pairs, n >> 1);
-        blockSums = grow(blockSums, blocks);
+        offsetStarts = grow(offsetStarts, blocks);
+        scaledD = grow(scaledD, blocks);
         encodeQ8_0Blocks(x, 0, blocks, false);
     }
 
@@ -205,7 +217,8 @@ final class Activations {
         q = grow(q, n);
         d = grow(d, n >> 5);
         pairs = grow(pairs, n >> 1);
-        blockSums = grow(blockSums, n >> 5);
+        offsetStarts = grow(offsetStarts, n >> 5);
+        scaledD = grow(scaledD, n >> 5);
         nibblePairs = grow(nibblePairs, n >> 2);
     }
 
@@ -221,13 +234,19 @@ final class Activations {
             }
             float amax = Float.intBitsToFloat(largest.reduceLanes(VectorOperators.MAX));
             // F16C's conversions (intrinsics on the JVM): round to nearest even, as Half's.
-            d[b] = Float.float16ToFloat(Float.floatToFloat16(amax / 127f));
+            float scale = Float.float16ToFloat(Float.floatToFloat16(amax / 127f));
+            d[b] = scale;
+            scaledD[b] = scale * 0x1p112f;
             float inverse = amax != 0f ? 127f / amax : 0f;
-            blockSums[b] = quantize(x, in, 32, inverse);
+            offsetStarts[b] = offsetStart(quantize(x, in, 32, inverse));
         }
         if (nibbles) {
             fillNibblePairs(from, to);
         }
+    }
+
+    private static int offsetStart(int blockSum) {
+        return -8 * blockSum & 0xFFFF;
     }
 
     /** Ends the encoding {@link #startQ8_0} began, every block encoded: its nibble pairs are made. */

@@ -62,8 +62,8 @@ final class Q4_0x8Kernel extends InterleavedKernel {
         int blocks = a.cols >> 5;
         int[] pairs = a.pairs;
         int[] nibbles = a.nibblePairs();
-        int[] sums = a.blockSums;
-        float[] d = a.d;
+        int[] starts = a.offsetStarts;
+        float[] d = a.scaledD;
         int o0 = t * (a.cols >> 1);
         int n0 = t * (a.cols >> 2);
         int di = t * blocks;
@@ -71,7 +71,7 @@ final class Q4_0x8Kernel extends InterleavedKernel {
         // Group g of the first half with group g of the second: two streams far apart (see InterleavedKernel).
         int pairCount = groups >> 1;
         for (int g = 0; g < pairCount; g++) {
-            twoGroups(w, offset + g * stride, pairCount * stride, blocks, pairs, nibbles, sums, d, o0, n0, di, out, at + g * GROUP, at + (pairCount + g) * GROUP);
+            twoGroups(w, offset + g * stride, pairCount * stride, blocks, pairs, nibbles, starts, d, o0, n0, di, out, at + g * GROUP, at + (pairCount + g) * GROUP);
         }
         int g = 2 * pairCount;
         offset += g * stride;
@@ -84,8 +84,7 @@ final class Q4_0x8Kernel extends InterleavedKernel {
                 int o = o0 + 16 * b;
                 int nb = n0 + 8 * b;
                 // The sums start at minus the offset's share in each lane pair's first lane: see below.
-                int offsetSum = 8 * sums[di + b];
-                ShortVector sum0 = S_VECTOR.cast(IntVector.broadcast(I, -offsetSum & 0xFFFF).reinterpretShape(S, 0));
+                ShortVector sum0 = S_VECTOR.cast(IntVector.broadcast(I, starts[di + b]).reinterpretShape(S, 0));
                 ShortVector sum1 = sum0;
                 // Two runs a trip, four trips: C2 neither unrolls nor splits this loop, so each trip uses its
                 // loads where it makes them (unrolled, C2 hoisted every load of the block and spilled).
@@ -111,7 +110,7 @@ final class Q4_0x8Kernel extends InterleavedKernel {
                 // scales (finite, see accept; converted exactly: the sign-extended bits moved to a float's
                 // places, the copies of the sign between them cleared) times the activations' scale with the
                 // exponent's bias folded in (an fp16 value, so times 2^112 it stays finite; same product).
-                float dy = d[di + b] * 0x1p112f;
+                FloatVector dy = FloatVector.broadcast(F, d[di + b]);
                 IntVector x = I_VECTOR.cast(S_VECTOR.cast(sum0).reinterpretShape(I, 0));
                 IntVector isum = x.add(x.lanewise(LSHL, 16)).lanewise(ASHR, 16);
                 IntVector half = I_VECTOR.cast(S_HALF_VECTOR.cast(ByteVector.fromArray(B_HALF, w, p).reinterpretShape(S_HALF, 0)).convertShape(S2I, I, 0));
@@ -155,8 +154,8 @@ final class Q4_0x8Kernel extends InterleavedKernel {
         int blocks = a.cols >> 5;
         int[] pairs = a.pairs;
         int[] nibbles = a.nibblePairs();
-        int[] sums = a.blockSums;
-        float[] d = a.d;
+        int[] starts = a.offsetStarts;
+        float[] d = a.scaledD;
         int pairRow = a.cols >> 1;
         int nibbleRow = a.cols >> 2;
         int o0 = t * pairRow;
@@ -171,10 +170,10 @@ final class Q4_0x8Kernel extends InterleavedKernel {
                 int nb = n0 + 8 * b;
                 int db = d0 + b;
                 // Each row's sums start at minus its offset's share, as in dotGroups.
-                ShortVector s00 = S_VECTOR.cast(IntVector.broadcast(I, -8 * sums[db] & 0xFFFF).reinterpretShape(S, 0));
-                ShortVector s10 = S_VECTOR.cast(IntVector.broadcast(I, -8 * sums[db + blocks] & 0xFFFF).reinterpretShape(S, 0));
-                ShortVector s20 = S_VECTOR.cast(IntVector.broadcast(I, -8 * sums[db + 2 * blocks] & 0xFFFF).reinterpretShape(S, 0));
-                ShortVector s30 = S_VECTOR.cast(IntVector.broadcast(I, -8 * sums[db + 3 * blocks] & 0xFFFF).reinterpretShape(S, 0));
+                ShortVector s00 = S_VECTOR.cast(IntVector.broadcast(I, starts[db]).reinterpretShape(S, 0));
+                ShortVector s10 = S_VECTOR.cast(IntVector.broadcast(I, starts[db + blocks]).reinterpretShape(S, 0));
+                ShortVector s20 = S_VECTOR.cast(IntVector.broadcast(I, starts[db + 2 * blocks]).reinterpretShape(S, 0));
+                ShortVector s30 = S_VECTOR.cast(IntVector.broadcast(I, starts[db + 3 * blocks]).reinterpretShape(S, 0));
                 ShortVector s01 = s00, s11 = s10, s21 = s20, s31 = s30;
                 for (int m = 0; m < 8; m++) {
                     int q = p + RUN + RUN * m;
@@ -205,22 +204,22 @@ final class Q4_0x8Kernel extends InterleavedKernel {
                 half = I_VECTOR.cast(S_HALF_VECTOR.cast(ByteVector.fromArray(B_HALF, w, p + SHORTS).reinterpretShape(S_HALF, 0)).convertShape(S2I, I, 0));
                 FloatVector scales1 = F_VECTOR.cast(half.lanewise(LSHL, 13).and(0x8FFFFFFF).reinterpretShape(F, 0));
                 IntVector x;
-                float dy = d[db] * 0x1p112f;
+                FloatVector dy = FloatVector.broadcast(F, d[db]);
                 x = I_VECTOR.cast(S_VECTOR.cast(s00).reinterpretShape(I, 0));
                 acc00 = F_VECTOR.cast(x.add(x.lanewise(LSHL, 16)).lanewise(ASHR, 16).convertShape(I2F, F, 0)).fma(scales0.mul(dy), F_VECTOR.cast(acc00));
                 x = I_VECTOR.cast(S_VECTOR.cast(s01).reinterpretShape(I, 0));
                 acc01 = F_VECTOR.cast(x.add(x.lanewise(LSHL, 16)).lanewise(ASHR, 16).convertShape(I2F, F, 0)).fma(scales1.mul(dy), F_VECTOR.cast(acc01));
-                dy = d[db + blocks] * 0x1p112f;
+                dy = FloatVector.broadcast(F, d[db + blocks]);
                 x = I_VECTOR.cast(S_VECTOR.cast(s10).reinterpretShape(I, 0));
                 acc10 = F_VECTOR.cast(x.add(x.lanewise(LSHL, 16)).lanewise(ASHR, 16).convertShape(I2F, F, 0)).fma(scales0.mul(dy), F_VECTOR.cast(acc10));
                 x = I_VECTOR.cast(S_VECTOR.cast(s11).reinterpretShape(I, 0));
                 acc11 = F_VECTOR.cast(x.add(x.lanewise(LSHL, 16)).lanewise(ASHR, 16).convertShape(I2F, F, 0)).fma(scales1.mul(dy), F_VECTOR.cast(acc11));
-                dy = d[db + 2 * blocks] * 0x1p112f;
+                dy = FloatVector.broadcast(F, d[db + 2 * blocks]);
                 x = I_VECTOR.cast(S_VECTOR.cast(s20).reinterpretShape(I, 0));
                 acc20 = F_VECTOR.cast(x.add(x.lanewise(LSHL, 16)).lanewise(ASHR, 16).convertShape(I2F, F, 0)).fma(scales0.mul(dy), F_VECTOR.cast(acc20));
                 x = I_VECTOR.cast(S_VECTOR.cast(s21).reinterpretShape(I, 0));
                 acc21 = F_VECTOR.cast(x.add(x.lanewise(LSHL, 16)).lanewise(ASHR, 16).convertShape(I2F, F, 0)).fma(scales1.mul(dy), F_VECTOR.cast(acc21));
-                dy = d[db + 3 * blocks] * 0x1p112f;
+                dy = FloatVector.broadcast(F, d[db + 3 * blocks]);
                 x = I_VECTOR.cast(S_VECTOR.cast(s30).reinterpretShape(I, 0));
                 acc30 = F_VECTOR.cast(x.add(x.lanewise(LSHL, 16)).lanewise(ASHR, 16).convertShape(I2F, F, 0)).fma(scales0.mul(dy), F_VECTOR.cast(acc30));
                 x = I_VECTOR.cast(S_VECTOR.cast(s31).reinterpretShape(I, 0));
@@ -244,7 +243,7 @@ final class Q4_0x8Kernel extends InterleavedKernel {
      * takes them) ran at 0.83 of this, in cache and from memory. Written out, as Q4_Kx8Kernel's block is:
      * with a helper for the four scalings C2 boxed the vectors (4x slower).
      */
-    private static void twoGroups(byte[] w, int offset, int stride, int blocks, int[] pairs, int[] nibbles, int[] sums,
+    private static void twoGroups(byte[] w, int offset, int stride, int blocks, int[] pairs, int[] nibbles, int[] starts,
             float[] d, int o0, int n0, int di, float[] out, int at, int at2) {
         FloatVector acc0 = FloatVector.zero(F);
         FloatVector acc1 = FloatVector.zero(F);
@@ -259,8 +258,7 @@ final class Q4_0x8Kernel extends InterleavedKernel {
             IntVector scaleBits3 = I_VECTOR.cast(S_HALF_VECTOR.cast(ByteVector.fromArray(B_HALF, w, p + stride + SHORTS).reinterpretShape(S_HALF, 0)).convertShape(S2I, I, 0));
             int o = o0 + 16 * b;
             int nb = n0 + 8 * b;
-            int offsetSum = 8 * sums[di + b];
-            ShortVector sum0 = S_VECTOR.cast(IntVector.broadcast(I, -offsetSum & 0xFFFF).reinterpretShape(S, 0));
+            ShortVector sum0 = S_VECTOR.cast(IntVector.broadcast(I, starts[di + b]).reinterpretShape(S, 0));
             ShortVector sum1 = sum0;
             ShortVector sum2 = sum0;
             ShortVector sum3 = sum0;
@@ -277,7 +275,7 @@ final class Q4_0x8Kernel extends InterleavedKernel {
                 v = S_VECTOR.cast(ByteVector.fromArray(B_HALF, w, q + stride + SHORTS).convertShape(ZERO_EXTEND_B2S, S, 0));
                 sum3 = v.mul(pair).add(v.lanewise(LSHR, 4).mul(nibblePair)).add(S_VECTOR.cast(sum3));
             }
-            float dy = d[di + b] * 0x1p112f;
+            FloatVector dy = FloatVector.broadcast(F, d[di + b]);
             IntVector x, isum, half;
             FloatVector scales;
             x = I_VECTOR.cast(S_VECTOR.cast(sum0).reinterpretShape(I, 0));

@@ -33,7 +33,8 @@ class ActivationsTest {
                 assertArrayEquals(Arrays.copyOf(reference.d, n / type.blockSize), Arrays.copyOf(vector.d, n / type.blockSize), what + ": scales");
                 assertArrayEquals(Arrays.copyOf(reference.pairs, n / 2), Arrays.copyOf(vector.pairs, n / 2), what + ": pairs");
                 if (type == GgmlType.Q8_0) {
-                    assertArrayEquals(Arrays.copyOf(reference.blockSums, n / 32), Arrays.copyOf(vector.blockSums, n / 32), what + ": sums");
+                    assertArrayEquals(Arrays.copyOf(reference.offsetStarts, n / 32), Arrays.copyOf(vector.offsetStarts, n / 32), what + ": offsets");
+                    assertArrayEquals(Arrays.copyOf(reference.scaledD, n / 32), Arrays.copyOf(vector.scaledD, n / 32), what + ": scaled d");
                 } else {
                     assertArrayEquals(Arrays.copyOf(reference.sums16, n / 16), Arrays.copyOf(vector.sums16, n / 16), what + ": sums of 16");
                     assertArrayEquals(Arrays.copyOf(reference.sums32, n / 32), Arrays.copyOf(vector.sums32, n / 32), what + ": sums of 32");
