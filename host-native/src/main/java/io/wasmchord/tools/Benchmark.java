@@ -12,14 +12,19 @@ import java.util.SplittableRandom;
  * empty cache) and text generation ({@code tg}: n single-token steps from an empty cache, starting at
  * BOS, each producing logits). Each test keeps one sequence state and empties its cache before every
  * run, as llama-bench clears its context's memory and as a {@code Session} is reset: a new state per run
- * made every prompt allocate its batch buffers (5 MB for stories110M's 128 tokens) inside the timing. Tokens are random ids, as llama-bench's are. Warm-up runs precede the
- * timed repetitions: one, as llama-bench does, then more until {@link #WARM_UP_NANOS} have passed and a
- * whole run went by without the JIT compiling anything (within {@link #MAX_WARM_UP_RUNS} runs and
- * {@link #MAX_WARM_UP_NANOS}), because the JIT compiles the small per-token vector methods (norms,
- * attention, the output matrix's encoding, called once a token) seconds after the matmuls, and until it
- * has they run as slow, allocating interpreted or C1 vector code. The time alone was not enough once
- * the mat-vecs grew (session 9): stories110M Q4_0's timed runs then still met Q8_K's encoding in C1 code
- * (~5 kB allocated per token, 3 runs of 6).
+ * made every prompt allocate its batch buffers (5 MB for stories110M's 128 tokens) inside the timing.
+ * Tokens are random ids, as llama-bench's are.
+ *
+ * <p>Warm-up runs precede the timed repetitions: one, as llama-bench does, then more until
+ * {@link #WARM_UP_NANOS} have passed and a whole run went by without the JIT compiling anything and, for
+ * generation, without allocating more than {@link #WARM_BYTES_PER_TOKEN} a token (within
+ * {@link #MAX_WARM_UP_RUNS} runs and {@link #MAX_WARM_UP_NANOS}). The JIT compiles the small per-token
+ * vector methods (norms, attention, the output matrix's encoding, called once a token) seconds after the
+ * matmuls, and until it has they run as slow, allocating interpreted or C1 vector code. The time alone
+ * was not enough once the mat-vecs grew (session 9: stories110M Q4_0's timed runs still met Q8_K's
+ * encoding in C1 code); nor was a run without compilation (session 14: TinyLlama Q4_0's decode
+ * attention and nibble pairs still ran in C1 or interpreted code between tiers, 6 kB a token in every
+ * timed run), but a decoding JVM that allocates nothing has its per-token code compiled.
  */
 public final class Benchmark {
     /** Warm-up lasts at least this long, and until a run goes by without JIT compilation ... */
@@ -27,6 +32,8 @@ public final class Benchmark {
     /** ... but at most this many runs and this long. */
     static final int MAX_WARM_UP_RUNS = 20;
     static final long MAX_WARM_UP_NANOS = 30_000_000_000L;
+    /** A generation run allocating more than this a token is still warming up (compiled decoding allocates nothing). */
+    static final long WARM_BYTES_PER_TOKEN = 256;
 
     /** One test's timings: tokens per second of each repetition. */
     public record Result(String test, int prompt, int gen, double[] tokensPerSecond, long[] nanos, long cpuNanos,
@@ -157,11 +164,13 @@ public final class Benchmark {
         // Warm-up: JIT compilation and page faults happen here.
         long warm = 0;
         boolean compiled = true;
-        for (int run = 0; run == 0 || ((warm < WARM_UP_NANOS || compiled) && run < MAX_WARM_UP_RUNS && warm < MAX_WARM_UP_NANOS);
-                run++) {
+        boolean allocating = true;
+        for (int run = 0; run == 0 || ((warm < WARM_UP_NANOS || compiled || allocating) && run < MAX_WARM_UP_RUNS
+                && warm < MAX_WARM_UP_NANOS); run++) {
             long compiling = compilationMillis();
             warm += timed.nanos();
             compiled = compiling >= 0 && compilationMillis() != compiling;
+            allocating = gen > 0 && lastRunAllocation > WARM_BYTES_PER_TOKEN * (prompt + gen);
         }
         double[] tps = new double[repetitions];
         long[] nanos = new long[repetitions];

@@ -2,10 +2,15 @@ package io.wasmchord.host.kernels;
 
 import static io.wasmchord.host.kernels.Simd.F;
 import static io.wasmchord.host.kernels.Simd.FLOATS;
+import static io.wasmchord.host.kernels.Simd.F_VECTOR;
 import static io.wasmchord.host.kernels.Simd.I;
+import static io.wasmchord.host.kernels.Simd.I_HALF;
+import static io.wasmchord.host.kernels.Simd.I_HALF_VECTOR;
+import static io.wasmchord.host.kernels.Simd.I_VECTOR;
 import static io.wasmchord.host.kernels.Simd.S;
 import static io.wasmchord.host.kernels.Simd.SHORTS;
 import static io.wasmchord.host.kernels.Simd.S_HALF;
+import static io.wasmchord.host.kernels.Simd.S_HALF_VECTOR;
 import static io.wasmchord.host.kernels.Simd.S_VECTOR;
 
 import io.wasmchord.io.LittleEndian;
@@ -230,9 +235,9 @@ final class Activations {
             // Q8_K form then ran in the Vector API's Java fallback while decoding (2.3 KB a token).
             IntVector largest = IntVector.zero(I);
             for (int j = 0; j < 32; j += FLOATS) {
-                largest = FloatVector.fromArray(F, x, in + j).reinterpretAsInts().and(0x7FFFFFFF).max(largest);
+                largest = I_VECTOR.cast(FloatVector.fromArray(F, x, in + j).reinterpretShape(I, 0)).and(0x7FFFFFFF).max(largest);
             }
-            float amax = Float.intBitsToFloat(largest.reduceLanes(VectorOperators.MAX));
+            float amax = Float.intBitsToFloat(I_VECTOR.cast(largest).reduceLanes(VectorOperators.MAX));
             // F16C's conversions (intrinsics on the JVM): round to nearest even, as Half's.
             float scale = Float.float16ToFloat(Float.floatToFloat16(amax / 127f));
             d[b] = scale;
@@ -288,12 +293,12 @@ final class Activations {
             if (SHORTS > 16) {
                 ShortVector low = ShortVector.fromArray(S, q, at);
                 ShortVector high = ShortVector.fromArray(S, q, at + 16, HALF_BLOCK_SHORTS);
-                high.sub(low.lanewise(VectorOperators.LSHL, 4)).reinterpretAsInts().intoArray(v, 8 * b, HALF_BLOCK_PAIRS);
+                I_VECTOR.cast(high.sub(low.lanewise(VectorOperators.LSHL, 4)).reinterpretShape(I, 0)).intoArray(v, 8 * b, HALF_BLOCK_PAIRS);
             } else {
                 for (int j = 0; j < 16; j += SHORTS) {
                     ShortVector low = ShortVector.fromArray(S, q, at + j);
                     ShortVector high = ShortVector.fromArray(S, q, at + 16 + j);
-                    high.sub(low.lanewise(VectorOperators.LSHL, 4)).reinterpretAsInts().intoArray(v, 8 * b + (j >> 1));
+                    I_VECTOR.cast(high.sub(low.lanewise(VectorOperators.LSHL, 4)).reinterpretShape(I, 0)).intoArray(v, 8 * b + (j >> 1));
                 }
             }
         }
@@ -353,8 +358,8 @@ final class Activations {
                 high = v.max(high);
                 low = v.min(low);
             }
-            float hi = high.reduceLanes(VectorOperators.MAX);
-            float lo = low.reduceLanes(VectorOperators.MIN);
+            float hi = F_VECTOR.cast(high).reduceLanes(VectorOperators.MAX);
+            float lo = F_VECTOR.cast(low).reduceLanes(VectorOperators.MIN);
             float max = hi > -lo ? hi : -lo > hi ? lo : firstOfLargestMagnitude(x, in, hi);
             if (max == 0f) {
                 java.util.Arrays.fill(q, in, in + 256, (short) 0);
@@ -441,22 +446,22 @@ final class Activations {
     private int quantize(float[] x, int in, int count, float scale) {
         IntVector sum = IntVector.zero(I);
         for (int j = 0; j < count; j += FLOATS) {
-            IntVector r = FloatVector.fromArray(F, x, in + j).mul(scale).add(12582912f).reinterpretAsInts()
+            IntVector r = I_VECTOR.cast(FloatVector.fromArray(F, x, in + j).mul(scale).add(12582912f).reinterpretShape(I, 0))
                     .and(0x7FFFFF).sub(0x400000).max(-128).min(127);
             sum = r.add(sum);
-            ((ShortVector) r.convertShape(VectorOperators.I2S, S_HALF, 0)).intoArray(q, in + j);
+            S_HALF_VECTOR.cast(r.convertShape(VectorOperators.I2S, S_HALF, 0)).intoArray(q, in + j);
         }
         // Pairs a vector of shorts at a time, or a half one where count (16) is less than a vector (512 bits).
         if (count % SHORTS == 0) {
             for (int j = 0; j < count; j += SHORTS) {
-                ShortVector.fromArray(S, q, in + j).reinterpretAsInts().intoArray(pairs, (in + j) >> 1);
+                I_VECTOR.cast(ShortVector.fromArray(S, q, in + j).reinterpretShape(I, 0)).intoArray(pairs, (in + j) >> 1);
             }
         } else {
             for (int j = 0; j < count; j += FLOATS) {
-                ShortVector.fromArray(S_HALF, q, in + j).reinterpretAsInts().intoArray(pairs, (in + j) >> 1);
+                I_HALF_VECTOR.cast(ShortVector.fromArray(S_HALF, q, in + j).reinterpretShape(I_HALF, 0)).intoArray(pairs, (in + j) >> 1);
             }
         }
-        return sum.reduceLanes(VectorOperators.ADD);
+        return I_VECTOR.cast(sum).reduceLanes(VectorOperators.ADD);
     }
 
     /**

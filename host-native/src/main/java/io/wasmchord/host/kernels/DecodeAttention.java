@@ -248,10 +248,10 @@ final class DecodeAttention implements WorkerPool.Job {
                     s3 = FloatVector.fromArray(F, kf, k + 3 * width + d).fma(x, s3);
                 }
                 int o = j * lanes + i;
-                scores[o] = s0.reduceLanes(VectorOperators.ADD);
-                scores[o + lanes] = s1.reduceLanes(VectorOperators.ADD);
-                scores[o + 2 * lanes] = s2.reduceLanes(VectorOperators.ADD);
-                scores[o + 3 * lanes] = s3.reduceLanes(VectorOperators.ADD);
+                scores[o] = F_VECTOR.cast(s0).reduceLanes(VectorOperators.ADD);
+                scores[o + lanes] = F_VECTOR.cast(s1).reduceLanes(VectorOperators.ADD);
+                scores[o + 2 * lanes] = F_VECTOR.cast(s2).reduceLanes(VectorOperators.ADD);
+                scores[o + 3 * lanes] = F_VECTOR.cast(s3).reduceLanes(VectorOperators.ADD);
             }
         }
     }

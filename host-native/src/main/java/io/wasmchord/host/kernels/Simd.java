@@ -64,6 +64,8 @@ final class Simd {
     static final VectorSpecies<Byte> B_QUARTER = VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, BITS / 4)));
     /** Shorts that widen to one full int or float vector. */
     static final VectorSpecies<Short> S_HALF = VectorSpecies.of(short.class, HALF_SHAPE);
+    /** The ints a half vector of shorts reinterprets as. */
+    static final VectorSpecies<Integer> I_HALF = VectorSpecies.of(int.class, HALF_SHAPE);
     /** Lanes of a short vector: quants handled per step. */
     static final int SHORTS = S.length();
     /** Lanes of a float vector. */
@@ -76,6 +78,7 @@ final class Simd {
     static final Class<? extends ShortVector> S_VECTOR = ShortVector.zero(S).getClass();
     static final Class<? extends ShortVector> S_HALF_VECTOR = ShortVector.zero(S_HALF).getClass();
     static final Class<? extends IntVector> I_VECTOR = IntVector.zero(I).getClass();
+    static final Class<? extends IntVector> I_HALF_VECTOR = IntVector.zero(I_HALF).getClass();
     static final Class<? extends FloatVector> F_VECTOR = FloatVector.zero(F).getClass();
 
     static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
@@ -120,9 +123,9 @@ final class Simd {
     static float largestMagnitude(float[] x, int from, int count) {
         IntVector largest = IntVector.zero(I);
         for (int j = 0; j < count; j += FLOATS) {
-            largest = FloatVector.fromArray(F, x, from + j).reinterpretAsInts().and(0x7FFFFFFF).max(largest);
+            largest = I_VECTOR.cast(FloatVector.fromArray(F, x, from + j).reinterpretShape(I, 0)).and(0x7FFFFFFF).max(largest);
         }
-        return Float.intBitsToFloat(largest.reduceLanes(VectorOperators.MAX));
+        return Float.intBitsToFloat(I_VECTOR.cast(largest).reduceLanes(VectorOperators.MAX));
     }
 
     /**
