@@ -231,8 +231,9 @@ final class Activations {
     void encodeQ8_0Blocks(float[] x, int from, int to, boolean nibbles) {
         for (int b = from; b < to; b++) {
             int in = 32 * b;
-            // Simd.largestMagnitude written out: through the call C2 stopped inlining quantize here, and its
-            // Q8_K form then ran in the Vector API's Java fallback while decoding (2.3 KB a token).
+            // Simd.largestMagnitude written out: through the call C2 stopped inlining quantize here (session
+            // 13). The 2.3 KB a decoded token blamed on that then came from quantize and encodeQ8_K breaking
+            // the house rules (see Simd; fixed in session 14); whether the call would now be harmless is untested.
             IntVector largest = IntVector.zero(I);
             for (int j = 0; j < 32; j += FLOATS) {
                 largest = I_VECTOR.cast(FloatVector.fromArray(F, x, in + j).reinterpretShape(I, 0)).and(0x7FFFFFFF).max(largest);
