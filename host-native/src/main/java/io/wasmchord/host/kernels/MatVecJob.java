@@ -143,12 +143,6 @@ final class MatVecJob implements WorkerPool.RangeJob {
             }
             return;
         }
-        long bytes = rowBytes[m];
-        for (int r = from; r < to; r++) {
-            long offset = r * bytes;
-            for (int t = 0; t < n; t++) {
-                out[t * rows + r] = k.dot(w, offset, a, t, s);
-            }
-        }
+        k.dotRows(w, rowBytes[m], from, to, a, n, out, rows, s);
     }
 }

@@ -28,6 +28,19 @@ abstract class RowKernel {
     abstract float dot(MemorySegment w, long offset, Activations a, int t, Scratch s);
 
     /**
+     * Rows {@code [from, to)} of {@code w} ({@code rowBytes} apart) against activation rows {@code 0 .. n - 1},
+     * row r and activation row t into {@code out[t * stride + r]}, each exactly as {@link #dot} gives it. A
+     * format may override it to read each weight vector once for several activation rows.
+     */
+    void dotRows(MemorySegment w, long rowBytes, int from, int to, Activations a, int n, float[] out, int stride, Scratch s) {
+        for (int r = from; r < to; r++) {
+            for (int t = 0; t < n; t++) {
+                out[t * stride + r] = dot(w, r * rowBytes, a, t, s);
+            }
+        }
+    }
+
+    /**
      * The row at byte {@code offset} as {@code cols} floats in {@code dst} from {@code at}: the reference
      * dequantizer on a copy of the row, unless the format has a vector version. Runs once per row per
      * batch, so its cost is shared by every token of the batch.
