@@ -124,10 +124,8 @@ public final class VectorKernels implements Kernels, AutoCloseable {
 
     /**
      * Whether a batch of {@code n} rows through {@code w} runs as the float mat-mat: not where the repacked
-     * kernel batches rows itself ({@link #batchesRows}), nor for BF16. llama.cpp's batched BF16 (tinyBLAS)
-     * sums each output in vector lanes, column k in lane k mod width, and adds the lanes at the end, as the
-     * row dot does; the mat-mat's one chain per output put synthK-A-BF16's perplexity 0.102% from
-     * llama.cpp's (tolerance 0.1%), the row dot 0.027% (session 14).
+     * kernel batches rows itself ({@link #batchesRows}), nor for BF16, whose batches sum in llama.cpp's
+     * order through {@link BF16Kernel#dotRows} (the mat-mat's order missed its perplexity; see there).
      */
     private static boolean gemmFits(WeightMatrix w, Prepared ready, int n) {
         return n >= GEMM_FROM && w.cols() % Simd.FLOATS == 0 && GemmInput.supports(w.type().vecDotType())
