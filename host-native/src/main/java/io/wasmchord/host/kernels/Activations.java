@@ -231,14 +231,7 @@ final class Activations {
     void encodeQ8_0Blocks(float[] x, int from, int to, boolean nibbles) {
         for (int b = from; b < to; b++) {
             int in = 32 * b;
-            // Simd.largestMagnitude written out: through the call C2 stopped inlining quantize here (session
-            // 13). The 2.3 KB a decoded token blamed on that then came from quantize and encodeQ8_K breaking
-            // the house rules (see Simd; fixed in session 14); whether the call would now be harmless is untested.
-            IntVector largest = IntVector.zero(I);
-            for (int j = 0; j < 32; j += FLOATS) {
-                largest = I_VECTOR.cast(FloatVector.fromArray(F, x, in + j).reinterpretShape(I, 0)).and(0x7FFFFFFF).max(largest);
-            }
-            float amax = Float.intBitsToFloat(I_VECTOR.cast(largest).reduceLanes(VectorOperators.MAX));
+            float amax = Simd.largestMagnitude(x, in, 32);
             // F16C's conversions (intrinsics on the JVM): round to nearest even, as Half's.
             float scale = Float.float16ToFloat(Float.floatToFloat16(amax / 127f));
             d[b] = scale;
